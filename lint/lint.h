@@ -1,0 +1,25 @@
+/* lint.h - the static analyzer's entry point: paths in, findings out. */
+#ifndef HL_LINT_H
+#define HL_LINT_H
+
+#include <stdbool.h>
+#include "finding.h"
+#include "rule.h"
+
+typedef struct hl_lint_options {
+    const char *const *paths; /* files and directories; none means "." */
+    size_t n_paths;
+    const char *compdb_dir;   /* -p DIR, or NULL to auto-detect */
+    const char *const *extra_args; /* after "--" */
+    size_t n_extra_args;
+    int jobs;                 /* 0: number of cores */
+    bool progress;            /* progress line on stderr (terminal only) */
+} hl_lint_options;
+
+/* Lints the paths with the catalog's rules. Returns 0 when the run completed
+ * (findings and per-file errors are in out), -1 on a usage or input error
+ * with the message in err (nothing to lint, missing path, ...). */
+int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *out, char *err,
+                size_t errlen);
+
+#endif

@@ -1,0 +1,53 @@
+/* rule.h - the rule catalog: one hl_rule per rules/HLnnn-name.yaml. */
+#ifndef HL_RULE_H
+#define HL_RULE_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+/* Generic matchers implemented once in lint/; a rule names one. */
+typedef enum hl_matcher {
+    HL_MATCH_CALL_IN_LOOP_BODY,      /* callee called anywhere in a loop body */
+    HL_MATCH_CALL_IN_LOOP_CONDITION, /* callee called in a loop condition on an unchanged argument */
+    HL_MATCH_COMPARE_CHAIN,          /* if/else-if chain comparing one expression with literals */
+    HL_MATCH_REALLOC_GROWTH,         /* realloc whose size grows by an additive constant in a loop */
+    HL_MATCH_UNBUFFERED_IO,          /* small unbuffered reads/writes/flushes in a loop */
+} hl_matcher;
+
+typedef struct hl_rule {
+    char *id;       /* "HL001" */
+    char *name;     /* "format-in-loop" */
+    char *severity; /* "warning" | "note" | "error" */
+    char *family;   /* cost family for the diagnosis: "allocation", "formatting", ... */
+    char *summary;  /* one line */
+    char *why;      /* a paragraph: why it is slow */
+    hl_matcher matcher;
+    char **callees; /* names the matcher looks for */
+    size_t n_callees;
+    char **cost_symbols; /* profile function names (or prefixes ending in '*') showing its cost */
+    size_t n_cost_symbols;
+    char *message;  /* template; "{callee}" is replaced by the callee's name */
+    char *fix;      /* fix hint */
+    char *bad_example;
+    char *good_example;
+    char *source_path; /* the YAML file it came from */
+    int min_chain;     /* compare-chain matcher: minimum number of compares (default 4) */
+} hl_rule;
+
+typedef struct hl_catalog {
+    hl_rule *rules;
+    size_t n_rules;
+} hl_catalog;
+
+/* Loads every *.yaml in dir, sorted by id. Returns 0, or -1 with a message
+ * naming the file and line in err. The catalog is left empty on error. */
+int hl_catalog_load_dir(hl_catalog *cat, const char *dir, char *err, size_t errlen);
+/* Loads one rule file and appends it; a duplicate id replaces the earlier rule. */
+int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t errlen);
+/* The directory with the built-in rules: $HOTLINT_RULES_DIR, the installed
+ * one, or the source tree's rules/ for an uninstalled build. */
+const char *hl_catalog_default_dir(void);
+const hl_rule *hl_catalog_find(const hl_catalog *cat, const char *id_or_name);
+void hl_catalog_free(hl_catalog *cat);
+
+#endif

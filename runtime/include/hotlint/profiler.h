@@ -1,0 +1,38 @@
+/* hotlint/profiler.h - the public API of libhotlint-rt: CPU and heap profiling
+ * and the /debug/pprof/ HTTP endpoint, for programs that link the runtime.
+ * None of these functions is async-signal-safe. */
+#ifndef HOTLINT_PROFILER_H
+#define HOTLINT_PROFILER_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Starts CPU profiling of every thread of the process at hz samples per
+ * second (0: the default, 100). The profile is written to path at
+ * hotlint_cpu_stop() or at exit. Returns 0, or -1 with errno set and a
+ * message on stderr (already running, signal already handled, ...). */
+int hotlint_cpu_start(const char *path, int hz);
+/* Stops CPU profiling and writes the profile atomically. Returns 0 or -1. */
+int hotlint_cpu_stop(void);
+
+/* Starts heap profiling: one allocation sampled per rate bytes on average
+ * (0: the default, 512 KiB; 1: every allocation). The profile is written to
+ * path at hotlint_heap_stop() or at exit. Returns 0 or -1. Needs the runtime
+ * to be preloaded or linked before libc so that malloc is interposed. */
+int hotlint_heap_start(const char *path, long rate);
+/* Writes the heap profile as it is now to path (NULL: the start path). */
+int hotlint_heap_dump(const char *path);
+int hotlint_heap_stop(void);
+
+/* Serves /debug/pprof/ on addr ("127.0.0.1:6060") from a thread of its own.
+ * A non-loopback address needs HOTLINT_HTTP_ALLOW_REMOTE=1 and
+ * HOTLINT_HTTP_TOKEN. Returns 0, or -1 with a message on stderr. */
+int hotlint_http_start(const char *addr);
+void hotlint_http_stop(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
