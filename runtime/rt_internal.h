@@ -1,0 +1,21 @@
+/* rt_internal.h - what the runtime's parts offer each other (not installed).
+ * None of these is async-signal-safe. */
+#ifndef HL_RT_INTERNAL_H
+#define HL_RT_INTERNAL_H
+
+#include <stddef.h>
+
+/* CPU profiler (cpu_*.c): profiles every thread for `seconds` at hz (0: the
+ * default) and returns the gzip-compressed profile in *out (malloc'ed).
+ * Fails with EBUSY when a CPU profile is already running. Returns 0 or -1
+ * with a message in err. Blocks the calling thread for the duration. */
+int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *err, size_t errlen);
+
+/* Heap profiler (heap_*.c): the heap profile as it is now, gzip-compressed,
+ * in *out (malloc'ed). Fails with ENOTSUP when heap profiling is not enabled.
+ * Returns 0 or -1 with a message in err. */
+int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen);
+/* Non-zero when heap profiling is running. */
+int hl_rt_heap_enabled(void);
+
+#endif
