@@ -2,7 +2,7 @@
 #ifndef HL_PROFILE_SOURCE_H
 #define HL_PROFILE_SOURCE_H
 
-#include "profile.h"
+#include "../profile/profile.h"
 
 /* Reads the profile at source: a local path, or an http:// or https:// URL
  * (fetched with libcurl; token, when not NULL, is sent as a bearer token).
