@@ -1,0 +1,228 @@
+/* lint_options.c - parses the options `lint` and `verify` share and runs the analyzer. */
+#include "lint_options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void hl_lint_cli_init(hl_lint_cli *c)
+{
+    memset(c, 0, sizeof *c);
+    c->format = "text";
+    c->color = -1;
+}
+
+/* Matches "--name", "--name=value" (sets *inline_val) against argv[*i]. */
+static bool match_long(const char *arg, const char *name, const char **inline_val)
+{
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return false;
+    if (arg[n] == '\0') {
+        *inline_val = NULL;
+        return true;
+    }
+    if (arg[n] == '=') {
+        *inline_val = arg + n + 1;
+        return true;
+    }
+    return false;
+}
+
+/* Takes the value of an option: inline, or the next argument. */
+static const char *take_value(const char *opt, const char *inline_val, int argc, char **argv,
+                              int *i, char *err, size_t errlen)
+{
+    if (inline_val)
+        return inline_val;
+    if (*i + 1 >= argc) {
+        snprintf(err, errlen, "option %s needs a value (see --help)", opt);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool parse_jobs(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > 1024)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+hl_opt_result hl_lint_cli_parse_one(hl_lint_cli *c, int argc, char **argv, int *i, char *err,
+                                    size_t errlen)
+{
+    const char *arg = argv[*i];
+    const char *v = NULL;
+
+    if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+        return HL_OPT_HELP;
+    if (!strcmp(arg, "-p") || !strncmp(arg, "-p", 2) || match_long(arg, "--compdb", &v)) {
+        if (strncmp(arg, "--", 2) != 0)
+            v = arg[2] ? arg + 2 : NULL;
+        if (!(v = take_value("-p", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        c->compdb_dir = v;
+        return HL_OPT_OK;
+    }
+    if (!strncmp(arg, "-j", 2) || match_long(arg, "--jobs", &v)) {
+        if (strncmp(arg, "--", 2) != 0)
+            v = arg[2] ? arg + 2 : NULL;
+        if (!(v = take_value("-j", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        if (!parse_jobs(v, &c->jobs)) {
+            snprintf(err, errlen, "-j: '%s' is not a number of jobs (0..1024; 0 = all cores)", v);
+            return HL_OPT_ERROR;
+        }
+        return HL_OPT_OK;
+    }
+    if (match_long(arg, "--rules", &v)) {
+        if (!(v = take_value("--rules", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        c->rules_dir = v;
+        return HL_OPT_OK;
+    }
+    if (match_long(arg, "--format", &v) || (!strcmp(arg, "-f") && (v = NULL, true))) {
+        if (!(v = take_value("--format", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        c->format = v;
+        return HL_OPT_OK;
+    }
+    if (match_long(arg, "--color", &v)) {
+        if (!v || !strcmp(v, "always") || !strcmp(v, "yes")) {
+            c->color = 1;
+        } else if (!strcmp(v, "never") || !strcmp(v, "no")) {
+            c->color = 0;
+        } else if (!strcmp(v, "auto")) {
+            c->color = -1;
+        } else {
+            snprintf(err, errlen, "--color: '%s' is not one of always, never, auto", v);
+            return HL_OPT_ERROR;
+        }
+        return HL_OPT_OK;
+    }
+    if (!strcmp(arg, "--no-color")) {
+        c->color = 0;
+        return HL_OPT_OK;
+    }
+    if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+        c->quiet = true;
+        return HL_OPT_OK;
+    }
+    return HL_OPT_NOT_MINE;
+}
+
+static int push(const char ***arr, size_t *n, const char *s)
+{
+    const char **p = realloc(*arr, (*n + 1) * sizeof **arr);
+    if (!p)
+        return -1;
+    p[(*n)++] = s;
+    *arr = p;
+    return 0;
+}
+
+hl_opt_result hl_lint_cli_parse(hl_lint_cli *c, int argc, char **argv, hl_opt_layer_fn layer,
+                                void *user, char *err, size_t errlen)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--")) {
+            for (int k = i + 1; k < argc; k++)
+                if (push(&c->extra_args, &c->n_extra_args, argv[k]) < 0)
+                    goto oom;
+            break;
+        }
+        if (arg[0] == '-' && arg[1] != '\0') {
+            hl_opt_result r = hl_lint_cli_parse_one(c, argc, argv, &i, err, errlen);
+            if (r == HL_OPT_NOT_MINE && layer)
+                r = layer(user, argc, argv, &i, err, errlen);
+            if (r == HL_OPT_NOT_MINE) {
+                snprintf(err, errlen, "unknown option '%s' (see --help)", arg);
+                return HL_OPT_ERROR;
+            }
+            if (r != HL_OPT_OK)
+                return r;
+            continue;
+        }
+        if (push(&c->paths, &c->n_paths, arg) < 0)
+            goto oom;
+    }
+    c->progress = !c->quiet && isatty(STDERR_FILENO);
+    return HL_OPT_OK;
+oom:
+    snprintf(err, errlen, "out of memory parsing the arguments");
+    return HL_OPT_ERROR;
+}
+
+bool hl_lint_cli_use_color(const hl_lint_cli *c)
+{
+    if (c->color >= 0)
+        return c->color == 1;
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        return false;
+    return isatty(STDOUT_FILENO);
+}
+
+int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, char *err,
+                    size_t errlen)
+{
+    memset(cat, 0, sizeof *cat);
+    memset(out, 0, sizeof *out);
+    const char *dir = c->rules_dir ? c->rules_dir : hl_catalog_default_dir();
+    if (!dir) {
+        snprintf(err, errlen,
+                 "no rule catalog found: pass --rules DIR or set HOTLINT_RULES_DIR");
+        return -1;
+    }
+    if (hl_catalog_load_dir(cat, dir, err, errlen) < 0)
+        return -1;
+    if (cat->n_rules == 0) {
+        snprintf(err, errlen, "%s: no rule files (*.yaml) in this directory", dir);
+        hl_catalog_free(cat);
+        return -1;
+    }
+    hl_lint_options o = {
+        .paths = c->paths,
+        .n_paths = c->n_paths,
+        .compdb_dir = c->compdb_dir,
+        .extra_args = c->extra_args,
+        .n_extra_args = c->n_extra_args,
+        .jobs = c->jobs,
+        .progress = c->progress,
+    };
+    if (hl_lint_run(&o, cat, out, err, errlen) < 0) {
+        hl_findings_free(out);
+        memset(out, 0, sizeof *out);
+        hl_catalog_free(cat);
+        return -1;
+    }
+    return 0;
+}
+
+const char *hl_lint_cli_help(void)
+{
+    return "  -p DIR             read DIR/compile_commands.json (default: ./ or ./build/)\n"
+           "  -j N               parse N files in parallel (default: number of cores)\n"
+           "  --rules DIR        load the rule catalog from DIR instead of the built-in one\n"
+           "  --format FORMAT    output format: text (default) or json\n"
+           "  --color, --no-color  colour the output (default: when stdout is a terminal)\n"
+           "  -q, --quiet        no summary line on stderr\n"
+           "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n";
+}
+
+void hl_lint_cli_free(hl_lint_cli *c)
+{
+    free(c->paths);
+    free(c->extra_args);
+    c->paths = c->extra_args = NULL;
+    c->n_paths = c->n_extra_args = 0;
+}

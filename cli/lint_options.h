@@ -1,0 +1,73 @@
+/* lint_options.h - the one parser for the options `lint` and `verify` share. */
+#ifndef HL_LINT_OPTIONS_H
+#define HL_LINT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../lint/finding.h"
+#include "../lint/lint.h"
+#include "../lint/rule.h"
+
+/* Result of offering one argument to a parser. */
+typedef enum hl_opt_result {
+    HL_OPT_OK = 0,       /* consumed (with its value, if any); *i points at the last one used */
+    HL_OPT_NOT_MINE = 1, /* unknown option: another layer may handle it */
+    HL_OPT_ERROR = 2,    /* known option with a bad or missing value; message in err */
+    HL_OPT_HELP = 3,     /* -h / --help */
+} hl_opt_result;
+
+/* The shared option set. Zero-initialise with hl_lint_cli_init. */
+typedef struct hl_lint_cli {
+    const char **paths; /* borrowed from argv */
+    size_t n_paths;
+    const char **extra_args; /* after "--"; borrowed from argv */
+    size_t n_extra_args;
+    const char *compdb_dir; /* -p DIR */
+    const char *rules_dir;  /* --rules DIR (NULL: the built-in catalog) */
+    const char *format;     /* --format NAME; "text" by default; the command validates it */
+    int jobs;               /* -j N; 0: number of cores */
+    int color;              /* -1 auto (terminal), 0 --no-color, 1 --color */
+    bool quiet;             /* --quiet: no summary line */
+    bool progress;          /* derived: stderr is a terminal and not quiet */
+} hl_lint_cli;
+
+/* A caller's own option layer: offered every option the shared parser does
+ * not know. Same contract as hl_lint_cli_parse_one. */
+typedef hl_opt_result (*hl_opt_layer_fn)(void *user, int argc, char **argv, int *i, char *err,
+                                         size_t errlen);
+
+void hl_lint_cli_init(hl_lint_cli *c);
+
+/* Offers argv[*i] (an option starting with '-') to the shared parser. On
+ * HL_OPT_OK *i is advanced past any value it took (to the last argv index
+ * used). Supports "--opt value" and "--opt=value", "-jN" and "-pDIR". */
+hl_opt_result hl_lint_cli_parse_one(hl_lint_cli *c, int argc, char **argv, int *i, char *err,
+                                    size_t errlen);
+
+/* Parses argv[1..argc): options, paths, and everything after "--" as extra
+ * compiler flags. Unknown options go to layer (if not NULL); an option nobody
+ * knows is an error. Returns HL_OPT_OK, HL_OPT_HELP or HL_OPT_ERROR (err set,
+ * naming the option and pointing at --help). Allocates the path arrays:
+ * release with hl_lint_cli_free. */
+hl_opt_result hl_lint_cli_parse(hl_lint_cli *c, int argc, char **argv, hl_opt_layer_fn layer,
+                                void *user, char *err, size_t errlen);
+
+/* True when the output of the run should be coloured (--color, or auto and
+ * stdout is a terminal). */
+bool hl_lint_cli_use_color(const hl_lint_cli *c);
+
+/* Loads the catalog (--rules DIR, else the built-in one) and lints the paths:
+ * the single entry both `lint` and `verify` call. Returns 0 when the run
+ * completed (findings and per-file errors in out; cat must outlive out), -1 on
+ * a usage or input error with the message in err. On error cat and out are
+ * left empty. */
+int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, char *err,
+                    size_t errlen);
+
+/* The help text for the shared options, one per line, for a command's usage. */
+const char *hl_lint_cli_help(void);
+
+void hl_lint_cli_free(hl_lint_cli *c);
+
+#endif
