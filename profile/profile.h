@@ -17,9 +17,9 @@ typedef struct hl_prof_mapping {
 
 typedef struct hl_prof_function {
     uint64_t id;
-    char *name;        /* may be "" */
+    char *name; /* may be "" */
     char *system_name;
-    char *filename;    /* may be "" */
+    char *filename; /* may be "" */
     int64_t start_line;
 } hl_prof_function;
 
@@ -32,13 +32,13 @@ typedef struct hl_prof_location {
     uint64_t id;
     hl_prof_mapping *mapping; /* may be NULL */
     uint64_t address;
-    hl_prof_line *lines;      /* innermost (inlined) first, as pprof */
+    hl_prof_line *lines; /* innermost (inlined) first, as pprof */
     size_t n_lines;
 } hl_prof_location;
 
 typedef struct hl_prof_label {
     char *key;
-    char *str;    /* NULL for numeric labels */
+    char *str; /* NULL for numeric labels */
     int64_t num;
     char *num_unit;
 } hl_prof_label;
@@ -46,7 +46,7 @@ typedef struct hl_prof_label {
 typedef struct hl_prof_sample {
     hl_prof_location **locs; /* leaf first, as pprof */
     size_t n_locs;
-    int64_t *values;         /* n_sample_types values */
+    int64_t *values; /* n_sample_types values */
     hl_prof_label *labels;
     size_t n_labels;
 } hl_prof_sample;
@@ -100,5 +100,22 @@ hl_profile *hl_profile_merge(hl_profile *const *profiles, size_t n, char *err, s
 bool hl_profile_has_lines(const hl_profile *p);
 
 void hl_profile_free(hl_profile *p);
+
+/* Ownership: every array and string in an hl_profile is allocated separately
+ * with the profile allocator (malloc unless replaced) and released by
+ * hl_profile_free; pointers between parts (sample -> location -> function)
+ * point into the profile's own arrays. Strings are never NULL. */
+
+/* A new, empty profile (all counts zero). NULL on ENOMEM. */
+hl_profile *hl_profile_new(void);
+
+/* Replaces the allocator used by everything in profile/ (NULL: the libc
+ * one). For tests that fail the Nth allocation; not thread-safe, call it
+ * before using any profile. */
+void hl_profile_set_allocator(void *(*m)(size_t), void *(*r)(void *, size_t), void (*f)(void *));
+
+/* Encodes to a malloc'ed (libc malloc, release with free) buffer, plain
+ * protobuf when gzip is false. Returns 0 or -1 with errno set. */
+int hl_profile_encode_ex(const hl_profile *p, bool gzip, void **out, size_t *out_len);
 
 #endif

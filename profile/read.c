@@ -1,0 +1,542 @@
+/* read.c - reads pprof profiles (gzip or plain protobuf) from any producer
+ * into the model, validating every id and string index. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "internal.h"
+
+/* Decompressed profiles larger than this are refused (a gzip bomb guard). */
+#define HL_PROFILE_MAX_BYTES ((size_t)1 << 30)
+
+typedef Perftools__Profiles__Profile PbProfile;
+
+static void set_err(char *err, size_t errlen, const char *name, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    int n = snprintf(err, errlen, "%s: ", name);
+    if (n < 0 || (size_t)n >= errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static void *z_alloc(void *opaque, unsigned items, unsigned size)
+{
+    (void)opaque;
+    return hl_pcalloc(items, size);
+}
+
+static void z_free(void *opaque, void *p)
+{
+    (void)opaque;
+    hl_pfree(p);
+}
+
+/* Inflates a gzip stream into a new buffer. Returns 0, or -1 with err set. */
+static int gunzip(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len,
+                  const char *name, char *err, size_t errlen)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    z.zalloc = z_alloc;
+    z.zfree = z_free;
+    if (inflateInit2(&z, 15 + 32) != Z_OK) {
+        set_err(err, errlen, name, "cannot start gzip decompression (out of memory)");
+        return -1;
+    }
+    size_t cap = len * 4 + 4096, n = 0;
+    unsigned char *buf = hl_pmalloc(cap);
+    if (!buf) {
+        set_err(err, errlen, name, "out of memory");
+        goto err;
+    }
+    z.next_in = (unsigned char *)in;
+    size_t left = len;
+    int rc = Z_OK;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= HL_PROFILE_MAX_BYTES) {
+                set_err(err, errlen, name, "decompressed profile larger than %zu bytes",
+                        HL_PROFILE_MAX_BYTES);
+                goto err;
+            }
+            size_t ncap = cap * 2;
+            unsigned char *nb = hl_prealloc(buf, ncap);
+            if (!nb) {
+                set_err(err, errlen, name, "out of memory");
+                goto err;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        unsigned chunk_in = left > (1u << 30) ? (1u << 30) : (unsigned)left;
+        size_t room = cap - n;
+        unsigned chunk_out = room > (1u << 30) ? (1u << 30) : (unsigned)room;
+        z.avail_in = chunk_in;
+        z.next_out = buf + n;
+        z.avail_out = chunk_out;
+        rc = inflate(&z, Z_NO_FLUSH);
+        left -= chunk_in - z.avail_in;
+        n += chunk_out - z.avail_out;
+        if (rc == Z_STREAM_END)
+            break;
+        if (rc == Z_MEM_ERROR) {
+            set_err(err, errlen, name, "out of memory");
+            goto err;
+        }
+        if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
+            set_err(err, errlen, name, "corrupt gzip stream (%s)", z.msg ? z.msg : "bad data");
+            goto err;
+        }
+        if (rc == Z_BUF_ERROR && left == 0 && z.avail_out > 0) {
+            set_err(err, errlen, name, "truncated gzip stream");
+            goto err;
+        }
+        if (left == 0 && z.avail_out > 0) {
+            set_err(err, errlen, name, "truncated gzip stream");
+            goto err;
+        }
+    }
+    inflateEnd(&z);
+    *out = buf;
+    *out_len = n;
+    return 0;
+err:
+    inflateEnd(&z);
+    hl_pfree(buf);
+    return -1;
+}
+
+/* Maps ids to array indices: direct when ids are 1..n in order, else sorted. */
+typedef struct {
+    uint64_t id;
+    size_t idx;
+} id_pair;
+
+typedef struct {
+    bool dense;
+    id_pair *pairs;
+    size_t n;
+} id_map;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const id_pair *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Returns 0, or -1 (with err) on id 0, a duplicate id, or ENOMEM. */
+static int id_map_build(id_map *m, const uint64_t *ids, size_t stride, size_t n, const char *what,
+                        const char *name, char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->dense = true;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t id = *(const uint64_t *)((const char *)ids + i * stride);
+        if (id != i + 1)
+            m->dense = false;
+    }
+    if (m->dense)
+        return 0;
+    m->pairs = hl_pcalloc(n, sizeof *m->pairs);
+    if (!m->pairs) {
+        set_err(err, errlen, name, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        m->pairs[i].id = *(const uint64_t *)((const char *)ids + i * stride);
+        m->pairs[i].idx = i;
+        if (!m->pairs[i].id) {
+            set_err(err, errlen, name, "%s %zu has id 0 (ids must be non-zero)", what, i);
+            return -1;
+        }
+    }
+    qsort(m->pairs, n, sizeof *m->pairs, cmp_pair);
+    for (size_t i = 1; i < n; i++)
+        if (m->pairs[i].id == m->pairs[i - 1].id) {
+            set_err(err, errlen, name, "duplicate %s id %llu", what,
+                    (unsigned long long)m->pairs[i].id);
+            return -1;
+        }
+    return 0;
+}
+
+/* Index of id, or (size_t)-1 when absent. */
+static size_t id_map_find(const id_map *m, uint64_t id)
+{
+    if (m->dense)
+        return id >= 1 && id <= m->n ? (size_t)(id - 1) : (size_t)-1;
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->pairs[mid].id == id)
+            return m->pairs[mid].idx;
+        if (m->pairs[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (size_t)-1;
+}
+
+struct conv {
+    const PbProfile *pb;
+    hl_profile *p;
+    const char *name;
+    char *err;
+    size_t errlen;
+};
+
+/* Copies string_table[idx] into *out; -1 with err on a bad index or ENOMEM. */
+static int str_at(struct conv *c, int64_t idx, char **out, const char *what)
+{
+    if (idx < 0 || (uint64_t)idx >= c->pb->n_string_table) {
+        set_err(c->err, c->errlen, c->name,
+                "%s refers to string %lld, but the string table has %zu entries", what,
+                (long long)idx, c->pb->n_string_table);
+        return -1;
+    }
+    *out = hl_pstrdup(c->pb->string_table[idx]);
+    if (!*out) {
+        set_err(c->err, c->errlen, c->name, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int conv_value_type(struct conv *c, const Perftools__Profiles__ValueType *vt,
+                           hl_prof_value_type *out, const char *what)
+{
+    if (!vt)
+        return str_at(c, 0, &out->type, what) || str_at(c, 0, &out->unit, what) ? -1 : 0;
+    if (str_at(c, vt->type, &out->type, what) < 0 || str_at(c, vt->unit, &out->unit, what) < 0)
+        return -1;
+    return 0;
+}
+
+#define OOM()                                                                                      \
+    do {                                                                                           \
+        set_err(c->err, c->errlen, c->name, "out of memory");                                      \
+        goto err;                                                                                  \
+    } while (0)
+
+static int convert(struct conv *c)
+{
+    const PbProfile *pb = c->pb;
+    hl_profile *p = c->p;
+    id_map mmap = {0}, fmap = {0}, lmap = {0};
+    uint64_t *ids = NULL;
+    char what[64];
+
+    if (pb->n_string_table == 0 || pb->string_table[0][0] != '\0') {
+        set_err(c->err, c->errlen, c->name,
+                "not a pprof profile (the string table must start with \"\")");
+        return -1;
+    }
+    if (pb->n_sample_type == 0) {
+        set_err(c->err, c->errlen, c->name, "not a pprof profile (no sample types)");
+        return -1;
+    }
+    p->sample_types = hl_pcalloc(pb->n_sample_type, sizeof *p->sample_types);
+    if (!p->sample_types)
+        OOM();
+    p->n_sample_types = pb->n_sample_type;
+    for (size_t i = 0; i < pb->n_sample_type; i++)
+        if (conv_value_type(c, pb->sample_type[i], &p->sample_types[i], "sample type") < 0)
+            goto err;
+    p->default_sample_index = p->n_sample_types - 1;
+    if (pb->default_sample_type) {
+        char *dflt = NULL;
+        if (str_at(c, pb->default_sample_type, &dflt, "default_sample_type") < 0)
+            goto err;
+        int ix = hl_profile_sample_index(p, dflt);
+        hl_pfree(dflt);
+        if (ix >= 0)
+            p->default_sample_index = (size_t)ix;
+    }
+    if (conv_value_type(c, pb->period_type, &p->period_type, "period type") < 0)
+        goto err;
+    p->period = pb->period;
+    p->time_nanos = pb->time_nanos;
+    p->duration_nanos = pb->duration_nanos;
+
+    /* Mappings. */
+    p->mappings = hl_pcalloc(pb->n_mapping, sizeof *p->mappings);
+    ids = hl_pcalloc(pb->n_mapping + pb->n_function + pb->n_location + 1, sizeof *ids);
+    if (!p->mappings || !ids)
+        OOM();
+    p->n_mappings = pb->n_mapping;
+    for (size_t i = 0; i < pb->n_mapping; i++) {
+        const Perftools__Profiles__Mapping *m = pb->mapping[i];
+        hl_prof_mapping *o = &p->mappings[i];
+        o->id = ids[i] = m->id;
+        o->memory_start = m->memory_start;
+        o->memory_limit = m->memory_limit;
+        o->file_offset = m->file_offset;
+        snprintf(what, sizeof what, "mapping %llu", (unsigned long long)m->id);
+        if (str_at(c, m->filename, &o->filename, what) < 0 ||
+            str_at(c, m->build_id, &o->build_id, what) < 0)
+            goto err;
+        o->has_functions = m->has_functions;
+        o->has_filenames = m->has_filenames;
+        o->has_line_numbers = m->has_line_numbers;
+        o->has_inline_frames = m->has_inline_frames;
+    }
+    if (id_map_build(&mmap, ids, sizeof *ids, pb->n_mapping, "mapping", c->name, c->err,
+                     c->errlen) < 0)
+        goto err;
+
+    /* Functions. */
+    p->functions = hl_pcalloc(pb->n_function, sizeof *p->functions);
+    if (!p->functions)
+        OOM();
+    p->n_functions = pb->n_function;
+    for (size_t i = 0; i < pb->n_function; i++) {
+        const Perftools__Profiles__Function *f = pb->function[i];
+        hl_prof_function *o = &p->functions[i];
+        o->id = ids[i] = f->id;
+        snprintf(what, sizeof what, "function %llu", (unsigned long long)f->id);
+        if (str_at(c, f->name, &o->name, what) < 0 ||
+            str_at(c, f->system_name, &o->system_name, what) < 0 ||
+            str_at(c, f->filename, &o->filename, what) < 0)
+            goto err;
+        o->start_line = f->start_line;
+    }
+    if (id_map_build(&fmap, ids, sizeof *ids, pb->n_function, "function", c->name, c->err,
+                     c->errlen) < 0)
+        goto err;
+
+    /* Locations. */
+    p->locations = hl_pcalloc(pb->n_location, sizeof *p->locations);
+    if (!p->locations)
+        OOM();
+    p->n_locations = pb->n_location;
+    for (size_t i = 0; i < pb->n_location; i++) {
+        const Perftools__Profiles__Location *l = pb->location[i];
+        hl_prof_location *o = &p->locations[i];
+        o->id = ids[i] = l->id;
+        o->address = l->address;
+        if (l->mapping_id) {
+            size_t mi = id_map_find(&mmap, l->mapping_id);
+            if (mi == (size_t)-1) {
+                set_err(c->err, c->errlen, c->name, "location %llu refers to missing mapping %llu",
+                        (unsigned long long)l->id, (unsigned long long)l->mapping_id);
+                goto err;
+            }
+            o->mapping = &p->mappings[mi];
+        }
+        if (l->n_line) {
+            o->lines = hl_pcalloc(l->n_line, sizeof *o->lines);
+            if (!o->lines)
+                OOM();
+        }
+        o->n_lines = l->n_line;
+        for (size_t j = 0; j < l->n_line; j++) {
+            size_t fi = id_map_find(&fmap, l->line[j]->function_id);
+            if (fi == (size_t)-1) {
+                set_err(c->err, c->errlen, c->name,
+                        "location %llu line %zu refers to missing function %llu",
+                        (unsigned long long)l->id, j, (unsigned long long)l->line[j]->function_id);
+                goto err;
+            }
+            o->lines[j].function = &p->functions[fi];
+            o->lines[j].line = l->line[j]->line;
+        }
+    }
+    if (id_map_build(&lmap, ids, sizeof *ids, pb->n_location, "location", c->name, c->err,
+                     c->errlen) < 0)
+        goto err;
+
+    /* Samples. */
+    p->samples = hl_pcalloc(pb->n_sample, sizeof *p->samples);
+    if (!p->samples)
+        OOM();
+    p->n_samples = pb->n_sample;
+    for (size_t i = 0; i < pb->n_sample; i++) {
+        const Perftools__Profiles__Sample *s = pb->sample[i];
+        hl_prof_sample *o = &p->samples[i];
+        if (s->n_value != pb->n_sample_type) {
+            set_err(c->err, c->errlen, c->name, "sample %zu has %zu values for %zu sample types", i,
+                    s->n_value, pb->n_sample_type);
+            goto err;
+        }
+        o->values = hl_pcalloc(s->n_value, sizeof *o->values);
+        if (!o->values)
+            OOM();
+        memcpy(o->values, s->value, s->n_value * sizeof *o->values);
+        if (s->n_location_id) {
+            o->locs = hl_pcalloc(s->n_location_id, sizeof *o->locs);
+            if (!o->locs)
+                OOM();
+        }
+        o->n_locs = s->n_location_id;
+        for (size_t j = 0; j < s->n_location_id; j++) {
+            size_t li = id_map_find(&lmap, s->location_id[j]);
+            if (li == (size_t)-1) {
+                set_err(c->err, c->errlen, c->name, "sample %zu refers to missing location %llu", i,
+                        (unsigned long long)s->location_id[j]);
+                goto err;
+            }
+            o->locs[j] = &p->locations[li];
+        }
+        if (s->n_label) {
+            o->labels = hl_pcalloc(s->n_label, sizeof *o->labels);
+            if (!o->labels)
+                OOM();
+        }
+        o->n_labels = s->n_label;
+        for (size_t j = 0; j < s->n_label; j++) {
+            const Perftools__Profiles__Label *lb = s->label[j];
+            hl_prof_label *ol = &o->labels[j];
+            snprintf(what, sizeof what, "sample %zu label", i);
+            if (str_at(c, lb->key, &ol->key, what) < 0)
+                goto err;
+            if (lb->str && str_at(c, lb->str, &ol->str, what) < 0)
+                goto err;
+            ol->num = lb->num;
+            if (lb->num_unit && str_at(c, lb->num_unit, &ol->num_unit, what) < 0)
+                goto err;
+        }
+    }
+
+    /* Comments. */
+    if (pb->n_comment) {
+        p->comments = hl_pcalloc(pb->n_comment, sizeof *p->comments);
+        if (!p->comments)
+            OOM();
+    }
+    p->n_comments = pb->n_comment;
+    for (size_t i = 0; i < pb->n_comment; i++)
+        if (str_at(c, pb->comment[i], &p->comments[i], "comment") < 0)
+            goto err;
+
+    hl_pfree(ids);
+    hl_pfree(mmap.pairs);
+    hl_pfree(fmap.pairs);
+    hl_pfree(lmap.pairs);
+    return 0;
+err:
+    hl_pfree(ids);
+    hl_pfree(mmap.pairs);
+    hl_pfree(fmap.pairs);
+    hl_pfree(lmap.pairs);
+    return -1;
+}
+
+hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *name, char *err,
+                                   size_t errlen)
+{
+    unsigned char *plain = NULL;
+    size_t plain_len = len;
+    const unsigned char *bytes = data;
+    PbProfile *pb = NULL;
+    hl_profile *p = NULL;
+
+    if (!name)
+        name = "profile";
+    if (len == 0) {
+        set_err(err, errlen, name, "empty file, not a profile");
+        return NULL;
+    }
+    if (len >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
+        if (gunzip(bytes, len, &plain, &plain_len, name, err, errlen) < 0)
+            return NULL;
+        bytes = plain;
+        if (plain_len == 0) {
+            set_err(err, errlen, name, "empty profile inside the gzip stream");
+            goto err;
+        }
+    }
+    pb = perftools__profiles__profile__unpack(&hl_pb_allocator, plain_len, bytes);
+    if (!pb) {
+        set_err(err, errlen, name,
+                "not a pprof profile (malformed or truncated protobuf, or out of memory); "
+                "expected the output of 'hotlint run --cpuprofile' or Go's runtime/pprof");
+        goto err;
+    }
+    p = hl_profile_new();
+    if (!p) {
+        set_err(err, errlen, name, "out of memory");
+        goto err;
+    }
+    struct conv c = {pb, p, name, err, errlen};
+    if (convert(&c) < 0)
+        goto err;
+    perftools__profiles__profile__free_unpacked(pb, &hl_pb_allocator);
+    hl_pfree(plain);
+    return p;
+err:
+    hl_profile_free(p);
+    if (pb)
+        perftools__profiles__profile__free_unpacked(pb, &hl_pb_allocator);
+    hl_pfree(plain);
+    return NULL;
+}
+
+hl_profile *hl_profile_read_file(const char *path, char *err, size_t errlen)
+{
+    unsigned char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        set_err(err, errlen, path, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        set_err(err, errlen, path, "is a directory, not a profile");
+        goto err;
+    }
+    cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+    buf = hl_pmalloc(cap);
+    if (!buf) {
+        set_err(err, errlen, path, "out of memory");
+        goto err;
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap >= HL_PROFILE_MAX_BYTES) {
+                set_err(err, errlen, path, "larger than %zu bytes", HL_PROFILE_MAX_BYTES);
+                goto err;
+            }
+            unsigned char *nb = hl_prealloc(buf, cap * 2);
+            if (!nb) {
+                set_err(err, errlen, path, "out of memory");
+                goto err;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            set_err(err, errlen, path, "read error: %s", strerror(errno));
+            goto err;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    fd = -1;
+    hl_profile *p = hl_profile_read_buffer(buf, n, path, err, errlen);
+    hl_pfree(buf);
+    return p;
+err:
+    if (fd >= 0)
+        close(fd);
+    hl_pfree(buf);
+    return NULL;
+}
