@@ -1,0 +1,223 @@
+/* github.c - GitHub Actions annotations through workflow commands. */
+#include "github.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct order_ctx {
+    const hl_finding *items;
+    const hl_verified **v;
+};
+
+static const struct order_ctx *g_ctx; /* qsort has no context argument in C11 */
+
+static int order_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const hl_verified *va = g_ctx->v[a], *vb = g_ctx->v[b];
+    const hl_finding *fa = &g_ctx->items[a], *fb = &g_ctx->items[b];
+    int ca = va && va->verdict == HL_VERDICT_CONFIRMED,
+        cb = vb && vb->verdict == HL_VERDICT_CONFIRMED;
+    int64_t cuma = va ? va->cum : 0, cumb = vb ? vb->cum : 0;
+    int c;
+    if (ca != cb)
+        return cb - ca;
+    if (cuma != cumb)
+        return cuma > cumb ? -1 : 1;
+    c = strcmp(fa->file ? fa->file : "", fb->file ? fb->file : "");
+    if (c)
+        return c;
+    if (fa->line != fb->line)
+        return fa->line < fb->line ? -1 : 1;
+    if (fa->column != fb->column)
+        return fa->column < fb->column ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static int ptr_cmp(const void *a, const void *b)
+{
+    const hl_finding *x = (*(const hl_verified *const *)a)->finding;
+    const hl_finding *y = (*(const hl_verified *const *)b)->finding;
+    return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
+}
+
+size_t *hl_report_order(const hl_findings *f, const hl_verify_result *vr,
+                        const hl_verified ***verified)
+{
+    size_t *idx = malloc((f->n + 1) * sizeof *idx);
+    const hl_verified **v = calloc(f->n + 1, sizeof *v);
+    const hl_verified **byptr = NULL;
+    struct order_ctx ctx;
+    if (!idx || !v)
+        goto err;
+    if (vr && vr->n_items) {
+        /* Sort the verified entries by finding address, then look each finding up. */
+        if (!(byptr = malloc(vr->n_items * sizeof *byptr)))
+            goto err;
+        for (size_t i = 0; i < vr->n_items; i++)
+            byptr[i] = &vr->items[i];
+        qsort(byptr, vr->n_items, sizeof *byptr, ptr_cmp);
+        for (size_t i = 0; i < f->n; i++) {
+            hl_verified key = {.finding = &f->items[i]};
+            const hl_verified *kp = &key, **hit;
+            hit = bsearch(&kp, byptr, vr->n_items, sizeof *byptr, ptr_cmp);
+            v[i] = hit ? *hit : NULL;
+        }
+        free(byptr);
+    }
+    for (size_t i = 0; i < f->n; i++)
+        idx[i] = i;
+    ctx.items = f->items;
+    ctx.v = v;
+    g_ctx = &ctx;
+    qsort(idx, f->n, sizeof *idx, order_cmp);
+    g_ctx = NULL;
+    if (verified)
+        *verified = v;
+    else
+        free(v);
+    return idx;
+err:
+    free(idx);
+    free(v);
+    return NULL;
+}
+
+void hl_github_escape(const char *s, int property, char *out, size_t outlen)
+{
+    size_t o = 0;
+    if (outlen == 0)
+        return;
+    for (; s && *s; s++) {
+        const char *rep = NULL;
+        switch (*s) {
+        case '%':
+            rep = "%25";
+            break;
+        case '\r':
+            rep = "%0D";
+            break;
+        case '\n':
+            rep = "%0A";
+            break;
+        case ':':
+            rep = property ? "%3A" : NULL;
+            break;
+        case ',':
+            rep = property ? "%2C" : NULL;
+            break;
+        default:
+            break;
+        }
+        if (rep) {
+            size_t n = strlen(rep);
+            if (o + n >= outlen)
+                break;
+            memcpy(out + o, rep, n);
+            o += n;
+        } else {
+            if (o + 1 >= outlen)
+                break;
+            out[o++] = *s;
+        }
+    }
+    out[o] = '\0';
+}
+
+static const char *level_of(const hl_finding *x, const hl_verified *v)
+{
+    const char *sev = x->rule && x->rule->severity ? x->rule->severity : "warning";
+    if (v && v->verdict == HL_VERDICT_CONFIRMED)
+        return "error";
+    if (v && v->verdict == HL_VERDICT_DISMISSED)
+        return "notice";
+    if (!strcmp(sev, "error"))
+        return "error";
+    if (!strcmp(sev, "note"))
+        return "notice";
+    return "warning";
+}
+
+static const char *verdict_text(hl_verdict v)
+{
+    switch (v) {
+    case HL_VERDICT_CONFIRMED:
+        return "confirmed";
+    case HL_VERDICT_DISMISSED:
+        return "dismissed";
+    case HL_VERDICT_NOT_EXERCISED:
+        return "not exercised";
+    case HL_VERDICT_INCONCLUSIVE:
+        return "inconclusive";
+    }
+    return "unknown";
+}
+
+int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr)
+{
+    const hl_verified **v = NULL;
+    size_t *idx = hl_report_order(f, vr, &v);
+    size_t n_err = 0, n_warn = 0, n_notice = 0, n_confirmed = 0;
+    char file[4096], title[512], msg[8192], raw[8192];
+    if (!idx)
+        return -1;
+    for (size_t k = 0; k < f->n; k++) {
+        const hl_finding *x = &f->items[idx[k]];
+        const char *lvl = level_of(x, v[idx[k]]);
+        const char *id = x->rule && x->rule->id ? x->rule->id : "HL";
+        const char *name = x->rule && x->rule->name ? x->rule->name : "";
+        const char *p = x->file ? x->file : "";
+        while (p[0] == '.' && p[1] == '/')
+            p += 2;
+        hl_github_escape(p, 1, file, sizeof file);
+        snprintf(raw, sizeof raw, "%s %s", id, name);
+        hl_github_escape(raw, 1, title, sizeof title);
+        if (v[idx[k]]) {
+            const hl_verified *e = v[idx[k]];
+            snprintf(raw, sizeof raw, "%s\n%s: flat %.1f%%, cum %.1f%% of %s (95%% CI %.1f-%.1f%%)",
+                     x->message ? x->message : "", verdict_text(e->verdict), 100.0 * e->flat_share,
+                     100.0 * e->cum_share, vr->sample_type ? vr->sample_type : "samples",
+                     100.0 * e->ci_low, 100.0 * e->ci_high);
+            if (e->verdict == HL_VERDICT_CONFIRMED)
+                n_confirmed++;
+        } else {
+            snprintf(raw, sizeof raw, "%s", x->message ? x->message : "");
+        }
+        if (x->rule && x->rule->fix && x->rule->fix[0]) {
+            size_t l = strlen(raw);
+            snprintf(raw + l, sizeof raw - l, "\nfix: %s", x->rule->fix);
+        }
+        hl_github_escape(raw, 0, msg, sizeof msg);
+        fprintf(out, "::%s file=%s,line=%u,endLine=%u,col=%u,endColumn=%u,title=%s::%s\n", lvl,
+                file, x->line, x->end_line ? x->end_line : x->line, x->column,
+                x->end_column ? x->end_column : x->column, title, msg);
+        if (!strcmp(lvl, "error"))
+            n_err++;
+        else if (!strcmp(lvl, "warning"))
+            n_warn++;
+        else
+            n_notice++;
+    }
+    for (size_t i = 0; i < f->n_errors; i++) {
+        hl_github_escape(f->errors[i], 0, msg, sizeof msg);
+        fprintf(out, "::error title=hotlint::%s\n", msg);
+    }
+    fprintf(out, "hotlint: %zu finding%s (%zu error, %zu warning, %zu notice", f->n,
+            f->n == 1 ? "" : "s", n_err, n_warn, n_notice);
+    if (vr)
+        fprintf(out, "; %zu confirmed", n_confirmed);
+    if (f->n_errors)
+        fprintf(out, "; %zu file%s not analyzed", f->n_errors, f->n_errors == 1 ? "" : "s");
+    fputs(")", out);
+    if (n_err > HL_GITHUB_MAX_PER_LEVEL || n_warn > HL_GITHUB_MAX_PER_LEVEL ||
+        n_notice > HL_GITHUB_MAX_PER_LEVEL)
+        fprintf(
+            out,
+            "; GitHub shows the first %d of each level, most important first; all are listed above",
+            HL_GITHUB_MAX_PER_LEVEL);
+    fputc('\n', out);
+    free(idx);
+    free(v);
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,31 @@
+/* github.h - GitHub Actions workflow commands (::error file=...::message), most
+ * important first, and the ordering the other CI writers share. */
+#ifndef HL_REPORT_GITHUB_H
+#define HL_REPORT_GITHUB_H
+
+#include <stdio.h>
+
+#include "../lint/finding.h"
+#include "../verify/verify.h"
+
+/* GitHub shows this many annotations of one level per step. */
+#define HL_GITHUB_MAX_PER_LEVEL 10
+
+/* Findings in report order: confirmed first, then by cum (descending), then
+ * by path, line and column. vr may be NULL (lint only). Returns a malloc'ed
+ * array of f->n indices and, in *verified (when not NULL), a malloc'ed array
+ * giving each finding's entry in vr or NULL. Returns NULL on allocation failure. */
+size_t *hl_report_order(const hl_findings *f, const hl_verify_result *vr,
+                        const hl_verified ***verified);
+
+/* Escapes message text (%, \r, \n) or, with property set, a property value
+ * (also ':' and ','). Writes at most outlen bytes; can't fail. */
+void hl_github_escape(const char *s, int property, char *out, size_t outlen);
+
+/* Writes one workflow command per finding (error for confirmed under verify or
+ * for rules of severity error, notice for dismissed or notes, else warning),
+ * then per-file errors as ::error, then a summary line with the totals.
+ * Returns 0, or -1 when writing fails. */
+int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr);
+
+#endif

@@ -1,0 +1,230 @@
+/* sarif.c - the SARIF 2.1.0 writer (jansson). */
+#include "sarif.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lint/baseline.h"
+#include "github.h"
+
+static const char *sarif_level(const char *severity)
+{
+    if (severity && !strcmp(severity, "error"))
+        return "error";
+    if (severity && !strcmp(severity, "note"))
+        return "note";
+    return "warning";
+}
+
+/* Percent-encodes a path for a URI reference (RFC 3986: unreserved and '/' stay). */
+static void uri_encode(const char *s, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (; *s && o + 4 < outlen; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
+static const char *verdict_text(hl_verdict v)
+{
+    switch (v) {
+    case HL_VERDICT_CONFIRMED:
+        return "confirmed";
+    case HL_VERDICT_DISMISSED:
+        return "dismissed";
+    case HL_VERDICT_NOT_EXERCISED:
+        return "not exercised";
+    case HL_VERDICT_INCONCLUSIVE:
+        return "inconclusive";
+    }
+    return "unknown";
+}
+
+static json_t *text_obj(const char *s)
+{
+    return json_pack("{s:s}", "text", s ? s : "");
+}
+
+static json_t *rule_obj(const hl_rule *r)
+{
+    char help[8192], md[12288];
+    json_t *o, *tags;
+    snprintf(help, sizeof help, "%s%s%s%s%s%s%s", r->fix ? r->fix : "",
+             r->bad_example ? "\n\nInstead of:\n" : "", r->bad_example ? r->bad_example : "",
+             r->good_example ? "\n\nWrite:\n" : "", r->good_example ? r->good_example : "",
+             r->why ? "\n\n" : "", r->why ? r->why : "");
+    snprintf(md, sizeof md, "%s%s%s%s%s%s%s%s%s", r->fix ? r->fix : "",
+             r->bad_example ? "\n\nInstead of:\n\n```c\n" : "",
+             r->bad_example ? r->bad_example : "", r->bad_example ? "\n```" : "",
+             r->good_example ? "\n\nWrite:\n\n```c\n" : "", r->good_example ? r->good_example : "",
+             r->good_example ? "\n```" : "", r->why ? "\n\n" : "", r->why ? r->why : "");
+    tags = json_pack("[s]", "performance");
+    if (tags && r->family && r->family[0])
+        json_array_append_new(tags, json_string(r->family));
+    o = json_pack("{s:s, s:s, s:o, s:o, s:{s:s, s:s}, s:{s:s}, s:{s:o, s:s}}", "id",
+                  r->id ? r->id : "", "name", r->name ? r->name : "", "shortDescription",
+                  text_obj(r->summary ? r->summary : r->name), "fullDescription",
+                  text_obj(r->why ? r->why : (r->summary ? r->summary : r->name)), "help", "text",
+                  help, "markdown", md, "defaultConfiguration", "level", sarif_level(r->severity),
+                  "properties", "tags", tags ? tags : json_array(), "precision", "medium");
+    return o;
+}
+
+static int rule_index(const hl_catalog *cat, const hl_rule *r)
+{
+    if (!cat || !r || !r->id)
+        return -1;
+    for (size_t i = 0; i < cat->n_rules; i++)
+        if (cat->rules[i].id && !strcmp(cat->rules[i].id, r->id))
+            return (int)i;
+    return -1;
+}
+
+int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
+                    const hl_verify_result *vr, const char *version)
+{
+    const hl_verified **v = NULL;
+    size_t *idx = hl_report_order(f, vr, &v);
+    json_t *log = NULL, *run, *rules, *results, *notes, *driver;
+    char cwd[PATH_MAX], uri[PATH_MAX * 3], rel[PATH_MAX], fp[HL_FINGERPRINT_LEN], lh[64];
+    char **seen = NULL; /* fingerprints already used, for the occurrence counter */
+    size_t nseen = 0;
+    int rc = -1;
+
+    if (!idx)
+        return -1;
+    if (!getcwd(cwd, sizeof cwd))
+        snprintf(cwd, sizeof cwd, "/");
+    rules = json_array();
+    results = json_array();
+    notes = json_array();
+    seen = calloc(f->n + 1, sizeof *seen);
+    driver =
+        json_pack("{s:s, s:s, s:s, s:o}", "name", "hotlint", "version", version ? version : "0",
+                  "semanticVersion", version ? version : "0.0.0", "rules", rules);
+    if (!rules || !results || !notes || !seen || !driver)
+        goto out;
+    for (size_t i = 0; cat && i < cat->n_rules; i++)
+        json_array_append_new(rules, rule_obj(&cat->rules[i]));
+
+    for (size_t k = 0; k < f->n; k++) {
+        const hl_finding *x = &f->items[idx[k]];
+        const hl_verified *e = v[idx[k]];
+        const char *level = sarif_level(x->rule ? x->rule->severity : NULL);
+        json_t *res, *loc, *phys, *region, *props;
+        int ri = rule_index(cat, x->rule);
+        size_t occ = 1;
+        int under_cwd;
+
+        hl_finding_rel_path(x, cwd, rel, sizeof rel);
+        under_cwd = rel[0] != '/';
+        hl_finding_fingerprint(x, cwd, fp);
+        for (size_t s = 0; s < nseen; s++)
+            if (!strcmp(seen[s], fp))
+                occ++;
+        seen[nseen++] = strdup(fp);
+        snprintf(lh, sizeof lh, "%s:%zu", fp, occ);
+        if (e && e->verdict == HL_VERDICT_CONFIRMED)
+            level = "error";
+        else if (e && e->verdict == HL_VERDICT_DISMISSED)
+            level = "note";
+
+        uri_encode(rel, uri + (under_cwd ? 0 : 7), sizeof uri - 7);
+        if (!under_cwd)
+            memcpy(uri, "file://", 7);
+        region = json_pack("{s:I, s:I}", "startLine", (json_int_t)(x->line ? x->line : 1),
+                           "startColumn", (json_int_t)(x->column ? x->column : 1));
+        if (x->end_line >= x->line && x->end_line)
+            json_object_set_new(region, "endLine", json_integer(x->end_line));
+        if (x->end_column && (x->end_line > x->line || x->end_column > x->column))
+            json_object_set_new(region, "endColumn", json_integer(x->end_column));
+        if (x->source_line)
+            json_object_set_new(region, "snippet", text_obj(x->source_line));
+        phys = json_pack("{s:{s:s}, s:o}", "artifactLocation", "uri", uri, "region", region);
+        if (under_cwd)
+            json_object_set_new(json_object_get(phys, "artifactLocation"), "uriBaseId",
+                                json_string("%SRCROOT%"));
+        loc = json_pack("{s:o}", "physicalLocation", phys);
+        if (x->function)
+            json_object_set_new(loc, "logicalLocations",
+                                json_pack("[{s:s, s:s}]", "name", x->function, "kind", "function"));
+        res = json_pack("{s:s, s:s, s:o, s:[o], s:{s:s}}", "ruleId",
+                        x->rule && x->rule->id ? x->rule->id : "HL", "level", level, "message",
+                        text_obj(x->message), "locations", loc, "partialFingerprints",
+                        "primaryLocationLineHash", lh);
+        if (!res)
+            goto out;
+        if (ri >= 0)
+            json_object_set_new(res, "ruleIndex", json_integer(ri));
+        props = json_object();
+        if (x->callee)
+            json_object_set_new(props, "callee", json_string(x->callee));
+        if (x->loop_depth)
+            json_object_set_new(props, "loopDepth", json_integer(x->loop_depth));
+        if (e) {
+            json_object_set_new(props, "verdict", json_string(verdict_text(e->verdict)));
+            json_object_set_new(props, "flat", json_integer(e->flat));
+            json_object_set_new(props, "cum", json_integer(e->cum));
+            json_object_set_new(props, "loopCum", json_integer(e->loop_cum));
+            json_object_set_new(props, "evidence", json_integer(e->evidence));
+            json_object_set_new(props, "flatShare", json_real(e->flat_share));
+            json_object_set_new(props, "cumShare", json_real(e->cum_share));
+            json_object_set_new(props, "loopCumShare", json_real(e->loop_cum_share));
+            json_object_set_new(props, "evidenceShare", json_real(e->evidence_share));
+            json_object_set_new(props, "ciLow", json_real(e->ci_low));
+            json_object_set_new(props, "ciHigh", json_real(e->ci_high));
+            json_object_set_new(props, "cumSamples", json_integer(e->cum_samples));
+            if (vr->sample_type)
+                json_object_set_new(props, "sampleType", json_string(vr->sample_type));
+            if (vr->sample_unit)
+                json_object_set_new(props, "sampleUnit", json_string(vr->sample_unit));
+        }
+        json_object_set_new(res, "properties", props);
+        json_array_append_new(results, res);
+    }
+    for (size_t i = 0; i < f->n_errors; i++)
+        json_array_append_new(
+            notes, json_pack("{s:s, s:o}", "level", "error", "message", text_obj(f->errors[i])));
+
+    uri_encode(cwd, uri + 7, sizeof uri - 8);
+    memcpy(uri, "file://", 7);
+    if (uri[strlen(uri) - 1] != '/')
+        strcat(uri, "/");
+    run = json_pack("{s:{s:o}, s:{s:{s:s}}, s:[{s:b, s:o}], s:o, s:s}", "tool", "driver", driver,
+                    "originalUriBaseIds", "%SRCROOT%", "uri", uri, "invocations",
+                    "executionSuccessful", f->n_errors == 0, "toolExecutionNotifications", notes,
+                    "results", results, "columnKind", "unicodeCodePoints");
+    driver = notes = results = NULL;
+    if (!run)
+        goto out;
+    log = json_pack("{s:s, s:s, s:[o]}", "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
+                    "version", "2.1.0", "runs", run);
+    if (!log)
+        goto out;
+    if (json_dumpf(log, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF)
+        rc = 0;
+out:
+    json_decref(log);
+    json_decref(driver);
+    json_decref(notes);
+    json_decref(results);
+    for (size_t s = 0; s < nseen; s++)
+        free(seen[s]);
+    free(seen);
+    free(idx);
+    free(v);
+    return rc;
+}
