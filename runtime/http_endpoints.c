@@ -1,0 +1,419 @@
+/* http_endpoints.c - what each /debug/pprof/ path answers: the index, CPU,
+ * heap, allocs and threads profiles, cmdline and pprof's symbol protocol.
+ * Parameters are checked here; every failure is a 4xx/5xx text reply. */
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http_internal.h"
+#include "rt_internal.h"
+
+/* The CPU and heap profilers are parts of the runtime built beside this one;
+ * weak references let the endpoint answer 501 in a runtime built without
+ * them instead of failing to load. */
+#pragma weak hl_rt_cpu_collect
+#pragma weak hl_rt_heap_encode
+#pragma weak hl_rt_heap_enabled
+
+#define MAX_SYMBOLS 4096 /* addresses per symbol request */
+
+typedef struct endpoint {
+    const char *name;
+    void (*serve)(const hl_http_request *, hl_http_reply *);
+    const char *what;
+} endpoint;
+
+/* Parses the decimal parameter key into *out within [lo, hi]; absent gives
+ * def. Returns 0, or -1 after filling r with a 400. */
+static int int_arg(const hl_http_request *req, hl_http_reply *r, const char *key, long lo, long hi,
+                   long def, long *out)
+{
+    const char *v = hl_http_arg_get(req, key);
+    *out = def;
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || errno || n < lo || n > hi) {
+        hl_http_reply_text(r, 400, "bad parameter %s=%.32s: want an integer from %ld to %ld\n", key,
+                           v, lo, hi);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+static void reply_blob(hl_http_reply *r, void *data, size_t len, const char *filename)
+{
+    free(r->body);
+    r->status = 200;
+    r->content_type = "application/octet-stream";
+    r->body = data;
+    r->len = len;
+    r->filename = filename;
+}
+
+static void reply_profile_text(hl_http_reply *r, const hl_profile *p, const char *title)
+{
+    size_t len;
+    char *text = hl_http_profile_text(p, title, &len);
+    if (!text) {
+        hl_http_reply_text(r, 500, "out of memory rendering the %s profile\n", title);
+        return;
+    }
+    free(r->body);
+    r->status = 200;
+    r->content_type = "text/plain; charset=utf-8";
+    r->body = text;
+    r->len = len;
+}
+
+static void serve_profile(const hl_http_request *req, hl_http_reply *r)
+{
+    long seconds, hz;
+    if (int_arg(req, r, "seconds", 1, HL_HTTP_MAX_SECONDS, HL_HTTP_DEFAULT_SECS, &seconds) < 0 ||
+        int_arg(req, r, "hz", 1, 1000, 0, &hz) < 0)
+        return;
+    if (!hl_rt_cpu_collect) {
+        hl_http_reply_text(r, 501, "this runtime was built without the CPU profiler\n");
+        return;
+    }
+    void *out = NULL;
+    size_t len = 0;
+    char err[256] = "";
+    errno = 0;
+    if (hl_rt_cpu_collect((int)seconds, (int)hz, &out, &len, err, sizeof err) < 0) {
+        if (errno == EBUSY)
+            hl_http_reply_text(r, 500,
+                               "Could not enable CPU profiling: a CPU profile is already running "
+                               "in this process (one at a time); retry when it ends (%s)\n",
+                               err);
+        else
+            hl_http_reply_text(r, 500, "Could not collect a CPU profile: %s\n", err);
+        free(out);
+        return;
+    }
+    reply_blob(r, out, len, "profile");
+}
+
+/* heap and allocs: the same samples; allocs makes alloc_space the default
+ * sample type, as Go does. */
+static void serve_heap_like(const hl_http_request *req, hl_http_reply *r, bool allocs)
+{
+    long debug;
+    if (int_arg(req, r, "debug", 0, 2, 0, &debug) < 0)
+        return;
+    if (!hl_rt_heap_encode || !hl_rt_heap_enabled) {
+        hl_http_reply_text(r, 501, "this runtime was built without the heap profiler\n");
+        return;
+    }
+    if (!hl_rt_heap_enabled()) {
+        hl_http_reply_text(
+            r, 503,
+            "heap profiling is not enabled in this process: start the program with "
+            "HOTLINT_HEAPPROFILE=PATH (or `hotlint run --heapprofile PATH`) with libhotlint-rt "
+            "preloaded, or call hotlint_heap_start() from the program\n");
+        return;
+    }
+    void *out = NULL;
+    size_t len = 0;
+    char err[256] = "";
+    if (hl_rt_heap_encode(&out, &len, err, sizeof err) < 0) {
+        hl_http_reply_text(r, 500, "Could not encode the heap profile: %s\n", err);
+        free(out);
+        return;
+    }
+    if (!debug && !allocs) {
+        reply_blob(r, out, len, "heap");
+        return;
+    }
+    hl_profile *p = hl_profile_read_buffer(out, len, "heap", err, sizeof err);
+    free(out);
+    if (!p) {
+        hl_http_reply_text(r, 500, "Could not read back the heap profile: %s\n", err);
+        return;
+    }
+    if (allocs) {
+        int i = hl_profile_sample_index(p, "alloc_space");
+        if (i >= 0)
+            p->default_sample_index = (size_t)i;
+    }
+    if (debug) {
+        reply_profile_text(r, p, allocs ? "allocs" : "heap");
+    } else if (hl_profile_encode(p, &out, &len) < 0) {
+        hl_http_reply_text(r, 500, "Could not encode the allocs profile: %s\n", strerror(errno));
+    } else {
+        reply_blob(r, out, len, "allocs");
+    }
+    hl_profile_free(p);
+}
+
+static void serve_heap(const hl_http_request *req, hl_http_reply *r)
+{
+    serve_heap_like(req, r, false);
+}
+
+static void serve_allocs(const hl_http_request *req, hl_http_reply *r)
+{
+    serve_heap_like(req, r, true);
+}
+
+static void serve_threads(const hl_http_request *req, hl_http_reply *r)
+{
+    long debug;
+    if (int_arg(req, r, "debug", 0, 2, 0, &debug) < 0)
+        return;
+    char err[256] = "";
+    hl_profile *p = hl_http_threads_profile(debug > 0, 1000, err, sizeof err);
+    if (!p) {
+        hl_http_reply_text(r, 500, "Could not capture the threads' stacks: %s\n", err);
+        return;
+    }
+    void *out;
+    size_t len;
+    if (debug)
+        reply_profile_text(r, p, "threads");
+    else if (hl_profile_encode(p, &out, &len) < 0)
+        hl_http_reply_text(r, 500, "Could not encode the threads profile: %s\n", strerror(errno));
+    else
+        reply_blob(r, out, len, "threads");
+    hl_profile_free(p);
+}
+
+static void serve_cmdline(const hl_http_request *req, hl_http_reply *r)
+{
+    (void)req;
+    char buf[16384];
+    size_t n = 0;
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t k;
+        while (n < sizeof buf && (k = read(fd, buf + n, sizeof buf - n)) > 0)
+            n += (size_t)k;
+        close(fd);
+    }
+    if (n && buf[n - 1] == '\0')
+        n--;
+    /* Arguments separated by NUL bytes, as Go's os.Args joined by "\x00". */
+    char *body = malloc(n + 1);
+    if (!body) {
+        hl_http_reply_text(r, 500, "out of memory\n");
+        return;
+    }
+    memcpy(body, buf, n);
+    body[n] = '\0';
+    free(r->body);
+    r->status = 200;
+    r->content_type = "text/plain; charset=utf-8";
+    r->body = body;
+    r->len = n;
+}
+
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} strbuf;
+
+static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(strbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    if (b->oom)
+        return;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + (size_t)n + 1)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = true;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Appends one "0xADDR name" line per address of list (separated by '+',
+ * spaces or commas) that names a function; at most MAX_SYMBOLS. */
+static void symbolize_list(Dwfl *dwfl, const char *list, size_t len, strbuf *b, size_t *count)
+{
+    size_t i = 0;
+    while (i < len && *count < MAX_SYMBOLS) {
+        while (i < len && (list[i] == '+' || list[i] == ' ' || list[i] == ',' || list[i] == '\n' ||
+                           list[i] == '\r'))
+            i++;
+        size_t j = i;
+        while (j < len && list[j] != '+' && list[j] != ' ' && list[j] != ',' && list[j] != '\n' &&
+               list[j] != '\r')
+            j++;
+        if (j > i && j - i < 24) {
+            char word[24];
+            memcpy(word, list + i, j - i);
+            word[j - i] = '\0';
+            char *end;
+            errno = 0;
+            unsigned long long pc = strtoull(word, &end, 0);
+            if (!*end && !errno && pc) {
+                (*count)++;
+                Dwfl_Module *m = dwfl ? dwfl_addrmodule(dwfl, (Dwarf_Addr)pc) : NULL;
+                const char *name = m ? dwfl_module_addrname(m, (GElf_Addr)pc) : NULL;
+                if (name)
+                    sb_printf(b, "%#llx %s\n", pc, name);
+            }
+        }
+        i = j;
+    }
+}
+
+static char *debuginfo_path;
+static const Dwfl_Callbacks self_callbacks = {
+    .find_elf = dwfl_linux_proc_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .debuginfo_path = &debuginfo_path,
+};
+
+/* pprof's symbol protocol: GET answers "num_symbols: 1" (symbols are
+ * available); POST "0xA+0xB..." (or GET ?0xA+0xB) answers "0xA name" lines
+ * for the addresses that resolve, after that header line, as Go does. */
+static void serve_symbol(const hl_http_request *req, hl_http_reply *r)
+{
+    strbuf b = {0};
+    size_t count = 0;
+    sb_printf(&b, "num_symbols: 1\n");
+    Dwfl *dwfl = NULL;
+    bool want = req->body_len > 0;
+    for (size_t i = 0; i < req->n_args; i++)
+        want |= !req->args[i].value && !strncmp(req->args[i].key, "0x", 2);
+    if (want) {
+        dwfl = dwfl_begin(&self_callbacks);
+        if (dwfl) {
+            dwfl_report_begin(dwfl);
+            if (dwfl_linux_proc_report(dwfl, getpid()) != 0 ||
+                dwfl_report_end(dwfl, NULL, NULL) != 0) {
+                dwfl_end(dwfl);
+                dwfl = NULL;
+            }
+        }
+        if (!dwfl) {
+            free(b.s);
+            hl_http_reply_text(r, 500, "Could not read this process's mappings: %s\n",
+                               dwfl_errmsg(-1));
+            return;
+        }
+    }
+    if (req->body_len)
+        symbolize_list(dwfl, req->body, req->body_len, &b, &count);
+    for (size_t i = 0; i < req->n_args; i++)
+        if (!req->args[i].value && !strncmp(req->args[i].key, "0x", 2))
+            symbolize_list(dwfl, req->args[i].key, strlen(req->args[i].key), &b, &count);
+    if (dwfl)
+        dwfl_end(dwfl);
+    if (b.oom) {
+        free(b.s);
+        hl_http_reply_text(r, 500, "out of memory\n");
+        return;
+    }
+    free(r->body);
+    r->status = 200;
+    r->content_type = "text/plain; charset=utf-8";
+    r->body = b.s;
+    r->len = b.len;
+}
+
+static void serve_index(const hl_http_request *req, hl_http_reply *r);
+
+static const endpoint endpoints[] = {
+    {"allocs", serve_allocs,
+     "A sampling of all past memory allocations (needs heap profiling; ?debug=1 for text)."},
+    {"cmdline", serve_cmdline,
+     "The command line of this program, arguments separated by NUL bytes."},
+    {"heap", serve_heap,
+     "A sampling of the memory allocations of live objects (needs heap profiling; ?debug=1 for "
+     "text)."},
+    {"profile", serve_profile,
+     "CPU profile over ?seconds=N (default 30, at most 300); one at a time. Open it with go tool "
+     "pprof or hotlint top."},
+    {"symbol", serve_symbol,
+     "Function names of program counters (pprof's symbol protocol: POST 0xADDR+0xADDR)."},
+    {"threads", serve_threads,
+     "Stack of every thread, the analog of Go's goroutine profile (?debug=1 for text)."},
+};
+
+static void serve_index(const hl_http_request *req, hl_http_reply *r)
+{
+    (void)req;
+    strbuf b = {0};
+    sb_printf(&b,
+              "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>/debug/pprof/"
+              "</title></head>\n<body>\n<h1>/debug/pprof/</h1>\n"
+              "<p>Profiles of process %ld, served by libhotlint-rt.</p>\n<table>\n",
+              (long)getpid());
+    for (size_t i = 0; i < sizeof endpoints / sizeof *endpoints; i++)
+        sb_printf(&b, "<tr><td><a href=\"%s%s\">%s</a></td><td>%s</td></tr>\n", endpoints[i].name,
+                  !strcmp(endpoints[i].name, "threads") || !strcmp(endpoints[i].name, "heap") ||
+                          !strcmp(endpoints[i].name, "allocs")
+                      ? "?debug=1"
+                      : "",
+                  endpoints[i].name, endpoints[i].what);
+    sb_printf(&b, "</table>\n<p>Use: <code>go tool pprof http://HOST:PORT/debug/pprof/"
+                  "profile?seconds=30</code> or <code>hotlint top "
+                  "http://HOST:PORT/debug/pprof/profile?seconds=30</code>. When the endpoint has "
+                  "a token, add <code>?token=TOKEN</code> or send <code>Authorization: Bearer "
+                  "TOKEN</code>.</p>\n</body></html>\n");
+    if (b.oom) {
+        free(b.s);
+        hl_http_reply_text(r, 500, "out of memory\n");
+        return;
+    }
+    free(r->body);
+    r->status = 200;
+    r->content_type = "text/html; charset=utf-8";
+    r->body = b.s;
+    r->len = b.len;
+}
+
+void hl_http_dispatch(const hl_http_request *req, hl_http_reply *r)
+{
+    if (!*req->path) {
+        if (!strcmp(req->method, "POST")) {
+            hl_http_reply_text(r, 405, "method POST not allowed here: use GET\n");
+            r->allow = "GET, HEAD";
+            return;
+        }
+        serve_index(req, r);
+        return;
+    }
+    for (size_t i = 0; i < sizeof endpoints / sizeof *endpoints; i++) {
+        if (strcmp(req->path, endpoints[i].name))
+            continue;
+        if (!strcmp(req->method, "POST") && endpoints[i].serve != serve_symbol) {
+            hl_http_reply_text(r, 405, "method POST not allowed here: use GET\n");
+            r->allow = "GET, HEAD";
+            return;
+        }
+        endpoints[i].serve(req, r);
+        return;
+    }
+    hl_http_reply_text(r, 404,
+                       "404 unknown profile %.64s: the index at /debug/pprof/ lists allocs, "
+                       "cmdline, heap, profile, symbol and threads\n",
+                       req->path);
+}

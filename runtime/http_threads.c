@@ -1,0 +1,332 @@
+/* http_threads.c - the stack of every thread for /debug/pprof/threads: each
+ * thread is sent a signal of ours, unwinds itself in the handler into a
+ * pre-allocated slot, and the endpoint waits a bounded time for the answers.
+ * The application is never blocked: a thread that does not answer in time is
+ * reported as such and its late answer is dropped. */
+#define UNW_LOCAL_ONLY
+#include <dirent.h>
+#include <errno.h>
+#include <libunwind.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http_internal.h"
+#include "stack_profile.h"
+
+#pragma weak hl_sp_new
+#pragma weak hl_sp_add
+#pragma weak hl_sp_add_comment
+#pragma weak hl_sp_set_times
+#pragma weak hl_sp_finish
+
+#define MAX_THREADS 1024
+#define MAX_DEPTH   64
+
+enum { SLOT_FREE, SLOT_REQUESTED, SLOT_WRITING, SLOT_DONE, SLOT_ABANDONED };
+
+/* One thread's answer. The handler writes pcs and depth only after moving
+ * state from REQUESTED to WRITING; the capturing thread reads them only in
+ * DONE, and retires a slot by moving it from REQUESTED to ABANDONED. */
+typedef struct slot {
+    _Atomic int state;
+    _Atomic pid_t tid;
+    int depth;
+    uintptr_t pcs[MAX_DEPTH];
+} slot;
+
+static slot g_slots[MAX_THREADS];
+static _Atomic size_t g_nslots;
+static pthread_mutex_t g_capture = PTHREAD_MUTEX_INITIALIZER;
+static int g_signo;   /* 0 until the handler is installed */
+static bool g_broken; /* a handler never finished: slots are unsafe to reuse */
+
+/* Async-signal-safe: touches only the pre-allocated slots, no locks, no
+ * allocation (libunwind's local unwinder is async-signal-safe). */
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    int saved = errno;
+    if (si->si_code != SI_TKILL || si->si_pid != getpid())
+        goto out; /* not ours: ignore rather than die */
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    size_t n = atomic_load(&g_nslots);
+    for (size_t i = 0; i < n; i++) {
+        slot *s = &g_slots[i];
+        if (atomic_load(&s->tid) != tid)
+            continue;
+        int want = SLOT_REQUESTED;
+        if (!atomic_compare_exchange_strong(&s->state, &want, SLOT_WRITING))
+            break;
+        if (atomic_load(&s->tid) != tid) { /* the slot was reused meanwhile */
+            atomic_store(&s->state, SLOT_REQUESTED);
+            break;
+        }
+        unw_context_t ctx;
+        unw_cursor_t cur;
+        int depth = 0;
+        if (unw_getcontext(&ctx) == 0 && unw_init_local(&cur, &ctx) == 0) {
+            /* Skip this handler and the signal trampoline: the stack starts
+             * at the interrupted frame, whose pc is exact. */
+            int skipped = 0;
+            while (skipped < 8 && unw_step(&cur) > 0) {
+                skipped++;
+                if (unw_is_signal_frame(&cur) > 0) {
+                    if (unw_step(&cur) <= 0)
+                        skipped = 8;
+                    break;
+                }
+            }
+            if (skipped < 8) {
+                do {
+                    unw_word_t ip;
+                    if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 || !ip)
+                        break;
+                    s->pcs[depth++] = (uintptr_t)ip;
+                } while (depth < MAX_DEPTH && unw_step(&cur) > 0);
+            }
+        }
+        s->depth = depth;
+        atomic_store(&s->state, SLOT_DONE);
+        break;
+    }
+out:
+    errno = saved;
+}
+
+/* Installs the handler on a real-time signal the program does not use.
+ * Called with g_capture held. Returns 0 or -1 with a message in err. */
+static int install_handler(char *err, size_t errlen)
+{
+    struct sigaction cur;
+    if (g_signo) {
+        if (sigaction(g_signo, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+            cur.sa_sigaction == on_signal)
+            return 0;
+        snprintf(err, errlen, "the program replaced the handler of signal %d, used for stacks",
+                 g_signo);
+        return -1;
+    }
+    for (int sig = SIGRTMAX - 4; sig > SIGRTMAX - 12 && sig > SIGRTMIN; sig--) {
+        if (sigaction(sig, NULL, &cur) < 0)
+            continue;
+        if (!(cur.sa_flags & SA_SIGINFO) && cur.sa_handler == SIG_DFL) {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_sigaction = on_signal;
+            sa.sa_flags = SA_SIGINFO | SA_RESTART;
+            sigfillset(&sa.sa_mask);
+            if (sigaction(sig, &sa, NULL) < 0)
+                continue;
+            g_signo = sig;
+            return 0;
+        }
+    }
+    snprintf(err, errlen, "no free real-time signal to capture thread stacks with");
+    return -1;
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void read_small(const char *path, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return;
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+/* True when thread tid blocks signal sig (from SigBlk in its status). */
+static bool blocks_signal(pid_t tid, int sig)
+{
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)tid);
+    read_small(path, buf, sizeof buf);
+    const char *p = strstr(buf, "\nSigBlk:");
+    if (!p)
+        return false;
+    unsigned long long mask = strtoull(p + 8, NULL, 16);
+    return sig <= 64 && (mask >> (sig - 1)) & 1;
+}
+
+static void thread_name(pid_t tid, char *name, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)tid);
+    read_small(path, name, len);
+    name[strcspn(name, "\n")] = '\0';
+}
+
+hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, size_t errlen)
+{
+    if (!hl_sp_new || !hl_sp_add || !hl_sp_finish || !hl_sp_add_comment || !hl_sp_set_times) {
+        snprintf(err, errlen, "this runtime was built without stack symbolization");
+        return NULL;
+    }
+    pthread_mutex_lock(&g_capture);
+    hl_profile *p = NULL;
+    hl_stack_profile *sp = NULL;
+    pid_t self = (pid_t)syscall(SYS_gettid);
+    pid_t pid = getpid();
+    pid_t skipped[MAX_THREADS];
+    size_t n_skipped = 0, n = 0, n_more = 0;
+
+    if (g_broken) {
+        snprintf(err, errlen, "an earlier capture never finished; restart the program to retry");
+        goto err;
+    }
+    if (install_handler(err, errlen) < 0)
+        goto err;
+
+    DIR *d = opendir("/proc/self/task");
+    if (!d) {
+        snprintf(err, errlen, "/proc/self/task: %s", strerror(errno));
+        goto err;
+    }
+    atomic_store(&g_nslots, 0);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        pid_t tid = (pid_t)atoi(e->d_name);
+        if (tid <= 0 || tid == self)
+            continue;
+        if (blocks_signal(tid, g_signo)) {
+            if (n_skipped < MAX_THREADS)
+                skipped[n_skipped++] = tid;
+            continue;
+        }
+        if (n == MAX_THREADS) {
+            n_more++;
+            continue;
+        }
+        slot *s = &g_slots[n++];
+        atomic_store(&s->state, SLOT_FREE);
+        atomic_store(&s->tid, tid);
+        s->depth = 0;
+        atomic_store(&s->state, SLOT_REQUESTED);
+    }
+    closedir(d);
+    atomic_store(&g_nslots, n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (syscall(SYS_tgkill, pid, atomic_load(&g_slots[i].tid), g_signo) < 0) {
+            int want = SLOT_REQUESTED; /* the thread has exited */
+            atomic_compare_exchange_strong(&g_slots[i].state, &want, SLOT_ABANDONED);
+        }
+    }
+    int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+    for (;;) {
+        size_t pending = 0;
+        for (size_t i = 0; i < n; i++)
+            pending += atomic_load(&g_slots[i].state) == SLOT_REQUESTED ||
+                       atomic_load(&g_slots[i].state) == SLOT_WRITING;
+        if (!pending)
+            break;
+        if (now_ns() > deadline) {
+            /* Retire the silent ones; give handlers already running a
+             * little more time to finish. */
+            for (size_t i = 0; i < n; i++) {
+                int want = SLOT_REQUESTED;
+                atomic_compare_exchange_strong(&g_slots[i].state, &want, SLOT_ABANDONED);
+            }
+            int64_t grace = now_ns() + 200000000;
+            bool writing = true;
+            while (writing && now_ns() < grace) {
+                writing = false;
+                for (size_t i = 0; i < n; i++)
+                    writing |= atomic_load(&g_slots[i].state) == SLOT_WRITING;
+                if (writing)
+                    nanosleep(&(struct timespec){0, 1000000}, NULL);
+            }
+            if (writing) {
+                g_broken = true;
+                snprintf(err, errlen, "a thread never finished writing its stack");
+                goto err;
+            }
+            break;
+        }
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+
+    hl_prof_value_type type = {(char *)"threads", (char *)"count"};
+    sp = hl_sp_new(&type, 1, type, 1);
+    if (!sp) {
+        snprintf(err, errlen, "out of memory");
+        goto err;
+    }
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    hl_sp_set_times(sp, (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec, 0);
+    char comment[160];
+    for (size_t i = 0; i < n; i++) {
+        slot *s = &g_slots[i];
+        pid_t tid = atomic_load(&s->tid);
+        char name[32];
+        thread_name(tid, name, sizeof name);
+        if (atomic_load(&s->state) != SLOT_DONE || s->depth == 0) {
+            if (atomic_load(&s->state) == SLOT_ABANDONED)
+                snprintf(comment, sizeof comment,
+                         "thread %d (%s): no stack (exited, or did not answer within %d ms)",
+                         (int)tid, name, timeout_ms);
+            else
+                snprintf(comment, sizeof comment, "thread %d (%s): no stack (unwinding failed)",
+                         (int)tid, name);
+            hl_sp_add_comment(sp, comment);
+            continue;
+        }
+        int64_t one = 1;
+        hl_prof_label labels[2] = {
+            {.key = (char *)"thread", .num = tid},
+            {.key = (char *)"thread_name", .str = name},
+        };
+        if (hl_sp_add(sp, s->pcs, (size_t)s->depth, &one, per_thread ? labels : NULL,
+                      per_thread ? 2 : 0) < 0) {
+            snprintf(err, errlen, "out of memory");
+            goto err;
+        }
+    }
+    for (size_t i = 0; i < n_skipped; i++) {
+        char name[32];
+        thread_name(skipped[i], name, sizeof name);
+        snprintf(comment, sizeof comment, "thread %d (%s): not captured (it blocks signal %d%s)",
+                 (int)skipped[i], name, g_signo,
+                 strncmp(name, "MHD-", 4) ? "" : "; a thread of this endpoint");
+        hl_sp_add_comment(sp, comment);
+    }
+    snprintf(comment, sizeof comment, "thread %d: the thread serving this request (not captured)",
+             (int)self);
+    hl_sp_add_comment(sp, comment);
+    if (n_more) {
+        snprintf(comment, sizeof comment, "%zu more threads not captured (at most %d)", n_more,
+                 MAX_THREADS);
+        hl_sp_add_comment(sp, comment);
+    }
+    p = hl_sp_finish(sp);
+    sp = NULL;
+    if (!p)
+        snprintf(err, errlen, "could not symbolize the stacks");
+err:
+    if (sp) {
+        /* The builder is consumed by hl_sp_finish only: finish and drop it. */
+        hl_profile *tmp = hl_sp_finish(sp);
+        if (tmp)
+            hl_profile_free(tmp);
+    }
+    atomic_store(&g_nslots, 0);
+    pthread_mutex_unlock(&g_capture);
+    return p;
+}
