@@ -2,6 +2,7 @@
 #ifndef HL_VERIFY_H
 #define HL_VERIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "../lint/finding.h"
@@ -16,14 +17,26 @@ typedef enum hl_verdict {
 
 const char *hl_verdict_name(hl_verdict v); /* "confirmed", "not exercised", ... */
 
+/* Defaults, documented here because users see them in the output:
+ * - min_share 0.01: a finding is confirmed when its site's cum is >= 1% of the total.
+ * - min_samples 100: no finding is dismissed on fewer samples than this (1 s at
+ *   100 Hz). With the default threshold the Wilson bound is the stricter test
+ *   (a site with no sample at all needs 381 samples before its upper bound falls
+ *   under 1%); the floor matters for higher thresholds, where a handful of
+ *   samples would otherwise be enough to dismiss.
+ * - max_unexplained 10: rows in each "hot code no rule explains" list. */
+#define HL_VERIFY_DEFAULT_MIN_SHARE       0.01
+#define HL_VERIFY_DEFAULT_MIN_SAMPLES     100
+#define HL_VERIFY_DEFAULT_MAX_UNEXPLAINED 10
+
 typedef struct hl_verify_options {
     const char *sample_index; /* NULL: the profile's default */
     double min_share;         /* default 0.01 */
-    int64_t min_samples;      /* samples needed before "dismissed"; default documented in verify.c */
+    int64_t min_samples;      /* samples needed before "dismissed"; default 100 */
     const char *const *trim_paths;
     size_t n_trim_paths;
     const char *source_root;
-    size_t max_unexplained;   /* rows in the unexplained list; default 10 */
+    size_t max_unexplained; /* rows in each unexplained list; default 10 */
 } hl_verify_options;
 
 void hl_verify_options_init(hl_verify_options *o);
@@ -33,41 +46,85 @@ typedef struct hl_verified {
     hl_verdict verdict;
     int64_t flat, cum, loop_cum, evidence; /* in the chosen sample type's unit */
     double flat_share, cum_share, loop_cum_share, evidence_share; /* of the profile total */
-    double ci_low, ci_high;   /* 95% Wilson interval on the cum share */
-    int64_t cum_samples;      /* sample count behind cum */
+    double ci_low, ci_high; /* 95% Wilson interval on the cum share */
+    int64_t cum_samples;    /* sample count behind cum */
+    /* Added: evidence as a part of the site's own cum (0 when cum is 0). */
+    double evidence_of_cum;
+    /* Added: true when the site was matched by function name only (the profile
+     * has no line information): flat and cum are then the function's. */
+    bool by_function;
 } hl_verified;
 
 typedef struct hl_unexplained {
-    char *file;
-    int64_t line;       /* 0 for a function-level row */
+    char *file;   /* the profile's file name, trimmed; "" when unknown */
+    int64_t line; /* 0 for a function-level row */
     char *function;
     int64_t flat, cum;
     double flat_share, cum_share;
 } hl_unexplained;
 
 typedef struct hl_family_share {
-    char *family;       /* "allocation", "formatting", ... */
+    char *family; /* "allocation", "formatting", ... */
     int64_t value;
     double share;
+    char *symbols; /* the family's cost symbols, comma-separated, for the reader */
 } hl_family_share;
 
 typedef struct hl_verify_result {
     hl_verified *items; /* sorted by cum, descending */
     size_t n_items;
+    /* The union of the top max_unexplained rows by flat and by cum, for lines
+     * (line > 0) and for functions (line == 0), over the samples whose stack
+     * holds no finding's site. Shares are of the profile total. */
     hl_unexplained *unexplained;
     size_t n_unexplained;
-    hl_family_share *families;
+    hl_family_share *families; /* sorted by share, descending */
     size_t n_families;
-    int64_t total;        /* total of the chosen sample type */
+    int64_t total; /* total of the chosen sample type */
     int64_t total_samples;
     const char *sample_type, *sample_unit;
     bool profile_has_lines;
     hl_verify_options options; /* as used, with defaults filled in */
+    /* Added below. */
+    bool profile_has_functions; /* at least one location names a function */
+    int64_t unexplained_total;  /* value of the samples whose stack holds no site */
+    size_t n_confirmed, n_dismissed, n_not_exercised, n_inconclusive;
 } hl_verify_result;
 
-/* Returns 0, or -1 with a message in err (unknown sample index, ...). */
+/* Returns 0, or -1 with a message in err (unknown sample index, out of memory).
+ * out borrows findings (items point into it) and the profile's type strings:
+ * both must outlive it. cat may be NULL (the families then come from the
+ * findings' rules). */
 int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profile *prof,
               const hl_verify_options *opt, hl_verify_result *out, char *err, size_t errlen);
 void hl_verify_result_free(hl_verify_result *r);
+
+/* --- building blocks, public for the report writers and the tests --- */
+
+/* 95% Wilson score interval for x successes in n trials. n <= 0 gives [0, 1].
+ * Can't fail. */
+void hl_wilson_interval(int64_t x, int64_t n, double *lo, double *hi);
+
+/* Number of trailing path components two paths share ("a/b/c.c" and
+ * "/x/b/c.c" share 2). Empty components and "." are ignored. Can't fail. */
+size_t hl_path_common_suffix(const char *a, const char *b);
+
+/* Applies the first matching --trim-path prefix to path and returns a pointer
+ * into path past it (and past any '/' that follows); path itself otherwise. */
+const char *hl_path_trim(const char *path, const char *const *trims, size_t n_trims);
+
+/* True when name matches a rule's cost symbol: exactly, or as a prefix when
+ * the symbol ends in '*'. Version suffixes ("@GLIBC_2.2.5") and GCC clone
+ * suffixes (".constprop.0", ".isra.0", ".cold") of name are ignored. */
+bool hl_cost_symbol_match(const char *symbol, const char *name);
+
+/* Length of name without GCC clone and symbol version suffixes. */
+size_t hl_function_name_len(const char *name);
+
+/* Opens every profile (a path or a URL) and merges them when there are
+ * several. NULL with a message in err naming the source when one cannot be
+ * read, or naming both when their sample types differ. (verify/load.c, which
+ * needs hl_fetch and hl_profile.) */
+hl_profile *hl_verify_open_profiles(const char *const *sources, size_t n, char *err, size_t errlen);
 
 #endif

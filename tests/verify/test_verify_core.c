@@ -1,0 +1,399 @@
+/* test_verify_core.c - unit tests of verify/: statistics, path matching, flat/cum/loop cum,
+ * evidence, verdicts and the unexplained list, on profiles built in memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "verify.h"
+
+/* --- statistics and matching helpers --- */
+
+static void test_wilson_known_values(void **state)
+{
+    (void)state;
+    double lo, hi;
+    /* Newcombe (1998), Statistics in Medicine 17:857, method 3 examples. */
+    hl_wilson_interval(81, 263, &lo, &hi);
+    assert_float_equal(lo, 0.2553, 0.00005);
+    assert_float_equal(hi, 0.3662, 0.00005);
+    hl_wilson_interval(15, 148, &lo, &hi);
+    assert_float_equal(lo, 0.0624, 0.00005);
+    assert_float_equal(hi, 0.1605, 0.00005);
+    hl_wilson_interval(0, 20, &lo, &hi);
+    assert_float_equal(lo, 0.0, 1e-12);
+    assert_float_equal(hi, 0.1611, 0.00005);
+    hl_wilson_interval(1, 29, &lo, &hi);
+    assert_float_equal(lo, 0.0061, 0.00005);
+    assert_float_equal(hi, 0.1718, 0.00005);
+    /* Symmetric at one half; the edges are exact. */
+    hl_wilson_interval(50, 100, &lo, &hi);
+    assert_float_equal(lo, 0.403832, 1e-6);
+    assert_float_equal(hi, 0.596168, 1e-6);
+    hl_wilson_interval(100, 100, &lo, &hi);
+    assert_float_equal(hi, 1.0, 1e-12);
+    hl_wilson_interval(0, 0, &lo, &hi);
+    assert_float_equal(lo, 0.0, 1e-12);
+    assert_float_equal(hi, 1.0, 1e-12);
+    /* Zero hits: the upper bound falls under 1% only from 381 samples on. */
+    hl_wilson_interval(0, 380, &lo, &hi);
+    assert_true(hi > 0.01);
+    hl_wilson_interval(0, 381, &lo, &hi);
+    assert_true(hi < 0.01);
+}
+
+static void test_path_suffix(void **state)
+{
+    (void)state;
+    assert_int_equal(hl_path_common_suffix("a/b/c.c", "/x/b/c.c"), 2);
+    assert_int_equal(hl_path_common_suffix("./c.c", "/x/c.c"), 1);
+    assert_int_equal(hl_path_common_suffix("/x/y.c", "/x/c.c"), 0);
+    assert_int_equal(hl_path_common_suffix("/build/src//parse.c", "/home/u/proj/src/parse.c"), 2);
+    assert_int_equal(hl_path_common_suffix("/a/b/c.c", "/a/b/c.c"), 3);
+    assert_int_equal(hl_path_common_suffix("", "/a/b/c.c"), 0);
+    assert_int_equal(hl_path_common_suffix("xc.c", "/a/c.c"), 0);
+
+    const char *trims[] = {"/ci/build/", "/other"};
+    assert_string_equal(hl_path_trim("/ci/build/src/a.c", trims, 2), "src/a.c");
+    assert_string_equal(hl_path_trim("/other/a.c", trims, 2), "a.c");
+    assert_string_equal(hl_path_trim("/otherwise/a.c", trims, 2), "/otherwise/a.c");
+    assert_string_equal(hl_path_trim("src/a.c", trims, 2), "src/a.c");
+}
+
+static void test_symbol_match(void **state)
+{
+    (void)state;
+    assert_true(hl_cost_symbol_match("__strcmp_*", "__strcmp_avx2"));
+    assert_true(hl_cost_symbol_match("malloc", "malloc@@GLIBC_2.2.5"));
+    assert_true(hl_cost_symbol_match("malloc", "malloc"));
+    assert_false(hl_cost_symbol_match("malloc", "malloc_usable_size"));
+    assert_false(hl_cost_symbol_match("__strcmp_*", "strcmp"));
+    assert_true(hl_cost_symbol_match("parse", "parse.constprop.0"));
+    assert_int_equal(hl_function_name_len("foo.isra.0"), 3);
+    assert_int_equal(hl_function_name_len("foo"), 3);
+}
+
+/* --- an in-memory profile --- */
+
+enum { F_MAIN, F_PARSE, F_MALLOC, F_HELPER, F_HASH, F_OTHER_MAIN, N_FUNCS };
+
+typedef struct fixture {
+    hl_profile p;
+    hl_prof_function funcs[N_FUNCS];
+    hl_prof_location locs[16];
+    hl_prof_line lines[32];
+    hl_prof_sample samples[16];
+    hl_prof_location *stacks[16][8];
+    int64_t values[16][2];
+    hl_prof_value_type types[2];
+    size_t n_lines;
+    hl_rule rules[2];
+    char *alloc_syms[2], *cmp_syms[1];
+    hl_finding f[4];
+    hl_findings fs;
+    hl_catalog cat;
+} fixture;
+
+/* A location with one line, or two when inl (an inlined frame first). */
+static hl_prof_location *loc(fixture *x, int fn, int64_t line, int inl_fn, int64_t inl_line)
+{
+    hl_prof_location *l = &x->p.locations[x->p.n_locations];
+    l->id = x->p.n_locations + 1;
+    l->lines = &x->lines[x->n_lines];
+    if (inl_fn >= 0)
+        x->lines[x->n_lines++] = (hl_prof_line){&x->funcs[inl_fn], inl_line};
+    x->lines[x->n_lines++] = (hl_prof_line){&x->funcs[fn], line};
+    l->n_lines = inl_fn >= 0 ? 2 : 1;
+    x->p.n_locations++;
+    return l;
+}
+
+static void sample(fixture *x, int64_t count, int n, ...)
+{
+    size_t i = x->p.n_samples++;
+    hl_prof_sample *s = &x->samples[i];
+    va_list ap;
+    va_start(ap, n);
+    for (int k = 0; k < n; k++)
+        x->stacks[i][k] = va_arg(ap, hl_prof_location *);
+    va_end(ap);
+    s->locs = x->stacks[i];
+    s->n_locs = (size_t)n;
+    x->values[i][0] = count;
+    x->values[i][1] = count * 10000000; /* 100 Hz */
+    s->values = x->values[i];
+}
+
+static hl_finding finding(hl_rule *r, const char *abs, unsigned line, const char *fn,
+                          unsigned loop_start, unsigned loop_end)
+{
+    hl_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = r;
+    f.file = (char *)abs;
+    f.abs_file = (char *)abs;
+    f.line = f.end_line = line;
+    f.column = 5;
+    f.function = (char *)fn;
+    f.loop_start_line = loop_start;
+    f.loop_end_line = loop_end;
+    return f;
+}
+
+/* parse_row (src/parse.c) allocates at line 47 in a loop over lines 45-52;
+ * main calls it and a hash function no rule knows; usage never runs. */
+static fixture *make_fixture(bool with_lines)
+{
+    fixture *x = calloc(1, sizeof *x);
+    x->p.functions = x->funcs;
+    x->p.n_functions = N_FUNCS;
+    x->funcs[F_MAIN] = (hl_prof_function){1, "main", "main", "/build/proj/main.c", 5};
+    x->funcs[F_PARSE] = (hl_prof_function){2, "parse_row", "parse_row", "/build/src/parse.c", 40};
+    x->funcs[F_MALLOC] = (hl_prof_function){3, "malloc", "malloc", "", 0};
+    x->funcs[F_HELPER] = (hl_prof_function){4, "helper", "helper", "/build/src/parse.c", 3};
+    x->funcs[F_HASH] = (hl_prof_function){5, "hash_bytes", "hash_bytes", "/build/src/hash.c", 15};
+    x->funcs[F_OTHER_MAIN] = (hl_prof_function){6, "other", "other", "/elsewhere/main.c", 1};
+    for (int i = 0; i < N_FUNCS; i++)
+        x->funcs[i].id = (uint64_t)i + 1;
+    x->types[0] = (hl_prof_value_type){"samples", "count"};
+    x->types[1] = (hl_prof_value_type){"cpu", "nanoseconds"};
+    x->p.sample_types = x->types;
+    x->p.n_sample_types = 2;
+    x->p.default_sample_index = 1;
+    x->p.locations = x->locs;
+    x->p.samples = x->samples;
+
+    int64_t L = with_lines ? 1 : 0;
+    hl_prof_location *main10 = loc(x, F_MAIN, 10 * L, -1, 0);
+    hl_prof_location *main12 = loc(x, F_MAIN, 12 * L, -1, 0);
+    hl_prof_location *p47 = loc(x, F_PARSE, 47 * L, -1, 0);
+    hl_prof_location *p50 = loc(x, F_PARSE, 50 * L, -1, 0);
+    hl_prof_location *mal = loc(x, F_MALLOC, 0, -1, 0);
+    hl_prof_location *inl = loc(x, F_PARSE, 47 * L, F_HELPER, 5 * L);
+    hl_prof_location *hash = loc(x, F_HASH, 20 * L, -1, 0);
+
+    sample(x, 10, 3, mal, p47, main10); /* allocation under the site */
+    sample(x, 5, 2, p47, main10);       /* flat at the site */
+    sample(x, 3, 2, p50, main10);       /* elsewhere in the loop */
+    sample(x, 2, 3, p47, p47, main10);  /* recursion: counted once */
+    sample(x, 4, 2, inl, main10);       /* an inlined helper under the site */
+    sample(x, 1000, 2, hash, main12);   /* hot code no rule explains */
+
+    char **as = x->alloc_syms, **cs = x->cmp_syms;
+    as[0] = "malloc";
+    as[1] = "free";
+    cs[0] = "__strcmp_*";
+    x->rules[0] = (hl_rule){.id = "HL002",
+                            .name = "alloc-in-loop",
+                            .family = "allocation",
+                            .cost_symbols = as,
+                            .n_cost_symbols = 2};
+    x->rules[1] = (hl_rule){.id = "HL003",
+                            .name = "string-compare",
+                            .family = "string compares",
+                            .cost_symbols = cs,
+                            .n_cost_symbols = 1};
+    x->cat.rules = x->rules;
+    x->cat.n_rules = 2;
+    x->f[0] = finding(&x->rules[0], "/home/u/proj/src/parse.c", 47, "parse_row", 45, 52);
+    x->f[1] = finding(&x->rules[1], "/home/u/proj/src/cli.c", 88, "usage", 0, 0);
+    x->f[2] = finding(&x->rules[1], "/home/u/proj/main.c", 30, "main", 0, 0);
+    x->f[3] = finding(&x->rules[0], "/home/u/proj/other/main.c", 10, "main", 0, 0);
+    x->fs.items = x->f;
+    x->fs.n = 4;
+    return x;
+}
+
+static const hl_verified *item_for(const hl_verify_result *r, const hl_finding *f)
+{
+    for (size_t i = 0; i < r->n_items; i++)
+        if (r->items[i].finding == f)
+            return &r->items[i];
+    fail_msg("finding not in the result");
+    return NULL;
+}
+
+static void test_flat_cum_loop_evidence(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    hl_verify_result r;
+    char err[256] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    const int64_t tick = 10000000;
+    assert_int_equal(r.total, 1024 * tick);
+    assert_int_equal(r.total_samples, 1024);
+    assert_string_equal(r.sample_type, "cpu");
+    assert_true(r.profile_has_lines);
+
+    const hl_verified *v = item_for(&r, &x->f[0]);
+    assert_int_equal(v->flat, 7 * tick); /* 5 + 2 (leaf of the recursion) */
+    assert_int_equal(v->cum, 21 * tick); /* 10 + 5 + 2 once + 4 inlined */
+    assert_int_equal(v->cum_samples, 21);
+    assert_int_equal(v->loop_cum, 24 * tick); /* plus line 50 */
+    assert_int_equal(v->evidence, 10 * tick); /* malloc under the site */
+    assert_float_equal(v->cum_share, 21.0 / 1024, 1e-12);
+    assert_float_equal(v->evidence_of_cum, 10.0 / 21, 1e-12);
+    assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    assert_true(v->ci_low < v->cum_share && v->cum_share < v->ci_high);
+    assert_false(v->by_function);
+
+    /* usage never appears; main does but not at line 30 (1024 samples: dismissed). */
+    assert_int_equal(item_for(&r, &x->f[1])->verdict, HL_VERDICT_NOT_EXERCISED);
+    const hl_verified *m = item_for(&r, &x->f[2]);
+    assert_int_equal(m->cum, 0);
+    assert_int_equal(m->verdict, HL_VERDICT_DISMISSED);
+    /* A main in another main.c: the profile's main.c is /build/proj/main.c, whose
+     * longest common suffix is with /home/u/proj/main.c, so not this one. */
+    const hl_verified *o = item_for(&r, &x->f[3]);
+    assert_int_equal(o->cum, 0);
+    assert_int_equal(o->verdict, HL_VERDICT_NOT_EXERCISED);
+
+    /* Sorted by cum. */
+    assert_ptr_equal(r.items[0].finding, &x->f[0]);
+    assert_int_equal(r.n_confirmed, 1);
+    assert_int_equal(r.n_dismissed, 1);
+    assert_int_equal(r.n_not_exercised, 2);
+
+    /* Families: allocation is the malloc sample. */
+    bool found = false;
+    for (size_t i = 0; i < r.n_families; i++)
+        if (!strcmp(r.families[i].family, "allocation")) {
+            assert_int_equal(r.families[i].value, 10 * tick);
+            assert_string_equal(r.families[i].symbols, "malloc, free");
+            found = true;
+        }
+    assert_true(found);
+
+    /* Unexplained: the hash sample (the others hold the site). */
+    assert_int_equal(r.unexplained_total, 1003 * tick); /* hash, and line 50 of the loop */
+    bool line_row = false, fn_row = false;
+    for (size_t i = 0; i < r.n_unexplained; i++) {
+        const hl_unexplained *u = &r.unexplained[i];
+        if (u->line == 20 && !strcmp(u->file, "/build/src/hash.c") &&
+            !strcmp(u->function, "hash_bytes")) {
+            assert_int_equal(u->flat, 1000 * tick);
+            line_row = true;
+        }
+        if (u->line == 0 && !strcmp(u->function, "hash_bytes"))
+            fn_row = true;
+        assert_false(u->line == 47); /* the site explains its samples */
+    }
+    assert_true(line_row);
+    assert_true(fn_row);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
+static void test_without_lines(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(false);
+    hl_verify_result r;
+    char err[256] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_false(r.profile_has_lines);
+    const hl_verified *v = item_for(&r, &x->f[0]);
+    assert_true(v->by_function);
+    assert_int_equal(v->cum, 24 * 10000000LL); /* every sample holding parse_row */
+    assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    /* main holds every sample: matched by name, main's finding is confirmed. */
+    assert_int_equal(item_for(&r, &x->f[2])->verdict, HL_VERDICT_CONFIRMED);
+    assert_int_equal(item_for(&r, &x->f[1])->verdict, HL_VERDICT_NOT_EXERCISED);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
+static void test_sample_index_and_thresholds(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    hl_verify_result r;
+    hl_verify_options o;
+    char err[256] = "";
+    hl_verify_options_init(&o);
+    o.sample_index = "alloc_space";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "alloc_space"));
+    assert_non_null(strstr(err, "cpu"));
+
+    o.sample_index = "samples";
+    o.min_share = 0.05; /* 21/1024 = 2% is under it; the interval reaches 3.1% */
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), 0);
+    assert_string_equal(r.sample_type, "samples");
+    const hl_verified *v = item_for(&r, &x->f[0]);
+    assert_int_equal(v->cum, 21);
+    assert_int_equal(v->verdict, HL_VERDICT_DISMISSED);
+    assert_float_equal(r.options.min_share, 0.05, 1e-12);
+    hl_verify_result_free(&r);
+
+    /* Too few samples for a dismissal: inconclusive. */
+    o.min_share = 0.5;
+    o.min_samples = 5000;
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), 0);
+    assert_int_equal(item_for(&r, &x->f[0])->verdict, HL_VERDICT_INCONCLUSIVE);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
+static void test_trim_and_source_root(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    /* Profile paths under /ci/build; sources under /home/u/proj; both main.c
+     * files have a main, so only an exact match can pick other/main.c. */
+    x->funcs[F_MAIN].filename = "/ci/build/other/main.c";
+    x->funcs[F_PARSE].filename = "/ci/build/src/parse.c";
+    hl_verify_result r;
+    hl_verify_options o;
+    char err[256] = "";
+    const char *trims[] = {"/ci/build"};
+    hl_verify_options_init(&o);
+    o.trim_paths = trims;
+    o.n_trim_paths = 1;
+    o.source_root = "/home/u/proj";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), 0);
+    /* other/main.c:10 is main's line 10 now. */
+    const hl_verified *v = item_for(&r, &x->f[3]);
+    assert_int_equal(v->cum, 24 * 10000000LL);
+    assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    assert_int_equal(item_for(&r, &x->f[2])->verdict, HL_VERDICT_NOT_EXERCISED);
+    assert_int_equal(item_for(&r, &x->f[0])->verdict, HL_VERDICT_CONFIRMED);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
+static void test_address_only(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(false);
+    for (int i = 0; i < N_FUNCS; i++)
+        x->funcs[i].name = x->funcs[i].system_name = "";
+    hl_verify_result r;
+    char err[256] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_false(r.profile_has_functions);
+    for (size_t i = 0; i < r.n_items; i++)
+        assert_int_equal(r.items[i].verdict, HL_VERDICT_INCONCLUSIVE);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wilson_known_values),
+        cmocka_unit_test(test_path_suffix),
+        cmocka_unit_test(test_symbol_match),
+        cmocka_unit_test(test_flat_cum_loop_evidence),
+        cmocka_unit_test(test_without_lines),
+        cmocka_unit_test(test_sample_index_and_thresholds),
+        cmocka_unit_test(test_trim_and_source_root),
+        cmocka_unit_test(test_address_only),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,34 @@
+/* table.h - small open-addressing hash tables for verify/: string interning and u64 keys. */
+#ifndef HL_VERIFY_TABLE_H
+#define HL_VERIFY_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Interns byte strings to dense ids 0..n-1. Zero-initialise. */
+typedef struct hl_strtab {
+    char **strs;     /* id -> NUL-terminated copy */
+    uint32_t *slots; /* id + 1, 0 when empty */
+    size_t n, cap_strs, cap_slots;
+} hl_strtab;
+
+/* Returns the id of s[0..len), adding it when new; -1 when out of memory. */
+int32_t hl_strtab_intern(hl_strtab *t, const char *s, size_t len);
+/* Returns the id of s[0..len), or -1 when absent. Can't fail. */
+int32_t hl_strtab_find(const hl_strtab *t, const char *s, size_t len);
+void hl_strtab_free(hl_strtab *t);
+
+/* Maps u64 keys to dense ids 0..n-1. Zero-initialise. */
+typedef struct hl_u64tab {
+    uint64_t *keys;  /* id -> key */
+    uint32_t *slots; /* id + 1, 0 when empty */
+    size_t n, cap_keys, cap_slots;
+} hl_u64tab;
+
+/* Returns the id of key, adding it when new; -1 when out of memory. */
+int32_t hl_u64tab_intern(hl_u64tab *t, uint64_t key);
+/* Returns the id of key, or -1 when absent. Can't fail. */
+int32_t hl_u64tab_find(const hl_u64tab *t, uint64_t key);
+void hl_u64tab_free(hl_u64tab *t);
+
+#endif
