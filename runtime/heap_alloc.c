@@ -1,0 +1,292 @@
+/* heap_alloc.c - the malloc-family interposers: a counter decrement on the
+ * fast path, the sampler only when the thread's byte budget runs out.
+ *
+ * The interposers call glibc's exported __libc_malloc, __libc_calloc,
+ * __libc_realloc, __libc_free, __libc_memalign, __libc_valloc and
+ * __libc_pvalloc directly. No dlsym(RTLD_NEXT, "malloc") is needed, which
+ * also removes the bootstrap problem: dlsym allocates, and an interposer that
+ * needs dlsym before it can allocate has to fake the first allocations.
+ * Every function here works before the library's constructor has run.
+ *
+ * All code that can be on the stack between the program and the stack walk
+ * lives in the section hl_heap_text, so the sampler skips exactly its own
+ * frames whatever the compiler inlined. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "heap_internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HL_HEAP_NO_INTERPOSE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HL_HEAP_NO_INTERPOSE 1
+#endif
+#endif
+
+#define HL_TEXT        __attribute__((section("hl_heap_text")))
+#define HL_SLOW        __attribute__((section("hl_heap_text"), noinline, cold))
+#define hl_unlikely(x) __builtin_expect(!!(x), 0)
+
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+extern void *__libc_memalign(size_t align, size_t n);
+extern void *__libc_valloc(size_t n);
+extern void *__libc_pvalloc(size_t n);
+
+_Atomic int hl_heap_on;
+_Atomic int hl_heap_armed;
+_Atomic int64_t hl_heap_rate = HL_HEAP_DEFAULT_RATE;
+_Atomic uint32_t hl_heap_gen = 1;
+__thread struct hl_heap_tls hl_heap_tls __attribute__((tls_model("initial-exec"))) = {.budget = -1};
+
+/* Charges n bytes to the thread's budget (unsigned arithmetic: no overflow
+ * whatever n is). Returns non-zero when the budget went negative. */
+static inline int hl_charge(size_t n)
+{
+    struct hl_heap_tls *t = &hl_heap_tls;
+    t->budget = (int64_t)((uint64_t)t->budget - (uint64_t)n);
+    return t->budget < 0;
+}
+
+/* The thread crossed a sampling point while allocating n bytes: decides
+ * whether this allocation is recorded. Allocations made by the profiler
+ * itself (guard set) give their bytes back and are never sampled. */
+static inline int hl_take(size_t n)
+{
+    struct hl_heap_tls *t = &hl_heap_tls;
+    if (t->guard) {
+        t->budget = (int64_t)((uint64_t)t->budget + (uint64_t)n);
+        return 0;
+    }
+    return hl_heap_should_sample(t, n);
+}
+
+#ifndef HL_HEAP_NO_INTERPOSE
+
+/* Start and end of hl_heap_text, made by the linker. */
+extern char __start_hl_heap_text[] __attribute__((visibility("hidden")));
+extern char __stop_hl_heap_text[] __attribute__((visibility("hidden")));
+
+int hl_heap_own_pc(uintptr_t pc)
+{
+    return pc >= (uintptr_t)__start_hl_heap_text && pc < (uintptr_t)__stop_hl_heap_text;
+}
+
+HL_SLOW static void *hl_malloc_slow(size_t n)
+{
+    if (!hl_take(n))
+        return __libc_malloc(n);
+    void *p = __libc_malloc(n);
+    if (p)
+        hl_heap_record(p, n, HL_HEAP_MALLOC);
+    return p;
+}
+
+HL_TEXT void *malloc(size_t n)
+{
+    if (!atomic_load_explicit(&hl_heap_on, memory_order_relaxed) || !hl_charge(n))
+        return __libc_malloc(n);
+    return hl_malloc_slow(n);
+}
+
+HL_SLOW static void hl_free_slow(void *p)
+{
+    hl_heap_forget(p);
+    __libc_free(p);
+}
+
+HL_TEXT void free(void *p)
+{
+    if (!atomic_load_explicit(&hl_heap_armed, memory_order_relaxed) || !hl_heap_maybe_sampled(p))
+        __libc_free(p);
+    else
+        hl_free_slow(p);
+}
+
+HL_SLOW static void *hl_calloc_slow(size_t nmemb, size_t size, size_t n)
+{
+    if (!hl_take(n))
+        return __libc_calloc(nmemb, size);
+    void *p = __libc_calloc(nmemb, size);
+    if (p)
+        hl_heap_record(p, n, HL_HEAP_CALLOC);
+    return p;
+}
+
+HL_TEXT void *calloc(size_t nmemb, size_t size)
+{
+    size_t n;
+    if (!atomic_load_explicit(&hl_heap_on, memory_order_relaxed) ||
+        __builtin_mul_overflow(nmemb, size, &n) || !hl_charge(n))
+        return __libc_calloc(nmemb, size);
+    return hl_calloc_slow(nmemb, size, n);
+}
+
+/* realloc(p, n) counts as an allocation of n bytes and, when p was a sampled
+ * block, as its free. The live entry is removed before the block can be
+ * reused by another thread, and restored when realloc fails. */
+HL_SLOW static void *hl_realloc_slow(void *p, size_t n, enum hl_heap_kind kind)
+{
+    hl_heap_bucket *old = NULL;
+    if (p && hl_heap_maybe_sampled(p))
+        old = hl_heap_forget(p);
+    int sample =
+        atomic_load_explicit(&hl_heap_on, memory_order_relaxed) && hl_charge(n) && hl_take(n);
+    void *q = __libc_realloc(p, n);
+    if (q == NULL && !(p != NULL && n == 0)) {
+        if (old)
+            hl_heap_unforget(p, old);
+        return NULL;
+    }
+    if (q && sample)
+        hl_heap_record(q, n, kind);
+    return q;
+}
+
+HL_TEXT void *realloc(void *p, size_t n)
+{
+    if (!atomic_load_explicit(&hl_heap_armed, memory_order_relaxed))
+        return __libc_realloc(p, n);
+    return hl_realloc_slow(p, n, HL_HEAP_REALLOC);
+}
+
+HL_TEXT void *reallocarray(void *p, size_t nmemb, size_t size)
+{
+    size_t n;
+    if (__builtin_mul_overflow(nmemb, size, &n)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (!atomic_load_explicit(&hl_heap_armed, memory_order_relaxed))
+        return __libc_realloc(p, n);
+    return hl_realloc_slow(p, n, HL_HEAP_REALLOCARRAY);
+}
+
+/* The aligned family: glibc's __libc_memalign rounds a non-power-of-two
+ * alignment up, as memalign documents; posix_memalign and aligned_alloc
+ * validate theirs first as POSIX and C11 require. */
+HL_SLOW static void *hl_aligned_slow(size_t align, size_t n, enum hl_heap_kind kind)
+{
+    void *p;
+    int take = hl_take(n);
+    if (kind == HL_HEAP_VALLOC)
+        p = __libc_valloc(n);
+    else if (kind == HL_HEAP_PVALLOC)
+        p = __libc_pvalloc(n);
+    else
+        p = __libc_memalign(align, n);
+    if (p && take)
+        hl_heap_record(p, n, kind);
+    return p;
+}
+
+static inline void *hl_aligned(size_t align, size_t n, enum hl_heap_kind kind)
+{
+    if (hl_unlikely(atomic_load_explicit(&hl_heap_on, memory_order_relaxed) && hl_charge(n)))
+        return hl_aligned_slow(align, n, kind);
+    if (kind == HL_HEAP_VALLOC)
+        return __libc_valloc(n);
+    if (kind == HL_HEAP_PVALLOC)
+        return __libc_pvalloc(n);
+    return __libc_memalign(align, n);
+}
+
+HL_TEXT int posix_memalign(void **out, size_t align, size_t n)
+{
+    if (align < sizeof(void *) || (align & (align - 1)) != 0)
+        return EINVAL;
+    int saved = errno;
+    void *p = hl_aligned(align, n, HL_HEAP_POSIX_MEMALIGN);
+    if (p == NULL) {
+        int e = errno ? errno : ENOMEM;
+        errno = saved;
+        return e;
+    }
+    errno = saved;
+    *out = p;
+    return 0;
+}
+
+HL_TEXT void *aligned_alloc(size_t align, size_t n)
+{
+    if (align == 0 || (align & (align - 1)) != 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return hl_aligned(align, n, HL_HEAP_ALIGNED_ALLOC);
+}
+
+HL_TEXT void *memalign(size_t align, size_t n)
+{
+    return hl_aligned(align, n, HL_HEAP_MEMALIGN);
+}
+
+HL_TEXT void *valloc(size_t n)
+{
+    return hl_aligned(0, n, HL_HEAP_VALLOC);
+}
+
+HL_TEXT void *pvalloc(size_t n)
+{
+    return hl_aligned(0, n, HL_HEAP_PVALLOC);
+}
+
+/* The profile names each sample's allocation function by its entry address
+ * (symbolized like any other frame). Hidden aliases give the address inside
+ * this library without going through the GOT. */
+#if defined(__clang__)
+#define HL_COPY(name)
+#else
+#define HL_COPY(name) copy(name),
+#endif
+#define HL_ALIAS(name)                                                                             \
+    extern __typeof(name) hl_entry_##name                                                          \
+        __attribute__((alias(#name), HL_COPY(name) visibility("hidden")));
+HL_ALIAS(malloc)
+HL_ALIAS(calloc)
+HL_ALIAS(realloc)
+HL_ALIAS(reallocarray)
+HL_ALIAS(posix_memalign)
+HL_ALIAS(aligned_alloc)
+HL_ALIAS(memalign)
+HL_ALIAS(valloc)
+HL_ALIAS(pvalloc)
+
+const uintptr_t hl_heap_entry[HL_HEAP_NKINDS] = {
+    [HL_HEAP_MALLOC] = (uintptr_t)hl_entry_malloc,
+    [HL_HEAP_CALLOC] = (uintptr_t)hl_entry_calloc,
+    [HL_HEAP_REALLOC] = (uintptr_t)hl_entry_realloc,
+    [HL_HEAP_REALLOCARRAY] = (uintptr_t)hl_entry_reallocarray,
+    [HL_HEAP_POSIX_MEMALIGN] = (uintptr_t)hl_entry_posix_memalign,
+    [HL_HEAP_ALIGNED_ALLOC] = (uintptr_t)hl_entry_aligned_alloc,
+    [HL_HEAP_MEMALIGN] = (uintptr_t)hl_entry_memalign,
+    [HL_HEAP_VALLOC] = (uintptr_t)hl_entry_valloc,
+    [HL_HEAP_PVALLOC] = (uintptr_t)hl_entry_pvalloc,
+};
+
+#else /* sanitizer build: the sanitizer owns malloc; heap profiling is off */
+
+int hl_heap_own_pc(uintptr_t pc)
+{
+    (void)pc;
+    return 0;
+}
+
+const uintptr_t hl_heap_entry[HL_HEAP_NKINDS];
+
+#endif
+
+/* Non-zero when this build interposes malloc (not in a sanitizer build). */
+int hl_heap_interposes(void)
+{
+#ifdef HL_HEAP_NO_INTERPOSE
+    return 0;
+#else
+    return 1;
+#endif
+}

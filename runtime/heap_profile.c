@@ -1,0 +1,333 @@
+/* heap_profile.c - the heap profiler's control: start from the environment or
+ * the C API, build Go-layout heap profiles from the sampled buckets, write
+ * them at dump, stop and exit, and fork handling. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hotlint/profiler.h"
+#include "heap_internal.h"
+#include "rt_internal.h"
+#include "stack_profile.h"
+
+/* Serializes start, dump, stop and encode. Held while the profile is built,
+ * with the thread's guard set so that its allocations are never sampled. */
+static pthread_mutex_t hl_ctl_mu = PTHREAD_MUTEX_INITIALIZER;
+static char hl_path[PATH_MAX]; /* "" when the profile is only served */
+static int64_t hl_start_ns;
+static int64_t hl_run_rate;
+
+static int64_t hl_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void hl_fork_prepare(void)
+{
+    pthread_mutex_lock(&hl_ctl_mu);
+    hl_heap_fork_prepare();
+}
+
+static void hl_fork_parent(void)
+{
+    hl_heap_fork_parent();
+    pthread_mutex_unlock(&hl_ctl_mu);
+}
+
+/* The child starts afresh: no sampling, and the parent's profile is never
+ * written from it. */
+static void hl_fork_child(void)
+{
+    hl_heap_fork_child();
+    hl_path[0] = '\0';
+    pthread_mutex_unlock(&hl_ctl_mu);
+}
+
+static pthread_once_t hl_atfork_once = PTHREAD_ONCE_INIT;
+
+static void hl_atfork_register(void)
+{
+    pthread_atfork(hl_fork_prepare, hl_fork_parent, hl_fork_child);
+}
+
+/* Builds the profile of the buckets as they are now. Called with hl_ctl_mu
+ * held and the guard set. NULL with a message in err on failure. */
+static hl_profile *hl_heap_build(char *err, size_t errlen)
+{
+    static char s_alloc_objects[] = "alloc_objects", s_alloc_space[] = "alloc_space",
+                s_inuse_objects[] = "inuse_objects", s_inuse_space[] = "inuse_space",
+                s_count[] = "count", s_bytes[] = "bytes", s_space[] = "space";
+    hl_prof_value_type types[4] = {{s_alloc_objects, s_count},
+                                   {s_alloc_space, s_bytes},
+                                   {s_inuse_objects, s_count},
+                                   {s_inuse_space, s_bytes}};
+    hl_prof_value_type period = {s_space, s_bytes};
+    int64_t rate = hl_run_rate;
+    hl_stack_profile *sp = hl_sp_new(types, 4, period, rate);
+    if (sp == NULL)
+        goto nomem;
+    for (hl_heap_bucket *b = hl_heap_buckets(); b; b = b->all_next) {
+        /* frees first: allocs only grows, so allocs >= frees holds. */
+        int64_t frees = atomic_load_explicit(&b->frees, memory_order_relaxed);
+        int64_t allocs = atomic_load_explicit(&b->allocs, memory_order_relaxed);
+        if (allocs <= 0)
+            continue;
+        int64_t live = allocs - frees > 0 ? allocs - frees : 0;
+        int64_t size = (int64_t)b->size;
+        int64_t v[4];
+        hl_heap_scale(allocs, allocs * size, rate, &v[0], &v[1]);
+        hl_heap_scale(live, live * size, rate, &v[2], &v[3]);
+        static char s_key[] = "bytes";
+        hl_prof_label label = {.key = s_key, .num = size};
+        if (hl_sp_add(sp, b->pcs, b->depth, v, &label, size != 0) != 0) {
+            hl_profile_free(hl_sp_finish(sp)); /* the only way to release a builder */
+            goto nomem;
+        }
+    }
+    char comment[128];
+    snprintf(comment, sizeof comment, "hotlint heap profile: one allocation sampled per %lld bytes",
+             (long long)rate);
+    hl_sp_add_comment(sp, comment);
+    int64_t dropped = hl_heap_dropped();
+    if (dropped > 0) {
+        snprintf(comment, sizeof comment, "%lld samples dropped: out of memory for the profiler",
+                 (long long)dropped);
+        hl_sp_add_comment(sp, comment);
+    }
+    int64_t now = hl_now_ns();
+    hl_sp_set_times(sp, hl_start_ns, now - hl_start_ns);
+    hl_profile *p = hl_sp_finish(sp);
+    if (p == NULL)
+        snprintf(err, errlen, "heap profile: cannot symbolize the samples");
+    return p;
+nomem:
+    snprintf(err, errlen, "heap profile: out of memory");
+    return NULL;
+}
+
+/* Builds and writes the profile to path. Called with hl_ctl_mu held.
+ * Returns 0, or -1 with errno set and a message on stderr. */
+static int hl_heap_write(const char *path)
+{
+    char err[256];
+    int rc = -1, saved_errno = 0;
+    struct hl_heap_tls *t = &hl_heap_tls;
+    int guard = t->guard;
+    t->guard = 1;
+    hl_profile *p = hl_heap_build(err, sizeof err);
+    if (p == NULL) {
+        fprintf(stderr, "hotlint: %s; %s not written\n", err, path);
+        saved_errno = ENOMEM;
+        goto out;
+    }
+    if (hl_profile_write_file(p, path) != 0) {
+        saved_errno = errno;
+        fprintf(stderr, "hotlint: cannot write heap profile %s: %s\n", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    hl_profile_free(p);
+    t->guard = guard;
+    if (rc != 0)
+        errno = saved_errno;
+    return rc;
+}
+
+/* Starts profiling with hl_ctl_mu held. path may be NULL (served only). */
+static int hl_heap_start_locked(const char *path, long rate)
+{
+    if (!hl_heap_interposes()) {
+        fprintf(stderr, "hotlint: heap profiling is not available in a sanitizer build\n");
+        errno = ENOTSUP;
+        return -1;
+    }
+    /* The malloc the program's calls resolve to (the library itself is linked
+     * with -Bsymbolic-functions, so &malloc here would always be its own). */
+    if ((uintptr_t)dlsym(RTLD_DEFAULT, "malloc") != hl_heap_entry[HL_HEAP_MALLOC]) {
+        fprintf(stderr, "hotlint: heap profiling needs libhotlint-rt preloaded (LD_PRELOAD) or "
+                        "linked before libc; malloc is not interposed\n");
+        errno = ENOTSUP;
+        return -1;
+    }
+    if (atomic_load(&hl_heap_on)) {
+        fprintf(stderr, "hotlint: heap profiling is already running\n");
+        errno = EBUSY;
+        return -1;
+    }
+    if (rate < 0) {
+        fprintf(stderr, "hotlint: heap profile rate %ld: give a positive number of bytes\n", rate);
+        errno = EINVAL;
+        return -1;
+    }
+    hl_path[0] = '\0';
+    if (path && *path) {
+        /* Absolute, so that a chdir in the program does not move the file. */
+        int n;
+        if (path[0] == '/') {
+            n = snprintf(hl_path, sizeof hl_path, "%s", path);
+        } else {
+            char cwd[PATH_MAX];
+            if (getcwd(cwd, sizeof cwd) == NULL)
+                n = snprintf(hl_path, sizeof hl_path, "%s", path);
+            else
+                n = snprintf(hl_path, sizeof hl_path, "%s/%s", cwd, path);
+        }
+        if (n < 0 || (size_t)n >= sizeof hl_path) {
+            hl_path[0] = '\0';
+            fprintf(stderr, "hotlint: heap profile path too long: %s\n", path);
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+    }
+    pthread_once(&hl_atfork_once, hl_atfork_register);
+    hl_heap_tables_reset();
+    hl_run_rate = rate == 0 ? HL_HEAP_DEFAULT_RATE : rate;
+    hl_start_ns = hl_now_ns();
+    atomic_store(&hl_heap_rate, hl_run_rate);
+    atomic_fetch_add(&hl_heap_gen, 1);
+    atomic_store(&hl_heap_armed, 1);
+    atomic_store(&hl_heap_on, 1);
+    return 0;
+}
+
+int hotlint_heap_start(const char *path, long rate)
+{
+    pthread_mutex_lock(&hl_ctl_mu);
+    int rc = hl_heap_start_locked(path, rate);
+    pthread_mutex_unlock(&hl_ctl_mu);
+    return rc;
+}
+
+int hotlint_heap_dump(const char *path)
+{
+    int rc = -1;
+    pthread_mutex_lock(&hl_ctl_mu);
+    if (!atomic_load(&hl_heap_on)) {
+        fprintf(stderr, "hotlint: heap profiling is not running; call hotlint_heap_start first\n");
+        errno = EINVAL;
+        goto out;
+    }
+    if (path == NULL || *path == '\0')
+        path = hl_path;
+    if (*path == '\0') {
+        fprintf(stderr, "hotlint: hotlint_heap_dump: no path given and none at start\n");
+        errno = EINVAL;
+        goto out;
+    }
+    rc = hl_heap_write(path);
+out:
+    pthread_mutex_unlock(&hl_ctl_mu);
+    return rc;
+}
+
+int hotlint_heap_stop(void)
+{
+    int rc = 0;
+    pthread_mutex_lock(&hl_ctl_mu);
+    if (!atomic_load(&hl_heap_on)) {
+        fprintf(stderr, "hotlint: heap profiling is not running\n");
+        errno = EINVAL;
+        rc = -1;
+        goto out;
+    }
+    atomic_store(&hl_heap_on, 0);
+    if (hl_path[0])
+        rc = hl_heap_write(hl_path);
+    hl_path[0] = '\0';
+out:
+    pthread_mutex_unlock(&hl_ctl_mu);
+    return rc;
+}
+
+int hl_rt_heap_enabled(void)
+{
+    return atomic_load(&hl_heap_on);
+}
+
+int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen)
+{
+    int rc = -1;
+    pthread_mutex_lock(&hl_ctl_mu);
+    struct hl_heap_tls *t = &hl_heap_tls;
+    int guard = t->guard;
+    t->guard = 1;
+    if (!atomic_load(&hl_heap_on)) {
+        snprintf(err, errlen,
+                 "heap profiling is not enabled; start the program with HOTLINT_MEMPROFILE set "
+                 "or call hotlint_heap_start");
+        errno = ENOTSUP;
+        goto out;
+    }
+    hl_profile *p = hl_heap_build(err, errlen);
+    if (p == NULL) {
+        errno = ENOMEM;
+        goto out;
+    }
+    if (hl_profile_encode(p, out, out_len) != 0) {
+        snprintf(err, errlen, "heap profile: cannot encode: %s", strerror(errno));
+        hl_profile_free(p);
+        goto out;
+    }
+    hl_profile_free(p);
+    rc = 0;
+out:
+    t->guard = guard;
+    pthread_mutex_unlock(&hl_ctl_mu);
+    return rc;
+}
+
+/* HOTLINT_MEMPROFILE=path starts profiling before main;
+ * HOTLINT_MEMPROFILE_RATE=bytes sets the rate; HOTLINT_MEMPROFILE_SEED=n
+ * makes the sampling points reproducible (tests). */
+__attribute__((constructor)) static void hl_heap_ctor(void)
+{
+    const char *path = getenv("HOTLINT_MEMPROFILE");
+    if (path == NULL || *path == '\0')
+        return;
+    long rate = 0;
+    const char *r = getenv("HOTLINT_MEMPROFILE_RATE");
+    if (r && *r) {
+        char *end;
+        errno = 0;
+        long v = strtol(r, &end, 10);
+        if (errno || *end != '\0' || v < 1) {
+            fprintf(stderr,
+                    "hotlint: HOTLINT_MEMPROFILE_RATE=%s is not a positive number of bytes; "
+                    "using the default %d\n",
+                    r, HL_HEAP_DEFAULT_RATE);
+        } else {
+            rate = v;
+        }
+    }
+    const char *seed = getenv("HOTLINT_MEMPROFILE_SEED");
+    if (seed && *seed)
+        hl_heap_set_seed(strtoull(seed, NULL, 10));
+    int saved = errno;
+    hotlint_heap_start(path, rate);
+    errno = saved;
+}
+
+/* At exit: the profile as it is, when profiling still runs. Threads that
+ * still allocate are sampled until the end; the profile is a snapshot. */
+__attribute__((destructor)) static void hl_heap_dtor(void)
+{
+    pthread_mutex_lock(&hl_ctl_mu);
+    if (atomic_load(&hl_heap_on)) {
+        atomic_store(&hl_heap_on, 0);
+        if (hl_path[0]) {
+            int saved = errno;
+            hl_heap_write(hl_path);
+            errno = saved;
+        }
+    }
+    pthread_mutex_unlock(&hl_ctl_mu);
+}
