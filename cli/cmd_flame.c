@@ -1,12 +1,306 @@
-/* cmd_flame.c - placeholder until the subcommand lands. */
+/* cmd_flame.c - `hotlint flame`: a profile as an interactive SVG flame graph or folded stacks. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../fetch/source.h"
+#include "../report/flame.h"
+#include "../report/folded.h"
+#include "../verify/verify.h"
 #include "commands.h"
+#include "lint_options.h"
+
+static const char flame_usage[] =
+    "usage: hotlint flame PROFILE... [-o FILE] [options] [--findings PATH... [-- FLAGS...]]\n"
+    "\n"
+    "Writes a self-contained interactive SVG flame graph (hover for function, file:line,\n"
+    "flat and cum; click to zoom; search box; reset), or folded stacks with --folded.\n"
+    "Several profiles of one kind are merged. PROFILE may be a path or an http(s) URL.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE      write here instead of standard output\n"
+    "  --folded               folded stacks (\"main;parse;strlen 123\") instead of SVG\n"
+    "  --sample-index NAME|N  the sample type to draw (default: the profile's default)\n"
+    "  --title TEXT           the graph's title\n"
+    "  --width PIXELS         the graph's width (default 1200)\n"
+    "  --findings PATH...     lint these sources, verify the findings against the profile,\n"
+    "                         and colour the frames of confirmed findings (rule in tooltip);\n"
+    "                         -p DIR, --rules DIR and -- FLAGS work as for lint\n"
+    "  --min-share X          verify threshold for --findings (default 0.01)\n"
+    "  -h, --help             this help\n";
+
+struct flame_args {
+    const char **profiles;
+    size_t n_profiles;
+    const char *output, *sample_index, *title;
+    int width, folded;
+    double min_share;
+    int have_min_share;
+    hl_lint_cli lint;
+    int findings;
+};
+
+static int pick_sample_index(const hl_profile *p, const char *s, size_t *out, char *err,
+                             size_t errlen)
+{
+    char *end;
+    long v;
+    int ix;
+    if (!s) {
+        *out = p->default_sample_index;
+        return 0;
+    }
+    if ((ix = hl_profile_sample_index(p, s)) >= 0) {
+        *out = (size_t)ix;
+        return 0;
+    }
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (!errno && end != s && !*end && v >= 0 && (size_t)v < p->n_sample_types) {
+        *out = (size_t)v;
+        return 0;
+    }
+    {
+        size_t at = 0;
+        at += (size_t)snprintf(err, errlen,
+                               "--sample-index %s: no such sample type (the profile has:", s);
+        for (size_t i = 0; i < p->n_sample_types && at < errlen; i++)
+            at += (size_t)snprintf(err + at, errlen - at, " %s", p->sample_types[i].type);
+        if (at < errlen)
+            snprintf(err + at, errlen - at, ")");
+    }
+    return -1;
+}
+
+/* Parses argv; returns -1 for usage errors (message printed), 1 for --help, 0 otherwise. */
+static int parse_args(struct flame_args *a, int argc, char **argv)
+{
+    char err[512];
+    hl_lint_cli_init(&a->lint);
+    a->profiles = calloc((size_t)argc + 1, sizeof *a->profiles);
+    a->lint.paths = calloc((size_t)argc + 1, sizeof *a->lint.paths);
+    if (!a->profiles || !a->lint.paths) {
+        fputs("hotlint flame: out of memory\n", stderr);
+        return -1;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--")) {
+            a->lint.extra_args = (const char **)argv + i + 1;
+            a->lint.n_extra_args = (size_t)(argc - i - 1);
+            break;
+        }
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+            return 1;
+        if (!strcmp(arg, "--folded")) {
+            a->folded = 1;
+        } else if (!strcmp(arg, "--findings")) {
+            a->findings = 1;
+        } else if (!strcmp(arg, "-o") || !strcmp(arg, "--output") || !strcmp(arg, "--title") ||
+                   !strcmp(arg, "--sample-index") || !strcmp(arg, "--width") ||
+                   !strcmp(arg, "--min-share")) {
+            const char *v;
+            if (i + 1 >= argc) {
+                fprintf(stderr, "hotlint flame: option %s needs a value (see --help)\n", arg);
+                return -1;
+            }
+            v = argv[++i];
+            if (!strcmp(arg, "--title"))
+                a->title = v;
+            else if (!strcmp(arg, "--sample-index"))
+                a->sample_index = v;
+            else if (!strcmp(arg, "--width")) {
+                a->width = atoi(v);
+                if (a->width < 200 || a->width > 20000) {
+                    fprintf(stderr, "hotlint flame: --width %s: give 200 to 20000 pixels\n", v);
+                    return -1;
+                }
+            } else if (!strcmp(arg, "--min-share")) {
+                char *end;
+                a->min_share = strtod(v, &end);
+                if (*end || !(a->min_share > 0 && a->min_share < 1)) {
+                    fprintf(stderr,
+                            "hotlint flame: --min-share %s: give a number between 0 and 1\n", v);
+                    return -1;
+                }
+                a->have_min_share = 1;
+            } else
+                a->output = v;
+        } else if (arg[0] == '-' && arg[1]) {
+            int j = i;
+            hl_opt_result r = hl_lint_cli_parse_one(&a->lint, argc, argv, &j, err, sizeof err);
+            if (r == HL_OPT_ERROR) {
+                fprintf(stderr, "hotlint flame: %s\n", err);
+                return -1;
+            }
+            if (r != HL_OPT_OK) {
+                fprintf(stderr, "hotlint flame: unknown option %s (see hotlint flame --help)\n",
+                        arg);
+                return -1;
+            }
+            i = j;
+        } else if (a->findings) {
+            a->lint.paths[a->lint.n_paths++] = arg;
+        } else {
+            a->profiles[a->n_profiles++] = arg;
+        }
+    }
+    if (a->n_profiles == 0) {
+        fputs("hotlint flame: no profile given (see hotlint flame --help)\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static hl_profile *open_profiles(const struct flame_args *a, char *err, size_t errlen)
+{
+    hl_profile **ps = calloc(a->n_profiles, sizeof *ps), *merged = NULL;
+    if (!ps) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < a->n_profiles; i++)
+        if (!(ps[i] = hl_profile_open(a->profiles[i], NULL, err, errlen)))
+            goto out;
+    if (a->n_profiles == 1) {
+        merged = ps[0];
+        ps[0] = NULL;
+    } else {
+        merged = hl_profile_merge(ps, a->n_profiles, err, errlen);
+    }
+out:
+    for (size_t i = 0; i < a->n_profiles; i++)
+        if (ps[i])
+            hl_profile_free(ps[i]);
+    free(ps);
+    return merged;
+}
 
 int hl_cmd_flame(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("hotlint flame: not implemented yet\n", stderr);
-    return 2;
+    struct flame_args a;
+    char err[1024], title[512];
+    hl_profile *prof = NULL;
+    hl_catalog cat = {0};
+    hl_findings findings = {0};
+    hl_verify_result vr;
+    int have_vr = 0, rc = 2, pr;
+    size_t six = 0;
+    hl_flame_mark *marks = NULL;
+    char **labels = NULL;
+    size_t n_marks = 0;
+    FILE *out = stdout;
+
+    memset(&a, 0, sizeof a);
+    memset(&vr, 0, sizeof vr);
+    pr = parse_args(&a, argc, argv);
+    if (pr != 0) {
+        if (pr > 0)
+            fputs(flame_usage, stdout);
+        rc = pr > 0 ? 0 : 2;
+        goto out;
+    }
+    if (!(prof = open_profiles(&a, err, sizeof err))) {
+        fprintf(stderr, "hotlint flame: %s\n", err);
+        goto out;
+    }
+    if (pick_sample_index(prof, a.sample_index, &six, err, sizeof err) < 0) {
+        fprintf(stderr, "hotlint flame: %s\n", err);
+        goto out;
+    }
+    if (a.findings) {
+        hl_verify_options vo;
+        if (hl_lint_cli_run(&a.lint, &cat, &findings, err, sizeof err) < 0) {
+            fprintf(stderr, "hotlint flame: %s\n", err);
+            goto out;
+        }
+        for (size_t i = 0; i < findings.n_errors; i++)
+            fprintf(stderr, "%s\n", findings.errors[i]);
+        hl_verify_options_init(&vo);
+        vo.sample_index = prof->sample_types[six].type;
+        if (a.have_min_share)
+            vo.min_share = a.min_share;
+        if (hl_verify(&findings, &cat, prof, &vo, &vr, err, sizeof err) < 0) {
+            fprintf(stderr, "hotlint flame: %s\n", err);
+            goto out;
+        }
+        have_vr = 1;
+        marks = calloc(vr.n_items + 1, sizeof *marks);
+        labels = calloc(vr.n_items + 1, sizeof *labels);
+        if (!marks || !labels) {
+            fputs("hotlint flame: out of memory\n", stderr);
+            goto out;
+        }
+        for (size_t i = 0; i < vr.n_items; i++) {
+            const hl_verified *v = &vr.items[i];
+            const hl_finding *f = v->finding;
+            hl_flame_mark *m = &marks[n_marks];
+            char buf[1024];
+            if (v->verdict != HL_VERDICT_CONFIRMED || !f->function)
+                continue;
+            snprintf(buf, sizeof buf, "%s %s at %s:%u (cum %.1f%%): %s",
+                     f->rule && f->rule->id ? f->rule->id : "",
+                     f->rule && f->rule->name ? f->rule->name : "", f->file, f->line,
+                     100.0 * v->cum_share, f->message ? f->message : "");
+            if (!(labels[n_marks] = strdup(buf)))
+                continue;
+            m->function = f->function;
+            m->file = f->abs_file ? f->abs_file : f->file;
+            m->first_line = f->loop_start_line ? f->loop_start_line : f->line;
+            m->last_line =
+                f->loop_end_line ? f->loop_end_line : (f->end_line ? f->end_line : f->line);
+            m->label = labels[n_marks];
+            n_marks++;
+        }
+    }
+    if (a.output && !(out = fopen(a.output, "w"))) {
+        fprintf(stderr, "hotlint flame: %s: cannot write: %s\n", a.output, strerror(errno));
+        out = NULL;
+        goto out;
+    }
+    if (a.folded) {
+        if (hl_folded_write(out, prof, six, err, sizeof err) < 0) {
+            fprintf(stderr, "hotlint flame: %s%s%s\n", a.output ? a.output : "",
+                    a.output ? ": " : "", err);
+            goto out;
+        }
+    } else {
+        hl_flame_options fo;
+        memset(&fo, 0, sizeof fo);
+        fo.sample_index = six;
+        if (!a.title) {
+            const char *base = strrchr(a.profiles[0], '/');
+            snprintf(title, sizeof title, "Flame graph: %s%s", base ? base + 1 : a.profiles[0],
+                     a.n_profiles > 1 ? " (merged)" : "");
+        }
+        fo.title = a.title ? a.title : title;
+        fo.width = a.width;
+        fo.marks = marks;
+        fo.n_marks = n_marks;
+        if (hl_flame_write_svg(out, prof, &fo, err, sizeof err) < 0) {
+            fprintf(stderr, "hotlint flame: %s%s%s\n", a.output ? a.output : "",
+                    a.output ? ": " : "", err);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (out && out != stdout && fclose(out) != 0 && rc == 0) {
+        fprintf(stderr, "hotlint flame: %s: write error: %s\n", a.output, strerror(errno));
+        rc = 2;
+    }
+    for (size_t i = 0; i < n_marks; i++)
+        free(labels[i]);
+    free(labels);
+    free(marks);
+    if (have_vr)
+        hl_verify_result_free(&vr);
+    hl_findings_free(&findings);
+    hl_catalog_free(&cat);
+    if (prof)
+        hl_profile_free(prof);
+    free(a.profiles);
+    free(a.lint.paths);
+    return rc;
 }

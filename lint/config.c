@@ -460,8 +460,18 @@ const hl_config *hl_configs_for(hl_configs *cs, const char *path, int *failed, c
     *failed = 0;
     if (cs->explicit_path)
         return cs->first;
-    if (!realpath(path, abs))
-        return NULL;
+    if (!realpath(path, abs)) {
+        /* A file that is gone (or not yet written): its directory decides. */
+        char dir[PATH_MAX];
+        const char *slash = strrchr(path, '/');
+        if (!slash)
+            snprintf(dir, sizeof dir, ".");
+        else
+            snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path), path);
+        if (!realpath(dir, abs))
+            return NULL;
+        return config_for_dir(cs, abs, failed, err, errlen);
+    }
     if (stat(abs, &st) == 0 && !S_ISDIR(st.st_mode)) {
         char *slash = strrchr(abs, '/');
         if (slash == abs)
