@@ -179,8 +179,7 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
     memset(out, 0, sizeof *out);
     const char *dir = c->rules_dir ? c->rules_dir : hl_catalog_default_dir();
     if (!dir) {
-        snprintf(err, errlen,
-                 "no rule catalog found: pass --rules DIR or set HOTLINT_RULES_DIR");
+        snprintf(err, errlen, "no rule catalog found: pass --rules DIR or set HOTLINT_RULES_DIR");
         return -1;
     }
     if (hl_catalog_load_dir(cat, dir, err, errlen) < 0)

@@ -8,10 +8,11 @@
 /* Generic matchers implemented once in lint/; a rule names one. */
 typedef enum hl_matcher {
     HL_MATCH_CALL_IN_LOOP_BODY,      /* callee called anywhere in a loop body */
-    HL_MATCH_CALL_IN_LOOP_CONDITION, /* callee called in a loop condition on an unchanged argument */
+    HL_MATCH_CALL_IN_LOOP_CONDITION, /* callee called in a loop condition on an unchanged argument
+                                      */
     HL_MATCH_COMPARE_CHAIN,          /* if/else-if chain comparing one expression with literals */
-    HL_MATCH_REALLOC_GROWTH,         /* realloc whose size grows by an additive constant in a loop */
-    HL_MATCH_UNBUFFERED_IO,          /* small unbuffered reads/writes/flushes in a loop */
+    HL_MATCH_REALLOC_GROWTH, /* realloc whose size grows by an additive constant in a loop */
+    HL_MATCH_UNBUFFERED_IO,  /* small unbuffered reads/writes/flushes in a loop */
 } hl_matcher;
 
 typedef struct hl_rule {
@@ -26,13 +27,21 @@ typedef struct hl_rule {
     size_t n_callees;
     char **cost_symbols; /* profile function names (or prefixes ending in '*') showing its cost */
     size_t n_cost_symbols;
-    char *message;  /* template; "{callee}" is replaced by the callee's name */
-    char *fix;      /* fix hint */
+    char *message; /* template; "{callee}" is replaced by the callee's name */
+    char *fix;     /* fix hint */
     char *bad_example;
     char *good_example;
-    char *source_path; /* the YAML file it came from */
-    int min_chain;     /* compare-chain matcher: minimum number of compares (default 4) */
+    char *source_path;   /* the YAML file it came from */
+    int min_chain;       /* compare-chain matcher: minimum number of compares (default 4) */
+    unsigned match_mask; /* every matcher the rule uses: bit (1u << hl_matcher); includes matcher */
+    char
+        *message_note; /* optional: replaces "{note}" in message when the matcher has more to say */
 } hl_rule;
+
+#define HL_MATCH_BIT(m) (1u << (unsigned)(m))
+
+/* Matcher names as written in rule files ("call-in-loop-body", ...); NULL if unknown. */
+const char *hl_matcher_name(hl_matcher m);
 
 typedef struct hl_catalog {
     hl_rule *rules;

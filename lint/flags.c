@@ -1,0 +1,187 @@
+/* flags.c - compile flags for each file: compile_commands.json (via libclang) or defaults. */
+#include "lint_internal.h"
+
+#include <clang-c/CXCompilationDatabase.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct hl_flags {
+    CXCompilationDatabase db; /* NULL: defaults only */
+    pthread_mutex_t lock;     /* the database object is not documented as thread-safe */
+    hl_strv extra;
+};
+
+static bool file_exists(const char *dir, const char *name)
+{
+    char p[PATH_MAX];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+hl_flags *hl_flags_open(const char *compdb_dir, const char *const *extra, size_t n_extra, char *err,
+                        size_t errlen, bool *ok)
+{
+    hl_flags *f = calloc(1, sizeof *f);
+    *ok = true;
+    if (!f) {
+        snprintf(err, errlen, "out of memory");
+        *ok = false;
+        return NULL;
+    }
+    pthread_mutex_init(&f->lock, NULL);
+    for (size_t i = 0; i < n_extra; i++)
+        if (hl_strv_push(&f->extra, extra[i]) < 0)
+            goto oom;
+    const char *dir = compdb_dir;
+    if (!dir) {
+        if (file_exists(".", "compile_commands.json"))
+            dir = ".";
+        else if (file_exists("build", "compile_commands.json"))
+            dir = "build";
+    } else if (!file_exists(dir, "compile_commands.json")) {
+        snprintf(err, errlen,
+                 "%s/compile_commands.json: no such file (-p wants the build "
+                 "directory holding it)",
+                 compdb_dir);
+        *ok = false;
+        hl_flags_free(f);
+        return NULL;
+    }
+    if (dir) {
+        CXCompilationDatabase_Error e = CXCompilationDatabase_NoError;
+        f->db = clang_CompilationDatabase_fromDirectory(dir, &e);
+        if (e != CXCompilationDatabase_NoError || !f->db) {
+            snprintf(err, errlen,
+                     "%s/compile_commands.json: cannot be read as a compilation "
+                     "database (is it valid JSON?)",
+                     dir);
+            *ok = false;
+            hl_flags_free(f);
+            return NULL;
+        }
+    }
+    return f;
+oom:
+    snprintf(err, errlen, "out of memory");
+    *ok = false;
+    hl_flags_free(f);
+    return NULL;
+}
+
+/* Options whose value is a path, relative to the command's directory. */
+static bool takes_path(const char *a, size_t *plen)
+{
+    static const char *const opts[] = {"-isystem", "-iquote",   "-idirafter", "-include",
+                                       "-imacros", "--sysroot", "-isysroot",  "-I"};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        size_t n = strlen(opts[i]);
+        if (!strncmp(a, opts[i], n)) {
+            *plen = n + (a[n] == '=');
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Absolute form of a path relative to the compile command's directory. */
+static char *rebase(const char *dir, const char *opt, size_t optlen, const char *val)
+{
+    size_t need = optlen + strlen(dir) + strlen(val) + 3;
+    char *s = malloc(need);
+    if (!s)
+        return NULL;
+    if (val[0] == '/' || !dir[0])
+        snprintf(s, need, "%.*s%s", (int)optlen, opt, val);
+    else
+        snprintf(s, need, "%.*s%s/%s", (int)optlen, opt, dir, val);
+    return s;
+}
+
+/* Copies a database command's arguments, dropping the compiler, the source,
+ * -c and -o FILE, and making relative include paths absolute. */
+static int from_command(CXCompileCommand cmd, const char *abs_path, hl_strv *args)
+{
+    CXString dirs = clang_CompileCommand_getDirectory(cmd);
+    const char *dir = clang_getCString(dirs);
+    unsigned n = clang_CompileCommand_getNumArgs(cmd);
+    int rc = 0;
+    const char *base = strrchr(abs_path, '/');
+    base = base ? base + 1 : abs_path;
+    for (unsigned i = 1; rc == 0 && i < n; i++) {
+        CXString s = clang_CompileCommand_getArg(cmd, i);
+        const char *a = clang_getCString(s);
+        size_t ol;
+        if (!strcmp(a, "-c") || !strcmp(a, "-MD") || !strcmp(a, "-MMD") || !strcmp(a, "-MP")) {
+            /* drop */
+        } else if (!strcmp(a, "-o") || !strcmp(a, "-MF") || !strcmp(a, "-MT") ||
+                   !strcmp(a, "-MQ")) {
+            i++; /* drop with its value */
+        } else if (!strncmp(a, "-o", 2) && a[2]) {
+            /* -oFILE: drop */
+        } else if (a[0] != '-' &&
+                   (!strcmp(a, abs_path) || !strcmp(a, base) ||
+                    (strlen(a) > strlen(base) && !strcmp(a + strlen(a) - strlen(base), base) &&
+                     a[strlen(a) - strlen(base) - 1] == '/'))) {
+            /* the source file itself */
+        } else if (takes_path(a, &ol)) {
+            if (a[ol] == '\0' && i + 1 < n) {
+                CXString v = clang_CompileCommand_getArg(cmd, ++i);
+                rc = hl_strv_push(args, a);
+                if (rc == 0)
+                    rc = hl_strv_push_own(args, rebase(dir, "", 0, clang_getCString(v)));
+                clang_disposeString(v);
+            } else {
+                rc = hl_strv_push_own(args, rebase(dir, a, ol, a + ol));
+            }
+        } else {
+            rc = hl_strv_push(args, a);
+        }
+        clang_disposeString(s);
+    }
+    clang_disposeString(dirs);
+    return rc;
+}
+
+int hl_flags_for(hl_flags *f, const char *abs_path, hl_strv *args)
+{
+    int rc = 0;
+    bool found = false;
+    if (f->db) {
+        pthread_mutex_lock(&f->lock);
+        CXCompileCommands cmds = clang_CompilationDatabase_getCompileCommands(f->db, abs_path);
+        if (cmds && clang_CompileCommands_getSize(cmds) > 0) {
+            rc = from_command(clang_CompileCommands_getCommand(cmds, 0), abs_path, args);
+            found = true;
+        }
+        if (cmds)
+            clang_CompileCommands_dispose(cmds);
+        pthread_mutex_unlock(&f->lock);
+    }
+    if (!found && rc == 0) {
+        /* Defaults: plain C as the compiler would take it. Headers named
+         * alone are parsed as C too. */
+        rc = hl_strv_push(args, "-xc");
+    }
+    /* Errors only: warnings cost time and are not ours to report. */
+    if (rc == 0)
+        rc = hl_strv_push(args, "-w");
+    for (size_t i = 0; rc == 0 && i < f->extra.n; i++)
+        rc = hl_strv_push(args, f->extra.v[i]);
+    return rc;
+}
+
+void hl_flags_free(hl_flags *f)
+{
+    if (!f)
+        return;
+    if (f->db)
+        clang_CompilationDatabase_dispose(f->db);
+    hl_strv_free(&f->extra);
+    pthread_mutex_destroy(&f->lock);
+    free(f);
+}

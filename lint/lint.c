@@ -1,0 +1,410 @@
+/* lint.c - the analyzer's entry point: discovery, parallel parsing, suppressions, ordering. */
+#include "lint.h"
+#include "lint_internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct run {
+    const hl_catalog *cat;
+    const hl_scope *scope;
+    hl_sources *src;
+    hl_flags *flags;
+    hl_file_result *results;
+    atomic_size_t next;
+    atomic_size_t done;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+} run;
+
+static void *worker(void *arg)
+{
+    run *r = arg;
+    hl_analyzer *a = hl_analyzer_new(r->cat, r->scope);
+    for (;;) {
+        size_t i = atomic_fetch_add(&r->next, 1);
+        if (i >= r->src->n)
+            break;
+        hl_file_result *res = &r->results[i];
+        hl_strv args = {0};
+        if (!a || hl_flags_for(r->flags, r->src->v[i].abs_path, &args) < 0) {
+            char msg[4200];
+            snprintf(msg, sizeof msg, "%s: out of memory", r->src->v[i].path);
+            hl_strv_push(&res->errors, msg);
+        } else {
+            hl_analyze_file(a, &r->src->v[i], &args, res);
+        }
+        hl_strv_free(&args);
+        pthread_mutex_lock(&r->lock);
+        atomic_fetch_add(&r->done, 1);
+        pthread_cond_signal(&r->cond);
+        pthread_mutex_unlock(&r->lock);
+    }
+    hl_analyzer_free(a);
+    return NULL;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Waits for the workers; draws "parsed N/M files (Ts)" on stderr once the run
+ * is longer than a second and stderr is a terminal. */
+static void wait_with_progress(run *r, bool progress)
+{
+    double t0 = now();
+    bool drawn = false;
+    progress = progress && isatty(STDERR_FILENO);
+    pthread_mutex_lock(&r->lock);
+    while (atomic_load(&r->done) < r->src->n) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&r->cond, &r->lock, &ts);
+        double el = now() - t0;
+        if (progress && el > 1.0) {
+            fprintf(stderr, "\rhotlint: parsed %zu/%zu files (%.1fs)", atomic_load(&r->done),
+                    r->src->n, el);
+            drawn = true;
+        }
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (drawn)
+        fputs("\r\033[K", stderr);
+}
+
+/* ---- source text, for carets and suppressions ---- */
+
+typedef struct text {
+    char *abs;
+    char *buf;
+    size_t *line_off; /* start offset of each line */
+    size_t n_lines;
+} text;
+
+typedef struct texts {
+    text *v;
+    size_t n, cap;
+} texts;
+
+static text *text_get(texts *ts, const char *abs)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        if (!strcmp(ts->v[i].abs, abs))
+            return &ts->v[i];
+    if (ts->n == ts->cap) {
+        size_t nc = ts->cap ? ts->cap * 2 : 16;
+        text *nv = realloc(ts->v, nc * sizeof *nv);
+        if (!nv)
+            return NULL;
+        ts->v = nv;
+        ts->cap = nc;
+    }
+    text *t = &ts->v[ts->n++];
+    memset(t, 0, sizeof *t);
+    t->abs = strdup(abs);
+    FILE *f = fopen(abs, "rb");
+    if (!f)
+        return t;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    size_t k;
+    while (buf && (k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += k;
+        if (cap - len - 1 == 0) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        return t;
+    buf[len] = '\0';
+    size_t nl = 1;
+    for (size_t i = 0; i < len; i++)
+        nl += buf[i] == '\n';
+    t->line_off = malloc(nl * sizeof *t->line_off);
+    if (!t->line_off) {
+        free(buf);
+        return t;
+    }
+    t->line_off[0] = 0;
+    t->n_lines = 1;
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] == '\n')
+            t->line_off[t->n_lines++] = i + 1;
+    t->buf = buf;
+    return t;
+}
+
+/* Line n (1-based) as a new string without its newline, or NULL. */
+static char *text_line(const text *t, unsigned n)
+{
+    if (!t || !t->buf || n == 0 || n > t->n_lines)
+        return NULL;
+    const char *s = t->buf + t->line_off[n - 1];
+    size_t len = strcspn(s, "\n");
+    if (len && s[len - 1] == '\r')
+        len--;
+    return strndup(s, len);
+}
+
+static void texts_free(texts *ts)
+{
+    for (size_t i = 0; i < ts->n; i++) {
+        free(ts->v[i].abs);
+        free(ts->v[i].buf);
+        free(ts->v[i].line_off);
+    }
+    free(ts->v);
+}
+
+static bool names_rule(const char *word, size_t n, const hl_rule *r)
+{
+    return (strlen(r->id) == n && !strncasecmp(word, r->id, n)) ||
+           (strlen(r->name) == n && !strncmp(word, r->name, n)) ||
+           (n == 3 && !strncmp(word, "all", 3));
+}
+
+/* "hotlint: ignore HL001,HL002 reason": true when the list after key names r. */
+static bool marker_names(const char *line, const char *key, const hl_rule *r)
+{
+    const char *p = line;
+    size_t kl = strlen(key);
+    while ((p = strstr(p, "hotlint:"))) {
+        p += 8;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncmp(p, key, kl) || (p[kl] != ' ' && p[kl] != '\t' && p[kl] != '\0'))
+            continue;
+        p += kl;
+        for (;;) {
+            while (*p == ' ' || *p == '\t' || *p == ',')
+                p++;
+            size_t n = strcspn(p, " \t,*/");
+            if (n == 0)
+                break;
+            if (names_rule(p, n, r))
+                return true;
+            /* Only a list of ids or names: the reason starts at the first other word. */
+            bool is_id = (p[0] == 'H' || p[0] == 'h') && (p[1] == 'L' || p[1] == 'l');
+            bool has_dash = memchr(p, '-', n) != NULL;
+            if (!is_id && !has_dash)
+                break;
+            p += n;
+        }
+    }
+    return false;
+}
+
+/* NOLINT(hotlint-HL001, hotlint-*) or NOLINTNEXTLINE(...) naming r. */
+static bool nolint_names(const char *line, const char *key, const hl_rule *r)
+{
+    const char *p = line;
+    size_t kl = strlen(key);
+    while ((p = strstr(p, key))) {
+        p += kl;
+        if (*p != '(')
+            continue;
+        const char *end = strchr(p, ')');
+        if (!end)
+            return false;
+        for (const char *q = p + 1; q < end;) {
+            while (q < end && (*q == ' ' || *q == ','))
+                q++;
+            size_t n = 0;
+            while (q + n < end && q[n] != ',' && q[n] != ' ')
+                n++;
+            if (n >= 8 && !strncmp(q, "hotlint-", 8)) {
+                if ((n == 9 && q[8] == '*') || names_rule(q + 8, n - 8, r))
+                    return true;
+            } else if (n == 7 && !strncmp(q, "hotlint", 7)) {
+                return true;
+            }
+            q += n;
+        }
+        p = end;
+    }
+    return false;
+}
+
+static bool suppressed(const text *t, unsigned line, const hl_rule *r)
+{
+    char *cur = text_line(t, line);
+    char *prev = line > 1 ? text_line(t, line - 1) : NULL;
+    bool s = (cur && (marker_names(cur, "ignore", r) || (nolint_names(cur, "NOLINT", r)))) ||
+             (prev && (marker_names(prev, "ignore-next-line", r) ||
+                       nolint_names(prev, "NOLINTNEXTLINE", r)));
+    free(cur);
+    free(prev);
+    return s;
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const hl_finding *a = pa, *b = pb;
+    int c = strcmp(a->file, b->file);
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->column != b->column)
+        return a->column < b->column ? -1 : 1;
+    return strcmp(a->rule->id, b->rule->id);
+}
+
+static bool same_site(const hl_finding *a, const hl_finding *b)
+{
+    return a->line == b->line && a->column == b->column && a->rule == b->rule &&
+           !strcmp(a->abs_file, b->abs_file);
+}
+
+static int cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *out, char *err,
+                size_t errlen)
+{
+    hl_sources src = {0};
+    hl_scope scope = {0};
+    hl_strv errors = {0};
+    hl_flags *flags = NULL;
+    run r = {0};
+    texts ts = {0};
+    pthread_t *th = NULL;
+    int rc = -1;
+    size_t nthreads = 0;
+
+    if (hl_discover(opt->paths, opt->n_paths, &src, &scope, &errors, err, errlen) < 0)
+        goto done;
+    for (size_t i = 0; i < errors.n; i++)
+        if (hl_findings_add_error(out, errors.v[i]) < 0)
+            goto oom;
+    if (src.n == 0) {
+        if (errors.n > 0) {
+            rc = 0; /* the errors say why */
+            goto done;
+        }
+        if (opt->n_paths == 0)
+            snprintf(err, errlen, "nothing to lint: no C files (.c) under the current directory");
+        else
+            snprintf(err, errlen, "nothing to lint: no C files (.c) under %s%s", opt->paths[0],
+                     opt->n_paths > 1 ? " and the other paths" : "");
+        goto done;
+    }
+    bool ok;
+    flags = hl_flags_open(opt->compdb_dir, opt->extra_args, opt->n_extra_args, err, errlen, &ok);
+    if (!flags)
+        goto done;
+
+    r.cat = cat;
+    r.scope = &scope;
+    r.src = &src;
+    r.flags = flags;
+    atomic_init(&r.next, 0);
+    atomic_init(&r.done, 0);
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.cond, NULL);
+    if (!(r.results = calloc(src.n, sizeof *r.results)))
+        goto oom_run;
+    int jobs = opt->jobs > 0 ? opt->jobs : cpu_count();
+    nthreads = (size_t)jobs < src.n ? (size_t)jobs : src.n;
+    if (!(th = calloc(nthreads, sizeof *th)))
+        goto oom_run;
+    size_t started = 0;
+    for (; started < nthreads; started++)
+        if (pthread_create(&th[started], NULL, worker, &r) != 0)
+            break;
+    if (started == 0) {
+        worker(&r); /* no threads available: do the work here */
+    } else {
+        wait_with_progress(&r, opt->progress);
+    }
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+
+    /* Merge in file order so the output does not depend on -j. */
+    for (size_t i = 0; i < src.n; i++) {
+        hl_file_result *res = &r.results[i];
+        for (size_t k = 0; k < res->errors.n; k++)
+            if (hl_findings_add_error(out, res->errors.v[k]) < 0)
+                goto oom_run;
+        for (size_t k = 0; k < res->n; k++) {
+            hl_finding *x = &res->items[k];
+            text *t = text_get(&ts, x->abs_file);
+            if (t && suppressed(t, x->line, x->rule)) {
+                hl_finding_clear(x);
+                continue;
+            }
+            x->source_line = text_line(t, x->line);
+            if (hl_findings_push(out, x) < 0)
+                goto oom_run;
+            memset(x, 0, sizeof *x);
+        }
+    }
+    out->files_analyzed = src.n;
+    if (out->n) {
+        qsort(out->items, out->n, sizeof *out->items, cmp_finding);
+        /* A header included by several files: one finding per site. */
+        size_t w = 0;
+        for (size_t i = 0; i < out->n; i++) {
+            if (w > 0 && same_site(&out->items[w - 1], &out->items[i])) {
+                hl_finding_clear(&out->items[i]);
+                continue;
+            }
+            out->items[w++] = out->items[i];
+        }
+        out->n = w;
+    }
+    rc = 0;
+    goto done_run;
+oom_run:
+    snprintf(err, errlen, "out of memory");
+    rc = -1;
+done_run:
+    if (r.results) {
+        for (size_t i = 0; i < src.n; i++) {
+            for (size_t k = 0; k < r.results[i].n; k++)
+                hl_finding_clear(&r.results[i].items[k]);
+            free(r.results[i].items);
+            hl_strv_free(&r.results[i].errors);
+        }
+        free(r.results);
+    }
+    free(th);
+    pthread_mutex_destroy(&r.lock);
+    pthread_cond_destroy(&r.cond);
+    goto done;
+oom:
+    snprintf(err, errlen, "out of memory");
+    rc = -1;
+done:
+    texts_free(&ts);
+    hl_flags_free(flags);
+    hl_strv_free(&errors);
+    hl_sources_free(&src);
+    hl_scope_free(&scope);
+    return rc;
+}

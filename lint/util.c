@@ -1,0 +1,150 @@
+/* util.c - small containers the analyzer shares: string lists, finding lists, messages. */
+#include "lint_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int hl_strv_push_own(hl_strv *s, char *str)
+{
+    if (!str)
+        return -1;
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 8;
+        char **nv = realloc(s->v, nc * sizeof *nv);
+        if (!nv) {
+            free(str);
+            return -1;
+        }
+        s->v = nv;
+        s->cap = nc;
+    }
+    s->v[s->n++] = str;
+    return 0;
+}
+
+int hl_strv_push(hl_strv *s, const char *str)
+{
+    return hl_strv_push_own(s, strdup(str));
+}
+
+void hl_strv_free(hl_strv *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+void hl_finding_clear(hl_finding *x)
+{
+    free(x->file);
+    free(x->abs_file);
+    free(x->function);
+    free(x->callee);
+    free(x->message);
+    free(x->source_line);
+    memset(x, 0, sizeof *x);
+}
+
+int hl_findings_push(hl_findings *f, const hl_finding *x)
+{
+    if (f->n == f->cap) {
+        size_t nc = f->cap ? f->cap * 2 : 16;
+        hl_finding *nv = realloc(f->items, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        f->items = nv;
+        f->cap = nc;
+    }
+    f->items[f->n++] = *x;
+    return 0;
+}
+
+int hl_findings_add_error(hl_findings *f, const char *msg)
+{
+    if (f->n_errors == f->cap_errors) {
+        size_t nc = f->cap_errors ? f->cap_errors * 2 : 8;
+        char **nv = realloc(f->errors, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        f->errors = nv;
+        f->cap_errors = nc;
+    }
+    char *s = strdup(msg);
+    if (!s)
+        return -1;
+    f->errors[f->n_errors++] = s;
+    return 0;
+}
+
+void hl_findings_free(hl_findings *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        hl_finding_clear(&f->items[i]);
+    free(f->items);
+    for (size_t i = 0; i < f->n_errors; i++)
+        free(f->errors[i]);
+    free(f->errors);
+    memset(f, 0, sizeof *f);
+}
+
+/* Appends s[0..n) to a growing buffer; returns -1 on out of memory. */
+static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t nc = (*len + n + 1) * 2;
+        char *nb = realloc(*buf, nc);
+        if (!nb)
+            return -1;
+        *buf = nb;
+        *cap = nc;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 0;
+}
+
+char *hl_render_message(const hl_rule *r, const char *callee, const char *function, unsigned depth,
+                        const char *note)
+{
+    char *buf = NULL, num[16];
+    size_t len = 0, cap = 0;
+    const char *t = r->message;
+    snprintf(num, sizeof num, "%u", depth);
+    if (append(&buf, &len, &cap, "", 0) < 0)
+        return NULL;
+    while (*t) {
+        const char *open = strchr(t, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (!open || !close) {
+            if (append(&buf, &len, &cap, t, strlen(t)) < 0)
+                goto oom;
+            break;
+        }
+        if (append(&buf, &len, &cap, t, (size_t)(open - t)) < 0)
+            goto oom;
+        size_t kn = (size_t)(close - open - 1);
+        const char *val = NULL;
+        if (kn == 6 && !strncmp(open + 1, "callee", kn))
+            val = callee ? callee : "";
+        else if (kn == 8 && !strncmp(open + 1, "function", kn))
+            val = function ? function : "";
+        else if (kn == 5 && !strncmp(open + 1, "depth", kn))
+            val = num;
+        else if (kn == 4 && !strncmp(open + 1, "note", kn))
+            val = note ? note : "";
+        if (val) {
+            if (append(&buf, &len, &cap, val, strlen(val)) < 0)
+                goto oom;
+        } else if (append(&buf, &len, &cap, open, kn + 2) < 0) {
+            goto oom;
+        }
+        t = close + 1;
+    }
+    return buf;
+oom:
+    free(buf);
+    return NULL;
+}

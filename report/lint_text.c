@@ -1,0 +1,113 @@
+/* lint_text.c - compiler-style text output of static findings. */
+#include "lint_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define C_BOLD    "\033[1m"
+#define C_MAGENTA "\033[1;35m"
+#define C_RED     "\033[1;31m"
+#define C_CYAN    "\033[1;36m"
+#define C_GREEN   "\033[1;32m"
+#define C_RESET   "\033[0m"
+
+static const char *sev_color(const char *sev)
+{
+    if (!strcmp(sev, "error"))
+        return C_RED;
+    if (!strcmp(sev, "note"))
+        return C_CYAN;
+    return C_MAGENTA;
+}
+
+int hl_report_lint_text_one(FILE *out, const hl_finding *x, const hl_report_text_options *opt)
+{
+    bool c = opt && opt->color;
+    bool src = !opt || opt->show_source;
+    const char *sev = x->rule->severity ? x->rule->severity : "warning";
+    fprintf(out, "%s%s:%u:%u:%s %s%s:%s %s%s%s [%s %s]\n", c ? C_BOLD : "", x->file, x->line,
+            x->column, c ? C_RESET : "", c ? sev_color(sev) : "", sev, c ? C_RESET : "",
+            c ? C_BOLD : "", x->message, c ? C_RESET : "", x->rule->id, x->rule->name);
+    if (src && x->source_line) {
+        fprintf(out, "%s\n", x->source_line);
+        /* Caret under the column, keeping tabs so it lines up. */
+        size_t len = strlen(x->source_line);
+        size_t col = x->column ? x->column - 1 : 0;
+        if (c)
+            fputs(C_GREEN, out);
+        for (size_t i = 0; i < col && i < len; i++)
+            fputc(x->source_line[i] == '\t' ? '\t' : ' ', out);
+        fputc('^', out);
+        if (x->end_line == x->line && x->end_column > x->column + 1) {
+            for (size_t i = x->column + 1; i < x->end_column && i <= len; i++)
+                fputc('~', out);
+        }
+        if (c)
+            fputs(C_RESET, out);
+        fputc('\n', out);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+int hl_report_lint_text(FILE *out, const hl_findings *f, const hl_report_text_options *opt)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (hl_report_lint_text_one(out, &f->items[i], opt) < 0)
+            return -1;
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+void hl_report_lint_errors(FILE *out, const hl_findings *f, bool color)
+{
+    for (size_t i = 0; i < f->n_errors; i++) {
+        const char *e = f->errors[i];
+        const char *tag = strstr(e, ": error: ");
+        if (!tag)
+            tag = strstr(e, ": fatal error: ");
+        if (color && tag) {
+            const char *msg = strchr(tag + 2, ':') + 1;
+            fprintf(out, C_BOLD "%.*s:" C_RESET " " C_RED "%.*s:" C_RESET C_BOLD "%s" C_RESET "\n",
+                    (int)(tag - e), e, (int)(msg - tag - 3), tag + 2, msg);
+        } else if (tag) {
+            fprintf(out, "%s\n", e);
+        } else {
+            fprintf(out, "hotlint: error: %s\n", e);
+        }
+    }
+}
+
+void hl_report_lint_summary(FILE *out, const hl_findings *f, double seconds)
+{
+    /* Counts per rule, in catalog (id) order of first appearance. */
+    const char *ids[64];
+    size_t counts[64], n_ids = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const char *id = f->items[i].rule->id;
+        size_t k = 0;
+        while (k < n_ids && strcmp(ids[k], id))
+            k++;
+        if (k == n_ids && n_ids < 64) {
+            ids[n_ids] = id;
+            counts[n_ids++] = 0;
+        }
+        if (k < n_ids)
+            counts[k]++;
+    }
+    for (size_t a = 1; a < n_ids; a++)
+        for (size_t b = a; b > 0 && strcmp(ids[b - 1], ids[b]) > 0; b--) {
+            const char *t = ids[b];
+            ids[b] = ids[b - 1];
+            ids[b - 1] = t;
+            size_t tc = counts[b];
+            counts[b] = counts[b - 1];
+            counts[b - 1] = tc;
+        }
+    fprintf(out, "hotlint: %zu finding%s", f->n, f->n == 1 ? "" : "s");
+    for (size_t k = 0; k < n_ids; k++)
+        fprintf(out, "%s%zu %s", k ? ", " : " (", counts[k], ids[k]);
+    fprintf(out, "%s in %zu file%s", n_ids ? ")" : "", f->files_analyzed,
+            f->files_analyzed == 1 ? "" : "s");
+    if (f->n_errors)
+        fprintf(out, ", %zu error%s", f->n_errors, f->n_errors == 1 ? "" : "s");
+    fprintf(out, ", %.2fs\n", seconds);
+}
