@@ -1,0 +1,79 @@
+/* api_alloc.c - drives the C API: hotlint_heap_start at rate 1, a dump after
+ * the first phase, a forked child that allocates and exits (it must write
+ * nothing), then hotlint_heap_stop. Usage: api_alloc DUMP FINAL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hotlint/profiler.h"
+
+static void *volatile sink;
+
+__attribute__((noinline)) void phase_one(void)
+{
+    for (int i = 0; i < 100; i++) {
+        sink = malloc(256);
+        free(sink);
+    }
+}
+
+__attribute__((noinline)) void phase_two(void)
+{
+    for (int i = 0; i < 50; i++) {
+        void *p = NULL;
+        if (posix_memalign(&p, 64, 512) != 0)
+            abort();
+        free(p);
+        sink = aligned_alloc(128, 1024);
+        free(sink);
+    }
+}
+
+__attribute__((noinline)) void in_child(void)
+{
+    for (int i = 0; i < 1000; i++) {
+        sink = malloc(8192);
+        free(sink);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: api_alloc DUMP FINAL\n");
+        return 2;
+    }
+    if (hotlint_heap_start(argv[2], 1) != 0)
+        return 1;
+    if (hotlint_heap_start(argv[2], 1) == 0) /* a second start must fail */
+        return 1;
+    phase_one();
+    if (hotlint_heap_dump(argv[1]) != 0)
+        return 1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return 1;
+    if (pid == 0) {
+        in_child();
+        if (hotlint_heap_dump(NULL) == 0) /* not running in the child */
+            _exit(3);
+        exit(0); /* runs the destructors: they must not write FINAL */
+    }
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return 1;
+    if (access(argv[2], F_OK) == 0) {
+        fprintf(stderr, "api_alloc: the forked child wrote %s\n", argv[2]);
+        return 1;
+    }
+    phase_two();
+    if (hotlint_heap_stop() != 0)
+        return 1;
+    if (hotlint_heap_stop() == 0) /* already stopped */
+        return 1;
+    sink = malloc(4096); /* not profiled any more */
+    free(sink);
+    puts("api ok");
+    return 0;
+}

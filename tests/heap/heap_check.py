@@ -1,0 +1,280 @@
+#!/usr/bin/python3
+"""heap_check.py - runs the heap test programs under libhotlint-rt and checks
+their profiles against the figures the programs know.
+
+Usage: heap_check.py CHECK --rt LIB --summary BIN [--prog BIN] ...
+Each CHECK exits 0 on success and 1 with the reason on stderr."""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+DEFAULT_RATE = 512 * 1024
+
+
+class Failure(Exception):
+    pass
+
+
+def run(cmd, env=None, timeout=60, check=True):
+    """Runs cmd; returns stdout. A hang past timeout is a failure (deadlock)."""
+    full = dict(os.environ)
+    for k in ("HOTLINT_MEMPROFILE", "HOTLINT_MEMPROFILE_RATE", "HOTLINT_MEMPROFILE_SEED",
+              "HOTLINT_CPUPROFILE", "LD_PRELOAD"):
+        full.pop(k, None)
+    full.update(env or {})
+    try:
+        r = subprocess.run(cmd, env=full, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise Failure("%s: no exit after %ds (deadlock?)" % (" ".join(cmd), timeout))
+    if check and r.returncode != 0:
+        raise Failure("%s: exit %d\n%s%s" % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
+    return r.stdout
+
+
+def profiled(args, cmd, prof, rate=None, seed=None, timeout=60):
+    env = {"LD_PRELOAD": args.rt, "HOTLINT_MEMPROFILE": prof}
+    if rate is not None:
+        env["HOTLINT_MEMPROFILE_RATE"] = str(rate)
+    if seed is not None:
+        env["HOTLINT_MEMPROFILE_SEED"] = str(seed)
+    out = run(cmd, env, timeout)
+    if not os.path.exists(prof):
+        raise Failure("%s: no profile written to %s" % (" ".join(cmd), prof))
+    return out
+
+
+class Summary:
+    """heap_summary's output: period, types, and per (site, leaf) values."""
+
+    def __init__(self, args, prof):
+        text = run([args.summary, prof])
+        self.sites = {}
+        for line in text.splitlines():
+            f = line.split()
+            if f[0] == "period":
+                self.period_type, self.period_unit, self.period = f[1], f[2], int(f[3])
+            elif f[0] == "types":
+                self.types = f[1:]
+            elif f[0] == "default":
+                self.default = f[1]
+            elif f[0] == "site":
+                vals = [int(v) for v in f[3:7]]
+                self.sites[(f[1], f[2])] = (vals, int(f[8]))
+
+    def by_site(self, site):
+        """Summed values of every leaf under site; None when absent."""
+        rows = [v for (s, _), (v, _) in self.sites.items() if s == site]
+        if not rows:
+            return None
+        return [sum(r[i] for r in rows) for i in range(4)]
+
+    def leaves(self, site):
+        return sorted(l for (s, l) in self.sites if s == site)
+
+    def check_layout(self, rate):
+        want = ["alloc_objects/count", "alloc_space/bytes", "inuse_objects/count",
+                "inuse_space/bytes"]
+        if self.types != want:
+            raise Failure("sample types %s, want %s" % (self.types, want))
+        if (self.period_type, self.period_unit, self.period) != ("space", "bytes", rate):
+            raise Failure("period %s/%s %d, want space/bytes %d" %
+                          (self.period_type, self.period_unit, self.period, rate))
+        if self.default != "inuse_space":
+            raise Failure("default sample type %s, want inuse_space (as Go)" % self.default)
+        bad = [k for k, (_, mismatch) in self.sites.items() if mismatch]
+        if bad:
+            raise Failure("samples whose alloc_space != alloc_objects * bytes label: %s" % bad)
+
+
+def truth(out, prefix=None):
+    """Lines "[prefix] name objects bytes" printed by a test program."""
+    t = {}
+    for line in out.splitlines():
+        f = line.split()
+        if prefix:
+            if not f or f[0] != prefix:
+                continue
+            f = f[1:]
+        if len(f) == 3 and f[1].isdigit():
+            t[f[0]] = (int(f[1]), int(f[2]))
+    return t
+
+
+def check_known_exact(args, tmp):
+    prof = os.path.join(tmp, "known1.prof")
+    out = profiled(args, [args.prog, "50"], prof, rate=1)
+    s = Summary(args, prof)
+    s.check_layout(1)
+    leaves = {"alloc_small": ["malloc"], "alloc_medium": ["calloc"], "alloc_large": ["malloc"]}
+    for site, (objs, nbytes) in truth(out).items():
+        got = s.by_site(site)
+        if got != [objs, nbytes, 0, 0]:
+            raise Failure("%s: got %s, want [%d, %d, 0, 0] at rate 1" % (site, got, objs, nbytes))
+        if s.leaves(site) != leaves[site]:
+            raise Failure("%s: leaf frames %s, want %s" % (site, s.leaves(site), leaves[site]))
+    print("rate 1: every site exact")
+
+
+def check_known_sampled(args, tmp):
+    prof = os.path.join(tmp, "known.prof")
+    rounds = "16000"
+    plain = run([args.prog, rounds])
+    out = profiled(args, [args.prog, rounds], prof, seed=12345)
+    if out != plain:
+        raise Failure("output changed under the profiler:\n%s\nvs\n%s" % (out, plain))
+    s = Summary(args, prof)
+    s.check_layout(DEFAULT_RATE)
+    for site, (objs, nbytes) in sorted(truth(out).items()):
+        got = s.by_site(site)
+        if got is None:
+            raise Failure("%s: not in the profile" % site)
+        err = (got[1] - nbytes) / nbytes
+        err_objs = (got[0] - objs) / objs
+        print("%-13s alloc_space %12d, truth %12d: %+.2f%%; alloc_objects %+.2f%%" %
+              (site, got[1], nbytes, 100 * err, 100 * err_objs))
+        if abs(err) > 0.10 or abs(err_objs) > 0.10:
+            raise Failure("%s: estimate off by more than 10%%" % site)
+
+
+def check_leak(args, tmp):
+    prof = os.path.join(tmp, "leak.prof")
+    out = profiled(args, [args.prog], prof, rate=1)
+    s = Summary(args, prof)
+    s.check_layout(1)
+    inuse, alloc = truth(out, "site"), truth(out, "alloc")
+    for site in inuse:
+        got = s.by_site(site)
+        want = [alloc[site][0], alloc[site][1], inuse[site][0], inuse[site][1]]
+        if got != want:
+            raise Failure("%s: got %s, want %s" % (site, got, want))
+    if s.leaves("grow_some") != ["realloc"]:
+        raise Failure("grow_some: leaves %s, want realloc" % s.leaves("grow_some"))
+    print("rate 1: in-use objects and bytes exact after frees and reallocs")
+
+
+def check_storm(args, tmp):
+    plain = run([args.prog])
+    for i in range(args.runs):
+        prof = os.path.join(tmp, "storm%d.prof" % i)
+        # Alternate a dense rate (many samples, busy tables) with the default.
+        rate = 4096 if i % 2 == 0 else None
+        out = profiled(args, [args.prog], prof, rate=rate, timeout=30)
+        if out != plain:
+            raise Failure("run %d: output changed:\n%s\nvs\n%s" % (i, out, plain))
+        s = Summary(args, prof)
+        s.check_layout(rate or DEFAULT_RATE)
+        got = s.by_site("run")
+        if rate and (got is None or got[0] == 0):
+            raise Failure("run %d: no samples from the worker threads" % i)
+        if got and (got[2] != 0 or got[3] != 0):
+            raise Failure("run %d: every block was freed, yet in use %s" % (i, got[2:]))
+    print("%d runs: output unchanged, nothing left in use, no hang" % args.runs)
+
+
+def check_pprof(args, tmp):
+    go = shutil.which("go")
+    if go is None:
+        raise Failure("go is not installed (golang-go, from scripts/install-deps.sh)")
+    prof = os.path.join(tmp, "known1.prof")
+    out = profiled(args, [args.prog, "20"], prof, rate=1)
+    env = {"HOME": tmp, "GOCACHE": os.path.join(tmp, "gocache"), "GOFLAGS": "-mod=mod"}
+    text = run([go, "tool", "pprof", "-sample_index=alloc_space", "-top", "-cum", "-unit=B",
+                prof], env, timeout=120)
+    if "Type: alloc_space" not in text:
+        raise Failure("pprof did not read alloc_space:\n%s" % text)
+    for site, (_, nbytes) in truth(out).items():
+        m = re.search(r"^\s*\S+\s+\S+\s+\S+\s+(\d+)B\s+\S+\s+%s$" % site, text, re.M)
+        if not m or int(m.group(1)) != nbytes:
+            raise Failure("pprof -top: %s cum %s, want %dB:\n%s" %
+                          (site, m.group(1) if m else None, nbytes, text))
+    print("go tool pprof reads the profile; cum per site exact")
+
+
+def check_api(args, tmp):
+    dump, final = os.path.join(tmp, "dump.prof"), os.path.join(tmp, "final.prof")
+    out = run([args.prog, dump, final], {})
+    if out.strip() != "api ok":
+        raise Failure("api_alloc: %s" % out)
+    d = Summary(args, dump)
+    d.check_layout(1)
+    if d.by_site("phase_one") != [100, 25600, 0, 0] or d.by_site("phase_two") is not None:
+        raise Failure("dump: phase_one %s phase_two %s" % (d.by_site("phase_one"),
+                                                            d.by_site("phase_two")))
+    f = Summary(args, final)
+    if f.by_site("phase_one") != [100, 25600, 0, 0]:
+        raise Failure("final: phase_one %s" % f.by_site("phase_one"))
+    if f.by_site("phase_two") != [100, 50 * 512 + 50 * 1024, 0, 0]:
+        raise Failure("final: phase_two %s" % f.by_site("phase_two"))
+    if f.leaves("phase_two") != ["aligned_alloc", "posix_memalign"]:
+        raise Failure("final: phase_two leaves %s" % f.leaves("phase_two"))
+    if f.by_site("in_child") is not None or f.by_site("main") is not None and \
+            f.by_site("main")[0] > 4:
+        raise Failure("final: allocations after stop or from the child were recorded")
+    print("start, dump, fork, stop: profiles as expected")
+
+
+def check_top(args, tmp):
+    prof = os.path.join(tmp, "known1.prof")
+    profiled(args, [args.prog, "20"], prof, rate=1)
+    hotlint = os.environ["HOTLINT"]
+    text = run([hotlint, "top", "--sample-index", "alloc_space", "--cum", prof])
+    for site in ("alloc_large", "alloc_medium", "alloc_small"):
+        if site not in text:
+            raise Failure("hotlint top: %s missing:\n%s" % (site, text))
+    order = [text.index(s) for s in ("alloc_large", "alloc_medium", "alloc_small")]
+    if order != sorted(order):
+        raise Failure("hotlint top --cum: sites not in alloc_space order:\n%s" % text)
+    print(text)
+
+
+def check_run(args, tmp):
+    prof = os.path.join(tmp, "run.prof")
+    hotlint = os.environ["HOTLINT"]
+    out = run([hotlint, "run", "--memprofile", prof, "--memprofile-rate", "1", "--",
+               args.prog, "10"])
+    s = Summary(args, prof)
+    s.check_layout(1)
+    for site, (objs, nbytes) in truth(out).items():
+        if s.by_site(site) != [objs, nbytes, 0, 0]:
+            raise Failure("hotlint run: %s %s, want %d %d" % (site, s.by_site(site), objs, nbytes))
+    print("hotlint run --memprofile: exact at rate 1")
+
+
+CHECKS = {
+    "known-exact": check_known_exact,
+    "known-sampled": check_known_sampled,
+    "leak": check_leak,
+    "storm": check_storm,
+    "pprof": check_pprof,
+    "api": check_api,
+    "top": check_top,
+    "run": check_run,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("check", choices=sorted(CHECKS))
+    ap.add_argument("--rt", required=True, help="libhotlint-rt.so")
+    ap.add_argument("--summary", required=True, help="heap_summary")
+    ap.add_argument("--prog", help="the test program")
+    ap.add_argument("--runs", type=int, default=20)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="hl-heap-")
+    try:
+        CHECKS[args.check](args, tmp)
+    except Failure as e:
+        print("FAIL %s: %s" % (args.check, e), file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
