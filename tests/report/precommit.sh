@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The pre-commit hook, run by the real pre-commit in a scratch git repository:
+# a commit adding snprintf in a loop is refused with the finding shown, a clean
+# commit passes, and a suppressed finding passes. No network: the hook
+# repository is a local git repository holding this tree's .pre-commit-hooks.yaml.
+set -euo pipefail
+: "${HOTLINT:?}" "${HOTLINT_SOURCE_DIR:?}"
+command -v pre-commit >/dev/null || { echo "FAIL: pre-commit is not installed (scripts/install-deps.sh)"; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME="$work/home" PRE_COMMIT_HOME="$work/cache" XDG_CACHE_HOME="$work/xdg"
+export PATH="$(dirname "$HOTLINT"):$PATH"
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.invalid GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.invalid
+export PRE_COMMIT_COLOR=never
+mkdir -p "$HOME"
+git config --global init.defaultBranch main
+git config --global protocol.file.allow always
+
+# The hook repository: this tree's hook definitions, committed.
+hooks="$work/hooks"
+mkdir -p "$hooks"
+cp "$HOTLINT_SOURCE_DIR/.pre-commit-hooks.yaml" "$hooks/"
+git -C "$hooks" init -q
+git -C "$hooks" add .pre-commit-hooks.yaml
+git -C "$hooks" commit -q -m hooks
+rev=$(git -C "$hooks" rev-parse HEAD)
+
+proj="$work/proj"
+mkdir -p "$proj"
+cd "$proj"
+git init -q
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $hooks
+    rev: $rev
+    hooks:
+      - id: hotlint
+YAML
+git add .pre-commit-config.yaml
+git commit -q --no-verify -m config
+pre-commit install >/dev/null
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# 1. A clean commit passes.
+cat > clean.c <<'C'
+#include <stdio.h>
+int main(void)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d", 42);
+    puts(buf);
+    return 0;
+}
+C
+git add clean.c
+git commit -q -m clean >"$work/out1" 2>&1 || { cat "$work/out1"; fail "a clean commit was refused"; }
+grep -q "hotlint" "$work/out1" || { cat "$work/out1"; fail "the hook did not run on the clean commit"; }
+echo "ok: clean commit passes"
+
+# 2. snprintf in a loop: refused, the finding shown.
+cat > hot.c <<'C'
+#include <stdio.h>
+void keys(char *out, int n)
+{
+    char key[64];
+    for (int i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "user:%d", i);
+        out[i] = key[5];
+    }
+}
+C
+git add hot.c
+if git commit -q -m hot >"$work/out2" 2>&1; then
+    cat "$work/out2"
+    fail "a commit adding snprintf in a loop was accepted"
+fi
+grep -q "hot.c:6:" "$work/out2" || { cat "$work/out2"; fail "the finding (hot.c:6) is not shown"; }
+grep -q "HL001" "$work/out2" || { cat "$work/out2"; fail "the rule id HL001 is not shown"; }
+git log --oneline | grep -q " hot$" && fail "the refused commit exists"
+echo "ok: snprintf in a loop is refused with the finding shown"
+
+# 3. The same code with a suppression passes.
+sed -i 's|snprintf(key, sizeof key, "user:%d", i);|snprintf(key, sizeof key, "user:%d", i); // hotlint: ignore HL001 runs once per request|' hot.c
+git add hot.c
+git commit -q -m suppressed >"$work/out3" 2>&1 || { cat "$work/out3"; fail "a suppressed finding was refused"; }
+echo "ok: a suppressed finding passes"
+echo "3 passed, 0 failed"
