@@ -1,12 +1,353 @@
-/* cmd_verify.c - placeholder until the subcommand lands. */
+/* cmd_verify.c - hotlint --verify / hotlint verify: argument parsing, then lint, read the
+ * profile(s), verify and report. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
+#include "lint_options.h"
+#include "verify.h"
+#include "verify_json.h"
+#include "verify_text.h"
+#if __has_include("sarif.h")
+#include "github.h"
+#include "sarif.h"
+#define HL_HAVE_SARIF 1
+#endif
+#if __has_include("codequality.h")
+#include "codequality.h"
+#define HL_HAVE_CODEQUALITY 1
+#endif
+
+typedef enum { FAIL_ON_CONFIRMED, FAIL_ON_ANY, FAIL_ON_NONE } fail_on;
+
+/* The options verify adds to the shared lint options. */
+typedef struct verify_cli {
+    hl_verify_options vo;
+    const char **profiles;
+    size_t n_profiles;
+    const char **trims;
+    size_t n_trims;
+    fail_on fail;
+} verify_cli;
+
+static const char *usage_text =
+    "usage: hotlint --verify PROFILE... [options] [PATH...] [-- COMPILER-FLAGS...]\n"
+    "       hotlint verify PROFILE... [options] [PATH...]\n"
+    "\n"
+    "Lints PATHs (default: the current directory), reads the profile(s) and gives each\n"
+    "finding a verdict: confirmed (its line's cum share >= --min-share), dismissed (the\n"
+    "95% Wilson upper bound of the share is under it, with enough samples), not exercised\n"
+    "(its function never appears in the profile) or inconclusive. Profiles are files or\n"
+    "http(s) URLs; the first argument is a profile, later ones are profiles unless they\n"
+    "are directories or C sources (or give --profile FILE). Several profiles are merged\n"
+    "when their sample types agree.\n"
+    "\n"
+    "verify options:\n"
+    "  --profile FILE       a profile (repeatable)\n"
+    "  --min-share PCT      confirm at this share of the total, in percent (default 1)\n"
+    "  --min-samples N      samples needed before dismissing (default 100)\n"
+    "  --sample-index NAME  the value to use: cpu, samples, alloc_space... (default: the\n"
+    "                       profile's default)\n"
+    "  --trim-path PREFIX   remove PREFIX from the profile's file names (repeatable)\n"
+    "  --source-root DIR    relative profile file names are under DIR\n"
+    "  --max-unexplained N  rows in each 'hot code no rule explains' list (default 10)\n"
+    "  --fail-on WHEN       exit 1 when: confirmed (default), any (any finding), none\n"
+    "  --format FORMAT      text (default), json"
+#ifdef HL_HAVE_SARIF
+    ", sarif, github"
+#endif
+#ifdef HL_HAVE_CODEQUALITY
+    ", codequality"
+#endif
+    "\n"
+    "\nshared options:\n";
+
+static int push(const char ***arr, size_t *n, const char *s)
+{
+    const char **p = realloc(*arr, (*n + 1) * sizeof **arr);
+    if (!p)
+        return -1;
+    p[(*n)++] = s;
+    *arr = p;
+    return 0;
+}
+
+static const char *value_of(const char *name, int argc, char **argv, int *i, char *err,
+                            size_t errlen)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (arg[n] == '=')
+        return arg + n + 1;
+    if (*i + 1 >= argc) {
+        snprintf(err, errlen, "option %s needs a value (see --help)", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool is_opt(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static bool parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s && *end == '%')
+        end++;
+    if (errno || end == s || *end || !(v > 0) || v > 100)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_long(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, char *err,
+                                  size_t errlen)
+{
+    verify_cli *v = user;
+    const char *arg = argv[*i], *val;
+    long long n;
+    if (is_opt(arg, "--profile")) {
+        if (!(val = value_of("--profile", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        if (push(&v->profiles, &v->n_profiles, val) < 0)
+            goto oom;
+        return HL_OPT_OK;
+    }
+    if (is_opt(arg, "--min-share")) {
+        double d;
+        if (!(val = value_of("--min-share", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        if (!parse_double(val, &d)) {
+            snprintf(err, errlen, "--min-share: '%s' is not a percentage in (0, 100]", val);
+            return HL_OPT_ERROR;
+        }
+        v->vo.min_share = d / 100.0;
+        return HL_OPT_OK;
+    }
+    if (is_opt(arg, "--min-samples")) {
+        if (!(val = value_of("--min-samples", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        if (!parse_long(val, 1, INT64_MAX / 2, &n)) {
+            snprintf(err, errlen, "--min-samples: '%s' is not a positive number", val);
+            return HL_OPT_ERROR;
+        }
+        v->vo.min_samples = n;
+        return HL_OPT_OK;
+    }
+    if (is_opt(arg, "--max-unexplained")) {
+        if (!(val = value_of("--max-unexplained", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        if (!parse_long(val, 1, 10000, &n)) {
+            snprintf(err, errlen, "--max-unexplained: '%s' is not a number in 1..10000", val);
+            return HL_OPT_ERROR;
+        }
+        v->vo.max_unexplained = (size_t)n;
+        return HL_OPT_OK;
+    }
+    if (is_opt(arg, "--sample-index")) {
+        if (!(val = value_of("--sample-index", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        v->vo.sample_index = val;
+        return HL_OPT_OK;
+    }
+    if (is_opt(arg, "--trim-path")) {
+        if (!(val = value_of("--trim-path", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        if (push(&v->trims, &v->n_trims, val) < 0)
+            goto oom;
+        return HL_OPT_OK;
+    }
+    if (is_opt(arg, "--source-root")) {
+        if (!(val = value_of("--source-root", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        v->vo.source_root = val;
+        return HL_OPT_OK;
+    }
+    if (is_opt(arg, "--fail-on")) {
+        if (!(val = value_of("--fail-on", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        if (!strcmp(val, "confirmed"))
+            v->fail = FAIL_ON_CONFIRMED;
+        else if (!strcmp(val, "any"))
+            v->fail = FAIL_ON_ANY;
+        else if (!strcmp(val, "none"))
+            v->fail = FAIL_ON_NONE;
+        else {
+            snprintf(err, errlen, "--fail-on: '%s' is not one of confirmed, any, none", val);
+            return HL_OPT_ERROR;
+        }
+        return HL_OPT_OK;
+    }
+    return HL_OPT_NOT_MINE;
+oom:
+    snprintf(err, errlen, "out of memory parsing the arguments");
+    return HL_OPT_ERROR;
+}
+
+/* A later positional argument is a source path when it is a directory or a
+ * C/C++ source or header; anything else (a file, a URL) is a profile. */
+static bool is_source_path(const char *arg)
+{
+    struct stat st;
+    if (!strncmp(arg, "http://", 7) || !strncmp(arg, "https://", 8))
+        return false;
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    const char *dot = strrchr(arg, '.');
+    const char *slash = strrchr(arg, '/');
+    if (!dot || (slash && dot < slash))
+        return stat(arg, &st) != 0; /* a missing extension-less name: let lint complain */
+    static const char *const exts[] = {".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".i"};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (!strcmp(dot, exts[i]))
+            return true;
+    return false;
+}
 
 int hl_cmd_verify(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("hotlint verify: not implemented yet\n", stderr);
-    return 2;
+    hl_lint_cli lc;
+    verify_cli vc;
+    hl_catalog cat = {0};
+    hl_findings fs = {0};
+    hl_verify_result vr = {0};
+    hl_profile *prof = NULL;
+    char err[1024] = "", name[1024] = "";
+    int rc = 2;
+    bool linted = false, verified = false;
+
+    hl_lint_cli_init(&lc);
+    memset(&vc, 0, sizeof vc);
+    hl_verify_options_init(&vc.vo);
+    hl_opt_result pr = hl_lint_cli_parse(&lc, argc, argv, verify_layer, &vc, err, sizeof err);
+    if (pr == HL_OPT_HELP) {
+        fputs(usage_text, stdout);
+        fputs(hl_lint_cli_help(), stdout);
+        rc = 0;
+        goto out;
+    }
+    if (pr != HL_OPT_OK) {
+        fprintf(stderr, "hotlint verify: %s\n", err);
+        goto out;
+    }
+    /* Split the positional arguments into profiles and source paths. */
+    size_t kept = 0;
+    for (size_t i = 0; i < lc.n_paths; i++) {
+        bool profile = (i == 0 && vc.n_profiles == 0) || (i > 0 && !is_source_path(lc.paths[i]));
+        if (i == 0 && vc.n_profiles > 0)
+            profile = !is_source_path(lc.paths[i]);
+        if (profile) {
+            if (push(&vc.profiles, &vc.n_profiles, lc.paths[i]) < 0) {
+                fputs("hotlint verify: out of memory\n", stderr);
+                goto out;
+            }
+        } else {
+            lc.paths[kept++] = lc.paths[i];
+        }
+    }
+    lc.n_paths = kept;
+    if (vc.n_profiles == 0) {
+        fputs("hotlint verify: no profile given\n"
+              "usage: hotlint --verify PROFILE... [options] [PATH...] (see --help)\n",
+              stderr);
+        goto out;
+    }
+    const char *fmt = lc.format;
+    bool known = !strcmp(fmt, "text") || !strcmp(fmt, "json");
+#ifdef HL_HAVE_SARIF
+    known = known || !strcmp(fmt, "sarif") || !strcmp(fmt, "github");
+#endif
+#ifdef HL_HAVE_CODEQUALITY
+    known = known || !strcmp(fmt, "codequality");
+#endif
+    if (!known) {
+        fprintf(stderr,
+                "hotlint verify: --format: '%s' is not a format verify writes (see --help)\n", fmt);
+        goto out;
+    }
+    vc.vo.trim_paths = vc.trims;
+    vc.vo.n_trim_paths = vc.n_trims;
+
+    /* Read the profile first: a bad profile should not cost a lint run. */
+    if (!(prof = hl_verify_open_profiles(vc.profiles, vc.n_profiles, err, sizeof err))) {
+        fprintf(stderr, "hotlint verify: %s\n", err);
+        goto out;
+    }
+    if (hl_lint_cli_run(&lc, &cat, &fs, err, sizeof err) < 0) {
+        fprintf(stderr, "hotlint verify: %s\n", err);
+        goto out;
+    }
+    linted = true;
+    for (size_t i = 0; i < fs.n_errors; i++)
+        fprintf(stderr, "%s\n", fs.errors[i]);
+    if (hl_verify(&fs, &cat, prof, &vc.vo, &vr, err, sizeof err) < 0) {
+        fprintf(stderr, "hotlint verify: %s\n", err);
+        goto out;
+    }
+    verified = true;
+
+    size_t at = 0;
+    for (size_t i = 0; i < vc.n_profiles && at < sizeof name; i++) {
+        int n = snprintf(name + at, sizeof name - at, "%s%s", i ? " + " : "", vc.profiles[i]);
+        if (n < 0)
+            break;
+        at += (size_t)n;
+    }
+    int wr;
+    if (!strcmp(fmt, "json"))
+        wr = hl_verify_write_json(stdout, &fs, &vr, name);
+#ifdef HL_HAVE_SARIF
+    else if (!strcmp(fmt, "sarif"))
+        wr = hl_report_sarif(stdout, &fs, &cat, &vr, HOTLINT_VERSION);
+    else if (!strcmp(fmt, "github"))
+        wr = hl_report_github(stdout, &fs, &vr);
+#endif
+#ifdef HL_HAVE_CODEQUALITY
+    else if (!strcmp(fmt, "codequality"))
+        wr = hl_report_codequality(stdout, &fs, &vr);
+#endif
+    else
+        wr = hl_verify_write_text(stdout, &vr, name);
+    if (fflush(stdout) != 0 || wr < 0) {
+        fprintf(stderr, "hotlint verify: writing the report failed: %s\n", strerror(errno));
+        goto out;
+    }
+    if (vc.fail == FAIL_ON_NONE)
+        rc = 0;
+    else if (vc.fail == FAIL_ON_ANY)
+        rc = vr.n_items > 0 ? 1 : 0;
+    else
+        rc = vr.n_confirmed > 0 ? 1 : 0;
+out:
+    if (verified)
+        hl_verify_result_free(&vr);
+    if (linted) {
+        hl_findings_free(&fs);
+        hl_catalog_free(&cat);
+    }
+    if (prof)
+        hl_profile_free(prof);
+    free(vc.profiles);
+    free(vc.trims);
+    hl_lint_cli_free(&lc);
+    return rc;
 }

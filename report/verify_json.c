@@ -1,0 +1,155 @@
+/* verify_json.c - writes hotlint --verify's JSON report with jansson. */
+#include "verify_json.h"
+
+#include <string.h>
+
+#if __has_include("lint_json.h")
+#include "lint_json.h"
+#define HL_HAVE_LINT_JSON 1
+#endif
+
+/* Adds key: s, or null when s is NULL. Returns 0 or -1. */
+static int set_str(json_t *o, const char *key, const char *s)
+{
+    return json_object_set_new(o, key, s ? json_string(s) : json_null());
+}
+
+#ifndef HL_HAVE_LINT_JSON
+/* The lint keys of a finding, as the lint writer emits them. */
+static json_t *hl_finding_to_json(const hl_finding *f)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int rc = 0;
+    rc |= set_str(o, "rule", f->rule ? f->rule->id : NULL);
+    rc |= set_str(o, "name", f->rule ? f->rule->name : NULL);
+    rc |= set_str(o, "severity", f->rule ? f->rule->severity : NULL);
+    rc |= set_str(o, "family", f->rule ? f->rule->family : NULL);
+    rc |= set_str(o, "file", f->file);
+    rc |= set_str(o, "abs_file", f->abs_file);
+    rc |= json_object_set_new(o, "line", json_integer(f->line));
+    rc |= json_object_set_new(o, "column", json_integer(f->column));
+    rc |= json_object_set_new(o, "end_line", json_integer(f->end_line));
+    rc |= json_object_set_new(o, "end_column", json_integer(f->end_column));
+    rc |= set_str(o, "function", f->function);
+    rc |= json_object_set_new(o, "loop_start_line", json_integer(f->loop_start_line));
+    rc |= json_object_set_new(o, "loop_end_line", json_integer(f->loop_end_line));
+    rc |= set_str(o, "callee", f->callee);
+    rc |= set_str(o, "message", f->message);
+    rc |= set_str(o, "fix", f->rule ? f->rule->fix : NULL);
+    if (rc) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+#endif
+
+int hl_verified_add_json(json_t *o, const hl_verified *v)
+{
+    int rc = 0;
+    rc |= json_object_set_new(o, "verdict", json_string(hl_verdict_name(v->verdict)));
+    rc |= json_object_set_new(o, "flat", json_integer(v->flat));
+    rc |= json_object_set_new(o, "cum", json_integer(v->cum));
+    rc |= json_object_set_new(o, "flat_share", json_real(v->flat_share));
+    rc |= json_object_set_new(o, "cum_share", json_real(v->cum_share));
+    rc |= json_object_set_new(o, "ci_low", json_real(v->ci_low));
+    rc |= json_object_set_new(o, "ci_high", json_real(v->ci_high));
+    rc |= json_object_set_new(o, "cum_samples", json_integer(v->cum_samples));
+    rc |= json_object_set_new(o, "loop_cum", json_integer(v->loop_cum));
+    rc |= json_object_set_new(o, "loop_cum_share", json_real(v->loop_cum_share));
+    rc |= json_object_set_new(o, "evidence", json_integer(v->evidence));
+    rc |= json_object_set_new(o, "evidence_share", json_real(v->evidence_share));
+    rc |= json_object_set_new(o, "evidence_of_cum", json_real(v->evidence_of_cum));
+    rc |= json_object_set_new(o, "matched_by", json_string(v->by_function ? "function" : "line"));
+    return rc ? -1 : 0;
+}
+
+json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
+                          const char *profile_name)
+{
+    json_t *root = json_object(), *prof = json_object(), *thr = json_object();
+    json_t *items = json_array(), *fams = json_array(), *unex = json_array();
+    json_t *sum = json_object(), *errs = json_array();
+    int rc = 0;
+    if (!root || !prof || !thr || !items || !fams || !unex || !sum || !errs)
+        goto err;
+    rc |= set_str(prof, "name", profile_name);
+    rc |= set_str(prof, "sample_type", r->sample_type);
+    rc |= set_str(prof, "sample_unit", r->sample_unit);
+    rc |= json_object_set_new(prof, "total", json_integer(r->total));
+    rc |= json_object_set_new(prof, "total_samples", json_integer(r->total_samples));
+    rc |= json_object_set_new(prof, "has_lines", json_boolean(r->profile_has_lines));
+    rc |= json_object_set_new(prof, "has_functions", json_boolean(r->profile_has_functions));
+    rc |= json_object_set_new(thr, "min_share", json_real(r->options.min_share));
+    rc |= json_object_set_new(thr, "min_samples", json_integer(r->options.min_samples));
+    rc |= json_object_set_new(thr, "confidence", json_real(0.95));
+    for (size_t i = 0; i < r->n_items; i++) {
+        json_t *o = hl_finding_to_json(r->items[i].finding);
+        if (!o || hl_verified_add_json(o, &r->items[i]) < 0 || json_array_append_new(items, o)) {
+            json_decref(o);
+            goto err;
+        }
+    }
+    for (size_t i = 0; i < r->n_families; i++) {
+        const hl_family_share *f = &r->families[i];
+        json_t *o = json_pack("{s:s, s:I, s:f, s:s}", "family", f->family, "value",
+                              (json_int_t)f->value, "share", f->share, "symbols", f->symbols);
+        if (!o || json_array_append_new(fams, o))
+            goto err;
+    }
+    for (size_t i = 0; i < r->n_unexplained; i++) {
+        const hl_unexplained *u = &r->unexplained[i];
+        json_t *o =
+            json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:f, s:f}", "file", u->file, "line",
+                      (json_int_t)u->line, "function", u->function, "kind",
+                      u->line > 0 ? "line" : "function", "flat", (json_int_t)u->flat, "cum",
+                      (json_int_t)u->cum, "flat_share", u->flat_share, "cum_share", u->cum_share);
+        if (!o || json_array_append_new(unex, o))
+            goto err;
+    }
+    rc |= json_object_set_new(sum, "findings", json_integer((json_int_t)r->n_items));
+    rc |= json_object_set_new(sum, "confirmed", json_integer((json_int_t)r->n_confirmed));
+    rc |= json_object_set_new(sum, "dismissed", json_integer((json_int_t)r->n_dismissed));
+    rc |= json_object_set_new(sum, "not_exercised", json_integer((json_int_t)r->n_not_exercised));
+    rc |= json_object_set_new(sum, "inconclusive", json_integer((json_int_t)r->n_inconclusive));
+    for (size_t i = 0; fs && i < fs->n_errors; i++)
+        rc |= json_array_append_new(errs, json_string(fs->errors[i]));
+    rc |= json_object_set_new(root, "profile", prof);
+    rc |= json_object_set_new(root, "thresholds", thr);
+    rc |= json_object_set_new(root, "families", fams);
+    rc |= json_object_set_new(root, "findings", items);
+    rc |= json_object_set_new(root, "unexplained", unex);
+    rc |= json_object_set_new(root, "unexplained_total", json_integer(r->unexplained_total));
+    rc |= json_object_set_new(root, "summary", sum);
+    rc |= json_object_set_new(root, "errors", errs);
+    if (rc) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+err:
+    json_decref(prof);
+    json_decref(thr);
+    json_decref(items);
+    json_decref(fams);
+    json_decref(unex);
+    json_decref(sum);
+    json_decref(errs);
+    json_decref(root);
+    return NULL;
+}
+
+int hl_verify_write_json(FILE *out, const hl_findings *fs, const hl_verify_result *r,
+                         const char *profile_name)
+{
+    json_t *root = hl_verify_to_json(fs, r, profile_name);
+    if (!root)
+        return -1;
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc == 0 && fputc('\n', out) == EOF)
+        rc = -1;
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,23 @@
+/* verify_text.h - the text report of hotlint --verify: diagnosis, verdict table,
+ * evidence, and the hot code no rule explains. */
+#ifndef HL_REPORT_VERIFY_TEXT_H
+#define HL_REPORT_VERIFY_TEXT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../verify/verify.h"
+
+/* Formats value in unit the way pprof does ("1.32s", "250ms", "1.50MB", "42").
+ * Writes at most len bytes; can't fail. */
+const char *hl_format_value(int64_t value, const char *unit, char *buf, size_t len);
+
+/* Shortens an absolute path under the working directory to a relative one.
+ * Returns a pointer into path; can't fail. */
+const char *hl_display_path(const char *path);
+
+/* Writes the report. profile_name names the profile(s) in the header (may be
+ * NULL). Returns 0, or -1 when writing fails. */
+int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name);
+
+#endif
