@@ -48,7 +48,7 @@ static void free_labels(hl_prof_label *l, size_t n)
     hl_pfree(l);
 }
 
-static void sp_free(hl_stack_profile *sp)
+void hl_sp_free(hl_stack_profile *sp)
 {
     if (!sp)
         return;
@@ -96,7 +96,7 @@ hl_stack_profile *hl_sp_new(const hl_prof_value_type *types, size_t n_types,
     sp->period = period;
     return sp;
 err:
-    sp_free(sp);
+    hl_sp_free(sp);
     return NULL;
 }
 
@@ -121,8 +121,7 @@ int hl_sp_add(hl_stack_profile *sp, const uintptr_t *pcs, size_t depth, const in
               const hl_prof_label *labels, size_t n_labels)
 {
     size_t n = 0;
-    if (key_put(sp, &n, &depth, sizeof depth) < 0 ||
-        key_put(sp, &n, pcs, depth * sizeof *pcs) < 0)
+    if (key_put(sp, &n, &depth, sizeof depth) < 0 || key_put(sp, &n, pcs, depth * sizeof *pcs) < 0)
         goto oom;
     for (size_t i = 0; i < n_labels; i++) {
         const char *k = labels[i].key ? labels[i].key : "";
@@ -434,8 +433,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
     dwfl = dwfl_begin(&callbacks);
     if (dwfl) {
         dwfl_report_begin(dwfl);
-        if (dwfl_linux_proc_report(dwfl, getpid()) != 0 ||
-            dwfl_report_end(dwfl, NULL, NULL) != 0) {
+        if (dwfl_linux_proc_report(dwfl, getpid()) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0) {
             dwfl_end(dwfl);
             dwfl = NULL;
         }
@@ -561,7 +559,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
     hl_pindex_free(&loc_index);
     hl_pindex_free(&t.fn_index);
     hl_pfree(maps);
-    sp_free(sp);
+    hl_sp_free(sp);
     return p;
 err_map_total:
     hl_pfree(map_total);
@@ -572,6 +570,6 @@ err:
     hl_pindex_free(&t.fn_index);
     hl_pfree(maps);
     hl_profile_free(p);
-    sp_free(sp);
+    hl_sp_free(sp);
     return NULL;
 }

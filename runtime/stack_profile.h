@@ -21,6 +21,8 @@ int hl_sp_add(hl_stack_profile *sp, const uintptr_t *pcs, size_t depth, const in
               const hl_prof_label *labels, size_t n_labels);
 void hl_sp_add_comment(hl_stack_profile *sp, const char *comment);
 void hl_sp_set_times(hl_stack_profile *sp, int64_t time_nanos, int64_t duration_nanos);
+/* Releases a builder without building anything. NULL is allowed. */
+void hl_sp_free(hl_stack_profile *sp);
 /* Builds the model: mappings from /proc/self/maps (with build ids),
  * symbolized with libdw (functions, files, lines, inlined frames). The
  * builder is consumed. NULL on error. */

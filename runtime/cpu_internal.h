@@ -1,0 +1,91 @@
+/* cpu_internal.h - the CPU profiler's three parts and what they share: the
+ * sample store touched from the signal handler (cpu_signal.c), the per-thread
+ * timer owner (cpu_timer.c) and the profiler that starts, drains and writes
+ * (cpu_profiler.c). Each declaration says whether it is async-signal-safe. */
+#ifndef HL_CPU_INTERNAL_H
+#define HL_CPU_INTERNAL_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#pragma GCC visibility push(hidden)
+
+#define HL_CPU_SIGNAL     SIGPROF
+#define HL_CPU_MAX_DEPTH  64
+#define HL_CPU_RING_SLOTS 8192
+#define HL_CPU_DEFAULT_HZ 100
+#define HL_CPU_MAX_HZ     10000
+
+enum hl_cpu_mode { HL_CPU_MODE_PERF = 1, HL_CPU_MODE_TIMER = 2 };
+
+/* Slot flags. */
+#define HL_CPU_SLOT_TRUNCATED 1u /* the stack was deeper than HL_CPU_MAX_DEPTH */
+#define HL_CPU_SLOT_LEAF_ONLY 2u /* the thread was in the dynamic loader: leaf only */
+
+typedef struct hl_cpu_slot {
+    _Atomic uint64_t seq; /* position + 1 once the slot is complete */
+    uint32_t depth, flags;
+    int64_t weight_ns;
+    uintptr_t pcs[HL_CPU_MAX_DEPTH];
+} hl_cpu_slot;
+
+/* Counters kept by the handler (atomics only). */
+typedef struct hl_cpu_stats {
+    _Atomic uint64_t recorded;        /* samples stored in the ring */
+    _Atomic uint64_t dropped_full;    /* ring full: the writer fell behind */
+    _Atomic uint64_t dropped_reentry; /* signal while the thread was in the handler */
+    _Atomic uint64_t leaf_only;       /* thread inside dlopen/dl_iterate_phdr */
+    _Atomic uint64_t truncated;       /* stacks cut at HL_CPU_MAX_DEPTH */
+    _Atomic int64_t dropped_ns;       /* CPU time of dropped samples */
+} hl_cpu_stats;
+
+/* Shared state (cpu_signal.c). hl_cpu_active is read by the handler: it
+ * records only while it is non-zero. hl_cpu_gen changes at each start. */
+extern _Atomic int hl_cpu_active;
+extern _Atomic uint32_t hl_cpu_gen;
+extern _Atomic int hl_cpu_in_handler; /* handlers running right now */
+extern int hl_cpu_mode_now;
+extern int64_t hl_cpu_period_ns;
+extern hl_cpu_stats hl_cpu_counters;
+
+/* Per-thread: > 0 while the thread is inside the dynamic loader. Initial-exec
+ * TLS, so that reading it from the handler never allocates. */
+extern __thread int hl_cpu_in_loader __attribute__((tls_model("initial-exec")));
+
+/* Allocates the ring (mmap) and resets counters. Not async-signal-safe.
+ * Returns 0 or -1 with errno. */
+int hl_cpu_store_init(void);
+/* Consumes complete slots in order, calling fn for each; returns how many.
+ * Single consumer only. Not async-signal-safe. */
+size_t hl_cpu_store_drain(void (*fn)(const hl_cpu_slot *s, void *ctx), void *ctx);
+/* The SIGPROF handler. Async-signal-safe: no malloc, no locks, no stdio. */
+void hl_cpu_signal_handler(int sig, siginfo_t *si, void *uc);
+/* Warms libunwind up on the calling thread so that the handler's first
+ * unwind does not initialize anything. Not async-signal-safe. */
+void hl_cpu_unwind_warmup(void);
+
+/* Per-thread timers (cpu_timer.c). None is async-signal-safe. */
+/* Decides the mode (perf events when permitted, else timer_create; the
+ * environment variable HOTLINT_CPUPROFILE_MODE=perf|timer forces one).
+ * Returns the mode, or -1 with a message in err. */
+int hl_cpu_timer_probe(int hz, char *err, size_t errlen);
+/* Arms a timer for thread tid (idempotent). Returns 0 or -1. */
+int hl_cpu_timer_arm(pid_t tid);
+/* Arms every thread of the process except skip_tid. Returns how many. */
+int hl_cpu_timer_arm_all(pid_t skip_tid);
+/* Disarms tid's timer (thread exit). */
+void hl_cpu_timer_disarm(pid_t tid);
+/* Disarms every timer. */
+void hl_cpu_timer_disarm_all(void);
+/* After fork, in the child: forgets the parent's timers without touching
+ * them (the perf events still belong to the parent's threads). */
+void hl_cpu_timer_forget_all(void);
+
+pid_t hl_gettid(void);
+
+#pragma GCC visibility pop
+
+#endif

@@ -1,0 +1,194 @@
+/* cpu_signal.c - the CPU profiler's signal side: the SIGPROF handler, which
+ * walks the interrupted stack with libunwind, and the fixed-size lock-free
+ * ring it writes into. Everything reachable from the handler is
+ * async-signal-safe: no malloc, no locks, no stdio. */
+#define UNW_LOCAL_ONLY
+#include <errno.h>
+#include <libunwind.h>
+#include <link.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "cpu_internal.h"
+
+_Atomic int hl_cpu_active;
+_Atomic uint32_t hl_cpu_gen;
+_Atomic int hl_cpu_in_handler;
+int hl_cpu_mode_now;
+int64_t hl_cpu_period_ns;
+hl_cpu_stats hl_cpu_counters;
+__thread int hl_cpu_in_loader __attribute__((tls_model("initial-exec")));
+
+/* Per-thread handler state. */
+static __thread int tls_in_handler __attribute__((tls_model("initial-exec")));
+static __thread uint32_t tls_gen __attribute__((tls_model("initial-exec")));
+static __thread uint64_t tls_last_count __attribute__((tls_model("initial-exec")));
+
+static hl_cpu_slot *ring;
+static _Atomic uint64_t ring_head; /* next position to reserve */
+static _Atomic uint64_t ring_tail; /* next position to consume */
+
+int hl_cpu_store_init(void)
+{
+    if (!ring) {
+        void *m = mmap(NULL, sizeof(hl_cpu_slot) * HL_CPU_RING_SLOTS, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+            return -1;
+        ring = m;
+    }
+    /* Empty the ring: only called while no handler records. */
+    for (size_t i = 0; i < HL_CPU_RING_SLOTS; i++)
+        atomic_store_explicit(&ring[i].seq, 0, memory_order_relaxed);
+    atomic_store(&ring_head, 0);
+    atomic_store(&ring_tail, 0);
+    memset(&hl_cpu_counters, 0, sizeof hl_cpu_counters);
+    return 0;
+}
+
+size_t hl_cpu_store_drain(void (*fn)(const hl_cpu_slot *s, void *ctx), void *ctx)
+{
+    size_t n = 0;
+    if (!ring)
+        return 0;
+    uint64_t pos = atomic_load_explicit(&ring_tail, memory_order_relaxed);
+    for (;;) {
+        hl_cpu_slot *s = &ring[pos % HL_CPU_RING_SLOTS];
+        if (atomic_load_explicit(&s->seq, memory_order_acquire) != pos + 1)
+            break; /* empty, or a handler is still writing it */
+        fn(s, ctx);
+        pos++;
+        n++;
+        atomic_store_explicit(&ring_tail, pos, memory_order_release);
+    }
+    return n;
+}
+
+/* Reserves a slot; NULL when the ring is full. Async-signal-safe. */
+static hl_cpu_slot *reserve(uint64_t *pos_out)
+{
+    uint64_t h = atomic_load_explicit(&ring_head, memory_order_relaxed);
+    for (;;) {
+        uint64_t t = atomic_load_explicit(&ring_tail, memory_order_acquire);
+        if (h - t >= HL_CPU_RING_SLOTS)
+            return NULL;
+        if (atomic_compare_exchange_weak_explicit(&ring_head, &h, h + 1, memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            break;
+    }
+    *pos_out = h;
+    return &ring[h % HL_CPU_RING_SLOTS];
+}
+
+/* CPU time this sample stands for. Perf mode reads the thread's CPU clock
+ * counter (exact, even when a signal was merged); timer mode counts overruns. */
+static int64_t sample_weight(const siginfo_t *si)
+{
+    int64_t period = hl_cpu_period_ns;
+    uint32_t gen = atomic_load_explicit(&hl_cpu_gen, memory_order_relaxed);
+    if (tls_gen != gen) {
+        tls_gen = gen;
+        tls_last_count = 0;
+    }
+    if (hl_cpu_mode_now == HL_CPU_MODE_PERF) {
+        uint64_t count;
+        if (si->si_fd >= 0 && read(si->si_fd, &count, sizeof count) == (ssize_t)sizeof count) {
+            int64_t d = (int64_t)(count - tls_last_count);
+            tls_last_count = count;
+            /* The first sample of a thread, or a counter from elsewhere. */
+            if (d <= 0 || d > period * 1000)
+                d = period;
+            return d;
+        }
+        return period;
+    }
+    int over = si->si_code == SI_TIMER ? si->si_overrun : 0;
+    return period * (1 + (over > 0 ? over : 0));
+}
+
+void hl_cpu_signal_handler(int sig, siginfo_t *si, void *ucv)
+{
+    (void)sig;
+    int saved_errno = errno;
+    if (!atomic_load_explicit(&hl_cpu_active, memory_order_acquire))
+        goto out_noflag;
+    atomic_fetch_add_explicit(&hl_cpu_in_handler, 1, memory_order_acq_rel);
+    /* Re-check after announcing ourselves: stop waits for in_handler == 0. */
+    if (!atomic_load_explicit(&hl_cpu_active, memory_order_acquire))
+        goto out;
+    int64_t weight = sample_weight(si);
+    if (tls_in_handler) {
+        atomic_fetch_add_explicit(&hl_cpu_counters.dropped_reentry, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&hl_cpu_counters.dropped_ns, weight, memory_order_relaxed);
+        goto out;
+    }
+    tls_in_handler = 1;
+    uint64_t pos;
+    hl_cpu_slot *s = reserve(&pos);
+    if (!s) {
+        atomic_fetch_add_explicit(&hl_cpu_counters.dropped_full, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&hl_cpu_counters.dropped_ns, weight, memory_order_relaxed);
+        tls_in_handler = 0;
+        goto out;
+    }
+    ucontext_t *uc = ucv;
+    uint32_t depth = 0, flags = 0;
+    uintptr_t leaf = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (hl_cpu_in_loader || _r_debug.r_state != RT_CONSISTENT) {
+        /* A thread is changing the loader's lists (dlopen, dlclose) or this
+         * one is walking them: the unwinder would search the same lists, so
+         * keep the interrupted pc only. */
+        s->pcs[depth++] = leaf;
+        flags |= HL_CPU_SLOT_LEAF_ONLY;
+        atomic_fetch_add_explicit(&hl_cpu_counters.leaf_only, 1, memory_order_relaxed);
+    } else {
+        unw_cursor_t cur;
+        if (unw_init_local2(&cur, (unw_context_t *)uc, UNW_INIT_SIGNAL_FRAME) < 0) {
+            s->pcs[depth++] = leaf;
+            flags |= HL_CPU_SLOT_LEAF_ONLY;
+        } else {
+            for (;;) {
+                unw_word_t ip = 0;
+                if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 || ip == 0)
+                    break;
+                s->pcs[depth++] = (uintptr_t)ip;
+                if (depth == HL_CPU_MAX_DEPTH) {
+                    if (unw_step(&cur) > 0) {
+                        flags |= HL_CPU_SLOT_TRUNCATED;
+                        atomic_fetch_add_explicit(&hl_cpu_counters.truncated, 1,
+                                                  memory_order_relaxed);
+                    }
+                    break;
+                }
+                if (unw_step(&cur) <= 0)
+                    break;
+            }
+            if (depth == 0)
+                s->pcs[depth++] = leaf;
+        }
+    }
+    s->depth = depth;
+    s->flags = flags;
+    s->weight_ns = weight;
+    atomic_store_explicit(&s->seq, pos + 1, memory_order_release);
+    atomic_fetch_add_explicit(&hl_cpu_counters.recorded, 1, memory_order_relaxed);
+    tls_in_handler = 0;
+out:
+    atomic_fetch_sub_explicit(&hl_cpu_in_handler, 1, memory_order_acq_rel);
+out_noflag:
+    errno = saved_errno;
+}
+
+void hl_cpu_unwind_warmup(void)
+{
+    unw_context_t ctx;
+    unw_cursor_t cur;
+    if (unw_getcontext(&ctx) == 0 && unw_init_local(&cur, &ctx) == 0) {
+        int n = 0;
+        while (n++ < HL_CPU_MAX_DEPTH && unw_step(&cur) > 0)
+            ;
+    }
+}

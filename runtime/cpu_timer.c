@@ -1,0 +1,223 @@
+/* cpu_timer.c - owns the per-thread sampling timers: a perf event (software
+ * CPU clock, high-resolution, overflow signal sent to the thread itself) per
+ * thread, or a per-thread CPU-time timer_create timer where perf events are
+ * not permitted. None of this is async-signal-safe. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpu_internal.h"
+
+#define MAX_THREADS 4096
+
+typedef struct {
+    pid_t tid; /* 0: free */
+    int fd;    /* perf mode */
+    timer_t timer;
+} thread_timer;
+
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static thread_timer table[MAX_THREADS];
+static int g_mode;
+static int64_t g_period_ns;
+
+pid_t hl_gettid(void)
+{
+    return (pid_t)syscall(SYS_gettid);
+}
+
+static int perf_open(pid_t tid, int64_t period_ns)
+{
+    struct perf_event_attr a;
+    memset(&a, 0, sizeof a);
+    a.size = sizeof a;
+    a.type = PERF_TYPE_SOFTWARE;
+    a.config = PERF_COUNT_SW_CPU_CLOCK;
+    a.sample_period = (uint64_t)period_ns;
+    a.disabled = 1;
+    a.exclude_kernel = 1; /* permitted at perf_event_paranoid 2 */
+    a.exclude_hv = 1;
+    a.wakeup_events = 1;
+    int fd = (int)syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct f_owner_ex owner = {F_OWNER_TID, tid};
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_ASYNC) < 0 || fcntl(fd, F_SETSIG, HL_CPU_SIGNAL) < 0 ||
+        fcntl(fd, F_SETOWN_EX, &owner) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static int timer_open(pid_t tid, int64_t period_ns, timer_t *out)
+{
+    /* The CPU-time clock of one thread, as the kernel encodes it. */
+    clockid_t clk = (clockid_t)((~(unsigned)tid << 3) | 6);
+    struct sigevent sev;
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = HL_CPU_SIGNAL;
+    sev._sigev_un._tid = tid;
+    if (timer_create(clk, &sev, out) < 0)
+        return -1;
+    struct itimerspec its;
+    its.it_interval.tv_sec = period_ns / 1000000000;
+    its.it_interval.tv_nsec = period_ns % 1000000000;
+    its.it_value = its.it_interval;
+    if (timer_settime(*out, 0, &its, NULL) < 0) {
+        int e = errno;
+        timer_delete(*out);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int hl_cpu_timer_probe(int hz, char *err, size_t errlen)
+{
+    g_period_ns = 1000000000LL / hz;
+    const char *force = getenv("HOTLINT_CPUPROFILE_MODE");
+    if (force && *force && strcmp(force, "perf") && strcmp(force, "timer")) {
+        snprintf(err, errlen, "HOTLINT_CPUPROFILE_MODE=%s: use perf or timer", force);
+        return -1;
+    }
+    if (!force || !*force || !strcmp(force, "perf")) {
+        int fd = perf_open(hl_gettid(), g_period_ns);
+        if (fd >= 0) {
+            close(fd);
+            return g_mode = HL_CPU_MODE_PERF;
+        }
+        if (force && *force) {
+            snprintf(err, errlen,
+                     "perf events are not permitted here (%s; see "
+                     "/proc/sys/kernel/perf_event_paranoid); unset HOTLINT_CPUPROFILE_MODE",
+                     strerror(errno));
+            return -1;
+        }
+    }
+    timer_t t;
+    if (timer_open(hl_gettid(), g_period_ns, &t) < 0) {
+        snprintf(err, errlen, "cannot create a CPU-time timer: %s", strerror(errno));
+        return -1;
+    }
+    timer_delete(t);
+    return g_mode = HL_CPU_MODE_TIMER;
+}
+
+int hl_cpu_timer_arm(pid_t tid)
+{
+    int rc = 0;
+    pthread_mutex_lock(&table_lock);
+    thread_timer *free_slot = NULL;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        if (table[i].tid == tid)
+            goto out;
+        if (!table[i].tid && !free_slot)
+            free_slot = &table[i];
+    }
+    if (!free_slot) {
+        errno = ENOSPC;
+        rc = -1;
+        goto out;
+    }
+    if (g_mode == HL_CPU_MODE_PERF) {
+        int fd = perf_open(tid, g_period_ns);
+        if (fd < 0) {
+            rc = -1;
+            goto out;
+        }
+        if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+            close(fd);
+            rc = -1;
+            goto out;
+        }
+        free_slot->fd = fd;
+    } else if (g_mode == HL_CPU_MODE_TIMER) {
+        if (timer_open(tid, g_period_ns, &free_slot->timer) < 0) {
+            rc = -1;
+            goto out;
+        }
+        free_slot->fd = -1;
+    } else {
+        errno = EINVAL;
+        rc = -1;
+        goto out;
+    }
+    free_slot->tid = tid;
+out:
+    pthread_mutex_unlock(&table_lock);
+    return rc;
+}
+
+int hl_cpu_timer_arm_all(pid_t skip_tid)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return hl_cpu_timer_arm(hl_gettid()) == 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        pid_t tid = (pid_t)atoi(e->d_name);
+        if (tid <= 0 || tid == skip_tid)
+            continue;
+        if (hl_cpu_timer_arm(tid) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void release(thread_timer *t)
+{
+    if (t->fd >= 0) {
+        ioctl(t->fd, PERF_EVENT_IOC_DISABLE, 0);
+        close(t->fd);
+    } else {
+        timer_delete(t->timer);
+    }
+    t->tid = 0;
+    t->fd = -1;
+}
+
+void hl_cpu_timer_disarm(pid_t tid)
+{
+    pthread_mutex_lock(&table_lock);
+    for (int i = 0; i < MAX_THREADS; i++)
+        if (table[i].tid == tid)
+            release(&table[i]);
+    pthread_mutex_unlock(&table_lock);
+}
+
+void hl_cpu_timer_disarm_all(void)
+{
+    pthread_mutex_lock(&table_lock);
+    for (int i = 0; i < MAX_THREADS; i++)
+        if (table[i].tid)
+            release(&table[i]);
+    pthread_mutex_unlock(&table_lock);
+}
+
+void hl_cpu_timer_forget_all(void)
+{
+    /* The lock may have been held by another thread of the parent at fork. */
+    pthread_mutex_init(&table_lock, NULL);
+    for (int i = 0; i < MAX_THREADS; i++) {
+        if (table[i].tid && table[i].fd >= 0)
+            close(table[i].fd); /* our copy only: no ioctl on the parent's event */
+        table[i].tid = 0;
+        table[i].fd = -1;
+    }
+}
