@@ -302,5 +302,8 @@ out:
         hl_profile_free(prof);
     free(a.profiles);
     free(a.lint.paths);
+    a.lint.paths = NULL;
+    a.lint.extra_args = NULL; /* borrowed from argv */
+    hl_lint_cli_free(&a.lint);
     return rc;
 }

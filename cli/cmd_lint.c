@@ -3,10 +3,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "codequality.h"
 #include "commands.h"
+#include "github.h"
 #include "lint_json.h"
 #include "lint_options.h"
 #include "lint_text.h"
+#include "sarif.h"
 
 static void usage(FILE *out)
 {
@@ -48,8 +51,12 @@ int hl_cmd_lint(int argc, char **argv)
         return 2;
     }
     bool json = !strcmp(cli.format, "json");
-    if (!json && strcmp(cli.format, "text")) {
-        fprintf(stderr, "hotlint: unknown format '%s' (use text or json)\n", cli.format);
+    bool sarif = !strcmp(cli.format, "sarif"), github = !strcmp(cli.format, "github"),
+         codequality = !strcmp(cli.format, "codequality");
+    if (!json && !sarif && !github && !codequality && strcmp(cli.format, "text")) {
+        fprintf(stderr,
+                "hotlint: unknown format '%s' (use text, json, sarif, github or codequality)\n",
+                cli.format);
         hl_lint_cli_free(&cli);
         return 2;
     }
@@ -61,6 +68,11 @@ int hl_cmd_lint(int argc, char **argv)
     int wrc;
     if (json) {
         wrc = hl_report_lint_json(stdout, &f);
+    } else if (sarif || github || codequality) {
+        hl_report_lint_errors(stderr, &f, false);
+        wrc = sarif    ? hl_report_sarif(stdout, &f, &cat, NULL, HOTLINT_VERSION)
+              : github ? hl_report_github(stdout, &f, NULL)
+                       : hl_report_codequality(stdout, &f, NULL);
     } else {
         hl_report_text_options to = {.color = hl_lint_cli_use_color(&cli), .show_source = true};
         hl_report_lint_errors(stderr, &f, to.color && cli.color != 0);

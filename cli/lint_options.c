@@ -1,5 +1,6 @@
 /* lint_options.c - parses the options `lint` and `verify` share and runs the analyzer. */
 #include "lint_options.h"
+#include "../lint/config.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -13,6 +14,7 @@ void hl_lint_cli_init(hl_lint_cli *c)
     memset(c, 0, sizeof *c);
     c->format = "text";
     c->color = -1;
+    c->configs = calloc(1, sizeof *c->configs); /* NULL: hl_lint_cli_run reports it */
 }
 
 /* Matches "--name", "--name=value" (sets *inline_val) against argv[*i]. */
@@ -112,6 +114,28 @@ hl_opt_result hl_lint_cli_parse_one(hl_lint_cli *c, int argc, char **argv, int *
         c->color = 0;
         return HL_OPT_OK;
     }
+    if (match_long(arg, "--config", &v)) {
+        if (!(v = take_value("--config", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        c->config_path = v;
+        return HL_OPT_OK;
+    }
+    if (!strcmp(arg, "--no-config")) {
+        c->no_config = true;
+        return HL_OPT_OK;
+    }
+    if (match_long(arg, "--baseline", &v)) {
+        if (!(v = take_value("--baseline", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        c->baseline = v;
+        return HL_OPT_OK;
+    }
+    if (match_long(arg, "--write-baseline", &v)) {
+        if (!(v = take_value("--write-baseline", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        c->write_baseline = v;
+        return HL_OPT_OK;
+    }
     if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
         c->quiet = true;
         return HL_OPT_OK;
@@ -189,6 +213,16 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         hl_catalog_free(cat);
         return -1;
     }
+    if (!c->configs) {
+        snprintf(err, errlen, "out of memory");
+        hl_catalog_free(cat);
+        return -1;
+    }
+    if (hl_project_prepare(c->configs, c->config_path, c->no_config, cat, c->paths, c->n_paths,
+                           err, errlen) < 0) {
+        hl_catalog_free(cat);
+        return -1;
+    }
     hl_lint_options o = {
         .paths = c->paths,
         .n_paths = c->n_paths,
@@ -204,6 +238,13 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         hl_catalog_free(cat);
         return -1;
     }
+    if (hl_project_filter(c->configs, c->baseline, c->write_baseline, c->quiet, out, err,
+                          errlen) < 0) {
+        hl_findings_free(out);
+        memset(out, 0, sizeof *out);
+        hl_catalog_free(cat);
+        return -1;
+    }
     return 0;
 }
 
@@ -212,14 +253,23 @@ const char *hl_lint_cli_help(void)
     return "  -p DIR             read DIR/compile_commands.json (default: ./ or ./build/)\n"
            "  -j N               parse N files in parallel (default: number of cores)\n"
            "  --rules DIR        load the rule catalog from DIR instead of the built-in one\n"
-           "  --format FORMAT    output format: text (default) or json\n"
+           "  --format FORMAT    text (default), json, sarif, github or codequality\n"
            "  --color, --no-color  colour the output (default: when stdout is a terminal)\n"
+           "  --config FILE      settings from FILE instead of the nearest .hotlint.yaml\n"
+           "  --no-config        ignore .hotlint.yaml files\n"
+           "  --baseline FILE    report only findings not recorded in FILE\n"
+           "  --write-baseline FILE  record today's findings in FILE (and report none)\n"
            "  -q, --quiet        no summary line on stderr\n"
            "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n";
 }
 
 void hl_lint_cli_free(hl_lint_cli *c)
 {
+    if (c->configs) {
+        hl_configs_free(c->configs);
+        free(c->configs);
+        c->configs = NULL;
+    }
     free(c->paths);
     free(c->extra_args);
     c->paths = c->extra_args = NULL;

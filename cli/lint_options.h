@@ -30,6 +30,11 @@ typedef struct hl_lint_cli {
     int color;              /* -1 auto (terminal), 0 --no-color, 1 --color */
     bool quiet;             /* --quiet: no summary line */
     bool progress;          /* derived: stderr is a terminal and not quiet */
+    const char *config_path;    /* --config FILE: instead of the .hotlint.yaml files */
+    bool no_config;             /* --no-config: ignore .hotlint.yaml files */
+    const char *baseline;       /* --baseline FILE: report only findings not recorded in it */
+    const char *write_baseline; /* --write-baseline FILE: record today's findings */
+    struct hl_configs *configs; /* the run's configs (own the findings' severity overrides) */
 } hl_lint_cli;
 
 /* A caller's own option layer: offered every option the shared parser does

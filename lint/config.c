@@ -1,6 +1,7 @@
 /* config.c - loads .hotlint.yaml files (libyaml, with line numbers in errors) and
  * applies them to a run: rule selection, excludes, severities, user rules. */
 #include "config.h"
+#include "baseline.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -742,4 +743,42 @@ void hl_configs_free(hl_configs *cs)
     }
     free(cs->explicit_path);
     memset(cs, 0, sizeof *cs);
+}
+
+int hl_project_prepare(hl_configs *cs, const char *config_path, bool no_config, hl_catalog *cat,
+                       const char *const *paths, size_t n, char *err, size_t errlen)
+{
+    if (!cs)
+        return 0;
+    if (config_path && hl_configs_set_explicit(cs, config_path, err, errlen) < 0)
+        return -1;
+    if (no_config && !config_path)
+        return 0;
+    return hl_configs_prepare(cs, cat, paths, n, err, errlen);
+}
+
+int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline,
+                      bool quiet, hl_findings *f, char *err, size_t errlen)
+{
+    size_t gone = 0;
+    if (cs && cs->n_cfgs && hl_configs_apply(cs, f, err, errlen) < 0)
+        return -1;
+    if (write_baseline) {
+        size_t n = f->n;
+        if (hl_baseline_write(f, write_baseline, err, errlen) < 0 ||
+            hl_baseline_filter(f, write_baseline, &gone, err, errlen) < 0)
+            return -1;
+        if (!quiet)
+            fprintf(stderr, "hotlint: recorded %zu finding%s in %s\n", n, n == 1 ? "" : "s",
+                    write_baseline);
+        return 0;
+    }
+    if (baseline) {
+        if (hl_baseline_filter(f, baseline, &gone, err, errlen) < 0)
+            return -1;
+        if (!quiet && gone)
+            fprintf(stderr, "hotlint: %zu finding%s recorded in %s not shown\n", gone,
+                    gone == 1 ? "" : "s", baseline);
+    }
+    return 0;
 }

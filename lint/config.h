@@ -94,4 +94,17 @@ void hl_configs_verify_thresholds(const hl_configs *cs, double *min_share, int64
 
 void hl_configs_free(hl_configs *cs);
 
+/* The project layer of a lint run, before the analysis: loads config_path
+ * (when not NULL) or the .hotlint.yaml files governing the paths (unless
+ * no_config), adding their user rules to cat. Returns 0, or -1 with err. */
+int hl_project_prepare(hl_configs *cs, const char *config_path, bool no_config, hl_catalog *cat,
+                       const char *const *paths, size_t n, char *err, size_t errlen);
+
+/* After the analysis: applies the configs (hl_configs_apply), then records
+ * the findings to write_baseline (and reports none of them), or drops those
+ * recorded in baseline. Either file may be NULL. A note on stderr tells how
+ * many were left out unless quiet. Returns 0, or -1 with err. */
+int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline,
+                      bool quiet, hl_findings *f, char *err, size_t errlen);
+
 #endif

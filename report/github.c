@@ -187,6 +187,8 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
         if (x->rule && x->rule->fix && x->rule->fix[0]) {
             size_t l = strlen(raw);
             snprintf(raw + l, sizeof raw - l, "\nfix: %s", x->rule->fix);
+            for (l = strlen(raw); l > 0 && (raw[l - 1] == '\n' || raw[l - 1] == ' ');)
+                raw[--l] = '\0';
         }
         hl_github_escape(raw, 0, msg, sizeof msg);
         fprintf(out, "::%s file=%s,line=%u,endLine=%u,col=%u,endColumn=%u,title=%s::%s\n", lvl,
