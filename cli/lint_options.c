@@ -218,8 +218,8 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         hl_catalog_free(cat);
         return -1;
     }
-    if (hl_project_prepare(c->configs, c->config_path, c->no_config, cat, c->paths, c->n_paths,
-                           err, errlen) < 0) {
+    if (hl_project_prepare(c->configs, c->config_path, c->no_config, cat, c->paths, c->n_paths, err,
+                           errlen) < 0) {
         hl_catalog_free(cat);
         return -1;
     }
@@ -238,8 +238,8 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         hl_catalog_free(cat);
         return -1;
     }
-    if (hl_project_filter(c->configs, c->baseline, c->write_baseline, c->quiet, out, err,
-                          errlen) < 0) {
+    if (hl_project_filter(c->configs, c->baseline, c->write_baseline, c->quiet, out, err, errlen) <
+        0) {
         hl_findings_free(out);
         memset(out, 0, sizeof *out);
         hl_catalog_free(cat);

@@ -30,6 +30,8 @@ typedef struct hl_lint_cli {
     int color;              /* -1 auto (terminal), 0 --no-color, 1 --color */
     bool quiet;             /* --quiet: no summary line */
     bool progress;          /* derived: stderr is a terminal and not quiet */
+
+    /* Project settings and baselines (lint/config.h, lint/baseline.h). */
     const char *config_path;    /* --config FILE: instead of the .hotlint.yaml files */
     bool no_config;             /* --no-config: ignore .hotlint.yaml files */
     const char *baseline;       /* --baseline FILE: report only findings not recorded in it */

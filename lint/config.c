@@ -757,8 +757,8 @@ int hl_project_prepare(hl_configs *cs, const char *config_path, bool no_config, 
     return hl_configs_prepare(cs, cat, paths, n, err, errlen);
 }
 
-int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline,
-                      bool quiet, hl_findings *f, char *err, size_t errlen)
+int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline, bool quiet,
+                      hl_findings *f, char *err, size_t errlen)
 {
     size_t gone = 0;
     if (cs && cs->n_cfgs && hl_configs_apply(cs, f, err, errlen) < 0)

@@ -104,7 +104,7 @@ int hl_project_prepare(hl_configs *cs, const char *config_path, bool no_config, 
  * the findings to write_baseline (and reports none of them), or drops those
  * recorded in baseline. Either file may be NULL. A note on stderr tells how
  * many were left out unless quiet. Returns 0, or -1 with err. */
-int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline,
-                      bool quiet, hl_findings *f, char *err, size_t errlen);
+int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline, bool quiet,
+                      hl_findings *f, char *err, size_t errlen);
 
 #endif
