@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The CI formats from the command line on real findings: SARIF validated against
+# the official 2.1.0 schema, GitHub workflow commands, GitLab Code Quality JSON.
+set -euo pipefail
+: "${HOTLINT:?}" "${HOTLINT_SOURCE_DIR:?}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$work"
+pass=0
+fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
+ok() { echo "ok: $*"; pass=$((pass + 1)); }
+mkdir -p "src/my dir"
+cat > "src/my dir/hot.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+void keys(char *out, const char *s, int n)
+{
+    char key[64];
+    for (int i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "user:%d", i);
+        char *p = malloc(16);
+        out[i] = key[5];
+        free(p);
+    }
+    for (size_t i = 0; i < strlen(s); i++)
+        out[i] = s[i];
+}
+C
+
+set +e
+"$HOTLINT" -q --no-config --format sarif src >out.sarif; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "sarif: exit $rc, expected 1"
+HL_EXPECT_RESULTS=1 /usr/bin/python3 "$here/validate_sarif.py" out.sarif || fail "SARIF does not validate"
+/usr/bin/python3 - out.sarif <<'PY' || fail "SARIF content"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+run = doc["runs"][0]
+rules = run["tool"]["driver"]["rules"]
+assert len(rules) >= 7, len(rules)
+for r in rules:
+    for k in ("id", "name", "shortDescription", "fullDescription", "help", "defaultConfiguration"):
+        assert k in r, (r["id"], k)
+res = run["results"]
+ids = sorted(r["ruleId"] for r in res)
+assert ids == ["HL001", "HL002", "HL004"], ids
+for r in res:
+    loc = r["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "src/my%20dir/hot.c", loc
+    assert loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+    assert loc["region"]["startLine"] in (8, 9, 13), loc
+    assert r["partialFingerprints"]["primaryLocationLineHash"].endswith(":1")
+    assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+print("sarif content ok")
+PY
+ok "SARIF 2.1.0 valid against the schema, with rules, regions and fingerprints"
+
+set +e
+"$HOTLINT" -q --no-config --format github src >out.gh; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "github: exit $rc"
+grep -q '^::warning file=src/my dir/hot.c,line=8,endLine=8,col=9,endColumn=[0-9]*,title=HL001 format-in-loop::snprintf formats' out.gh || { cat out.gh; fail "github annotation"; }
+[ "$(grep -c '^::warning ' out.gh)" = 3 ] || { cat out.gh; fail "expected 3 annotations"; }
+grep -q '^hotlint: 3 findings (0 error, 3 warning, 0 notice)' out.gh || { cat out.gh; fail "summary line"; }
+ok "GitHub workflow commands and summary"
+
+set +e
+"$HOTLINT" -q --no-config --format codequality src >out.cq; rc=$?
+set -e
+/usr/bin/python3 - out.cq <<'PY' || fail "Code Quality JSON shape"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert isinstance(doc, list) and len(doc) == 3, doc
+fps = set()
+for i in doc:
+    assert isinstance(i["description"], str) and i["description"]
+    assert i["check_name"].startswith("HL")
+    assert i["severity"] in ("info", "minor", "major", "critical", "blocker")
+    assert i["location"]["path"] == "src/my dir/hot.c"
+    assert isinstance(i["location"]["lines"]["begin"], int)
+    fps.add(i["fingerprint"])
+assert len(fps) == 3
+print("codequality ok")
+PY
+ok "GitLab Code Quality JSON"
+
+set +e
+"$HOTLINT" -q --format nope src >/dev/null 2>err; rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "sarif, github or codequality" err || fail "unknown format: exit $rc"
+ok "unknown format is a usage error"
+echo "$pass passed, 0 failed"
