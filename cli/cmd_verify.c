@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "../lint/config.h"
 #include "lint_options.h"
 #include "verify.h"
 #include "verify_json.h"
@@ -31,6 +32,7 @@ typedef struct verify_cli {
     const char **trims;
     size_t n_trims;
     fail_on fail;
+    bool share_set, samples_set; /* given on the command line: .hotlint.yaml does not override */
 } verify_cli;
 
 static const char *usage_text =
@@ -141,6 +143,7 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
             return HL_OPT_ERROR;
         }
         v->vo.min_share = d / 100.0;
+        v->share_set = true;
         return HL_OPT_OK;
     }
     if (is_opt(arg, "--min-samples")) {
@@ -151,6 +154,7 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
             return HL_OPT_ERROR;
         }
         v->vo.min_samples = n;
+        v->samples_set = true;
         return HL_OPT_OK;
     }
     if (is_opt(arg, "--max-unexplained")) {
@@ -299,6 +303,15 @@ int hl_cmd_verify(int argc, char **argv)
     linted = true;
     for (size_t i = 0; i < fs.n_errors; i++)
         fprintf(stderr, "%s\n", fs.errors[i]);
+    if (lc.configs) { /* verify thresholds of .hotlint.yaml, unless given as options */
+        double share = vc.vo.min_share;
+        int64_t samples = vc.vo.min_samples;
+        hl_configs_verify_thresholds(lc.configs, &share, &samples);
+        if (!vc.share_set)
+            vc.vo.min_share = share;
+        if (!vc.samples_set)
+            vc.vo.min_samples = samples;
+    }
     if (hl_verify(&fs, &cat, prof, &vc.vo, &vr, err, sizeof err) < 0) {
         fprintf(stderr, "hotlint verify: %s\n", err);
         goto out;
