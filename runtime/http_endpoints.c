@@ -93,8 +93,7 @@ static void serve_profile(const hl_http_request *req, hl_http_reply *r)
         if (errno == EBUSY)
             hl_http_reply_text(r, 500,
                                "Could not enable CPU profiling: a CPU profile is already running "
-                               "in this process (one at a time); retry when it ends (%s)\n",
-                               err);
+                               "in this process (one at a time); retry when it ends\n");
         else
             hl_http_reply_text(r, 500, "Could not collect a CPU profile: %s\n", err);
         free(out);
@@ -115,11 +114,10 @@ static void serve_heap_like(const hl_http_request *req, hl_http_reply *r, bool a
         return;
     }
     if (!hl_rt_heap_enabled()) {
-        hl_http_reply_text(
-            r, 503,
-            "heap profiling is not enabled in this process: start the program with "
-            "HOTLINT_HEAPPROFILE=PATH (or `hotlint run --heapprofile PATH`) with libhotlint-rt "
-            "preloaded, or call hotlint_heap_start() from the program\n");
+        hl_http_reply_text(r, 503,
+                           "heap profiling is not enabled in this process: start the program with "
+                           "HOTLINT_MEMPROFILE=PATH and libhotlint-rt preloaded or linked, or call "
+                           "hotlint_heap_start() in the program\n");
         return;
     }
     void *out = NULL;

@@ -3,6 +3,7 @@
 import http.client
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -38,8 +39,10 @@ class Server:
         e.update(env or {})
         if preload:
             e["LD_PRELOAD"] = preload
+        # A session of its own, so that stop() also ends the children of a
+        # wrapper such as `hotlint run`.
         self.proc = subprocess.Popen(argv, env=e, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, start_new_session=True)
         self.stderr = b""
         self.stdout = b""
         self.addr = None
@@ -81,8 +84,10 @@ class Server:
         return self.proc.poll() is None
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
         out, err = self.proc.communicate(timeout=10)
         self.stdout += out or b""
         self.stderr += err or b""
