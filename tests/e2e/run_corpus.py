@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""run_corpus.py - profiles one corpus program and checks hotlint --verify's verdicts
+against its labels file.
+
+usage: run_corpus.py NAME [--json]
+
+Runs build/corpus/corpus_NAME under `hotlint run --cpuprofile` (or --memprofile for
+`profile heap`), then `hotlint --verify PROFILE corpus/NAME --format json`, and checks:
+every `hot` label is confirmed, every `decoy` is dismissed or not exercised, every
+`unexplained FUNC` shows up in the unexplained list. Exits 1 on any mismatch, 2 when
+something cannot run. With --json it prints one line of counts for bench/verify.
+
+Environment: HOTLINT, HOTLINT_SOURCE_DIR, HOTLINT_BINARY_DIR (set by ctest).
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HZ = "1000"
+
+
+def parse_labels(path):
+    labels = {"findings": [], "unexplained": [], "args": [], "profile": "cpu"}
+    current_file = "main.c"
+    with open(path) as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.split("#", 1)[0].split()
+            if not line:
+                continue
+            kind = line[0]
+            if kind == "finding" and len(line) == 4 and line[3] in ("hot", "decoy"):
+                labels["findings"].append(
+                    {"rule": line[1], "line": int(line[2]), "expect": line[3], "file": current_file,
+                     "where": f"{path}:{lineno}"})
+            elif kind == "unexplained" and len(line) == 2:
+                labels["unexplained"].append(line[1])
+            elif kind == "args":
+                labels["args"] = line[1:]
+            elif kind == "file" and len(line) == 2:
+                current_file = line[1]
+            elif kind == "profile" and len(line) == 2 and line[1] in ("cpu", "heap"):
+                labels["profile"] = line[1]
+            else:
+                raise SystemExit(f"{path}:{lineno}: cannot read this label line: {raw.strip()}")
+    return labels
+
+
+def main():
+    if len(sys.argv) < 2:
+        raise SystemExit("usage: run_corpus.py NAME [--json]")
+    name = sys.argv[1]
+    as_json = "--json" in sys.argv[2:]
+    hotlint = os.environ["HOTLINT"]
+    src = os.environ["HOTLINT_SOURCE_DIR"]
+    bindir = os.environ["HOTLINT_BINARY_DIR"]
+    case_dir = os.path.join(src, "corpus", name)
+    program = os.path.join(bindir, "corpus", "corpus_" + name)
+    labels = parse_labels(os.path.join(case_dir, "labels"))
+    if not os.access(program, os.X_OK):
+        print(f"{program}: not built; build the corpus first (cmake --build)", file=sys.stderr)
+        return 2
+
+    with tempfile.TemporaryDirectory(prefix="hotlint-e2e-") as tmp:
+        prof = os.path.join(tmp, name + ".prof")
+        if labels["profile"] == "heap":
+            run = [hotlint, "run", "--memprofile", prof, "--", program] + labels["args"]
+            index = ["--sample-index", "alloc_space"]
+        else:
+            run = [hotlint, "run", "--cpuprofile", prof, "--hz", HZ, "--", program] + labels["args"]
+            index = []
+        r = subprocess.run(run, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0 or not os.path.exists(prof):
+            print(f"$ {' '.join(run)}\nexit {r.returncode}\n{r.stderr}", file=sys.stderr)
+            return 2
+        verify = [hotlint, "--verify", prof, os.path.join("corpus", name), "--format", "json",
+                  "--fail-on", "none"] + index
+        r = subprocess.run(verify, cwd=src, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            print(f"$ {' '.join(verify)}\nexit {r.returncode}\n{r.stderr}", file=sys.stderr)
+            return 2
+        report = json.loads(r.stdout)
+
+    failures = []
+    rows = []
+    counts = {"case": name, "hot": 0, "confirmed": 0, "decoys": 0, "dismissed": 0,
+              "unexplained": len(labels["unexplained"]), "unexplained_found": 0}
+    for lab in labels["findings"]:
+        want_file = os.path.join("corpus", name, lab["file"])
+        match = [f for f in report["findings"]
+                 if f["rule"] == lab["rule"] and f["line"] == lab["line"]
+                 and (f["file"] == want_file or f["file"].endswith("/" + want_file))]
+        if not match:
+            failures.append(f"{lab['where']}: no {lab['rule']} finding at {want_file}:{lab['line']}")
+            continue
+        f = match[0]
+        verdict = f["verdict"]
+        if lab["expect"] == "hot":
+            counts["hot"] += 1
+            ok = verdict == "confirmed"
+            counts["confirmed"] += ok
+        else:
+            counts["decoys"] += 1
+            ok = verdict in ("dismissed", "not exercised")
+            counts["dismissed"] += ok
+        rows.append(f"{'ok  ' if ok else 'FAIL'} {lab['rule']} {want_file}:{lab['line']} "
+                    f"{lab['expect']:5} -> {verdict} (cum {100 * f['cum_share']:.1f}%, "
+                    f"CI [{100 * f['ci_low']:.1f},{100 * f['ci_high']:.1f}])")
+        if not ok:
+            failures.append(f"{lab['where']}: {lab['rule']} at line {lab['line']} is labelled "
+                            f"{lab['expect']} but came out {verdict}")
+    listed = {u["function"] for u in report["unexplained"]}
+    for fn in labels["unexplained"]:
+        ok = fn in listed
+        counts["unexplained_found"] += ok
+        rows.append(f"{'ok  ' if ok else 'FAIL'} unexplained {fn}")
+        if not ok:
+            failures.append(f"{name}: {fn} is labelled unexplained but is not in the "
+                            f"unexplained list ({', '.join(sorted(listed)) or 'empty'})")
+
+    if as_json:
+        print(json.dumps(counts))
+    else:
+        p = report["profile"]
+        print(f"{name}: {p['total_samples']} samples, {len(report['findings'])} findings")
+        print("\n".join(rows))
+    for msg in failures:
+        print("error: " + msg, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
