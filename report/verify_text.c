@@ -61,7 +61,7 @@ static void cost_label(const hl_rule *rule, char *buf, size_t len)
     for (size_t i = 0; rule && i < rule->n_cost_symbols && i < 2 && at < len; i++) {
         const char *s = rule->cost_symbols[i];
         size_t sl = strlen(s);
-        if (sl && s[sl - 1] == '*')
+        while (sl && (s[sl - 1] == '*' || s[sl - 1] == '_'))
             sl--;
         int n = snprintf(buf + at, len - at, "%s%.*s", i ? "/" : "", (int)sl, s);
         if (n < 0)
@@ -145,9 +145,14 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
     fputs("\ndiagnosis: share of the total in each rule family's cost symbols\n", out);
     for (size_t i = 0; i < r->n_families; i++) {
         const hl_family_share *f = &r->families[i];
-        fprintf(out, "  %-18s %8s %6s   %s\n", f->family,
+        /* The first four symbols name the family well enough. */
+        const char *sym = f->symbols, *cut = sym;
+        for (int k = 0; k < 4 && cut; k++)
+            cut = strchr(cut + (k ? 1 : 0), ',');
+        int shown = cut ? (int)(cut - sym) : (int)strlen(sym);
+        fprintf(out, "  %-18s %8s %6s   %.*s%s\n", f->family,
                 hl_format_value(f->value, r->sample_unit, a, sizeof a), pct(f->share, b, sizeof b),
-                f->symbols);
+                shown, sym, cut ? ", ..." : "");
     }
     if (!r->n_families)
         fputs("  (no rules)\n", out);

@@ -114,6 +114,7 @@ typedef struct ctx {
     csr cands;        /* profile file -> candidate source files */
     /* profile functions */
     int32_t *fn_name, *fn_pfile, *fn_key;
+    bool *fn_root;          /* process start-up frames, left out of the unexplained lists */
     uint64_t *fn_rule_mask; /* words per function */
     uint64_t *fn_fam_mask;
     /* unexplained rows */
@@ -143,6 +144,7 @@ static void ctx_free(ctx *c)
     free(c->fn_name);
     free(c->fn_pfile);
     free(c->fn_key);
+    free(c->fn_root);
     free(c->fn_rule_mask);
     free(c->fn_fam_mask);
     hl_u64tab_free(&c->line_keys);
@@ -159,6 +161,27 @@ static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
+}
+
+/* Frames every stack of a process starts with: listing them as unexplained
+ * hot code would only say that the program ran. */
+static bool is_root_frame(const char *name)
+{
+    static const char *const roots[] = {"_start",
+                                        "__libc_start_main",
+                                        "__libc_start_main_impl",
+                                        "__libc_start_call_main",
+                                        "start_thread",
+                                        "clone",
+                                        "clone3",
+                                        "__clone",
+                                        "__clone3",
+                                        "__clone_internal"};
+    size_t n = hl_function_name_len(name);
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
+        if (strlen(roots[i]) == n && !strncmp(roots[i], name, n))
+            return true;
+    return false;
 }
 
 static const char *fn_display_name(const hl_prof_function *f)
@@ -327,9 +350,11 @@ static int index_functions(ctx *c)
     c->fn_name = malloc((n + 1) * sizeof *c->fn_name);
     c->fn_pfile = malloc((n + 1) * sizeof *c->fn_pfile);
     c->fn_key = malloc((n + 1) * sizeof *c->fn_key);
+    c->fn_root = calloc(n + 1, sizeof *c->fn_root);
     c->fn_rule_mask = calloc((n + 1) * c->words, sizeof *c->fn_rule_mask);
     c->fn_fam_mask = calloc(n + 1, sizeof *c->fn_fam_mask);
-    if (!c->fn_name || !c->fn_pfile || !c->fn_key || !c->fn_rule_mask || !c->fn_fam_mask)
+    if (!c->fn_name || !c->fn_pfile || !c->fn_key || !c->fn_root || !c->fn_rule_mask ||
+        !c->fn_fam_mask)
         return -1;
     for (size_t i = 0; i < n; i++) {
         const hl_prof_function *f = &p->functions[i];
@@ -341,7 +366,8 @@ static int index_functions(ctx *c)
         if ((c->fn_pfile[i] = hl_strtab_intern(&c->pfiles, file, strlen(file))) < 0)
             return -1;
         c->fn_key[i] = -1;
-        if (nlen) {
+        c->fn_root[i] = is_root_frame(name);
+        if (nlen && !c->fn_root[i]) {
             int32_t nid = hl_strtab_intern(&c->fnames, name, nlen);
             if (nid < 0)
                 return -1;
@@ -403,7 +429,7 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
             en->func_key = c->fn_key[fi];
             en->line_key = -1;
             int32_t pf = c->fn_pfile[fi];
-            if (ln->line > 0 && c->pfiles.strs[pf][0]) {
+            if (ln->line > 0 && c->pfiles.strs[pf][0] && !c->fn_root[fi]) {
                 uint64_t key = (uint64_t)(uint32_t)pf << 32 | (uint32_t)ln->line;
                 if ((en->line_key = hl_u64tab_intern(&c->line_keys, key)) < 0)
                     return -1;
