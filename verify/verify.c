@@ -427,6 +427,11 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
             entry *en = &c->entries[e++];
             en->fn = (uint32_t)fi;
             en->func_key = c->fn_key[fi];
+            /* A function that carries a finding is explained as a function. */
+            for (uint32_t k = c->fn_name[fi] >= 0 ? c->by_name.off[c->fn_name[fi]] : 0;
+                 c->fn_name[fi] >= 0 && k < c->by_name.off[c->fn_name[fi] + 1]; k++)
+                if (file_compatible(c, c->fn_pfile[fi], c->f_file[c->by_name.items[k]]))
+                    en->func_key = -1;
             en->line_key = -1;
             int32_t pf = c->fn_pfile[fi];
             if (ln->line > 0 && c->pfiles.strs[pf][0] && !c->fn_root[fi]) {

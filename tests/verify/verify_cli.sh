@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# verify_cli.sh - hotlint --verify and hotlint list on a small source tree and
+# profiles written from a spec: verdicts, JSON keys, exit codes, merging,
+# refusing mixed sample types, path matching, profiles without lines.
+set -euo pipefail
+: "${HOTLINT:?}" "${HOTLINT_BINARY_DIR:?}"
+SYNTH="$HOTLINT_BINARY_DIR/tests/verify/synth_profile"
+PY=/usr/bin/python3
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+mkdir -p "$T/src"
+cat > "$T/src/app.c" <<'C'
+#include <stdlib.h>
+
+void work(char **out, int n)
+{
+    for (int i = 0; i < n; i++) {
+        out[i] = malloc(16);
+    }
+}
+
+int rare(int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        char *b = malloc(4);
+        k += b != 0;
+        free(b);
+    }
+    return k;
+}
+
+int never(int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        char *b = malloc(8);
+        k += b != 0;
+        free(b);
+    }
+    return k;
+}
+C
+# The profile was taken on another machine: /ci/build/src/app.c.
+cat > "$T/cpu.spec" <<'S'
+sample 200 malloc@:0 work@/ci/build/src/app.c:6 main@/ci/build/src/main.c:9
+sample 100 work@/ci/build/src/app.c:5 main@/ci/build/src/main.c:9
+sample 1 rare@/ci/build/src/app.c:15 main@/ci/build/src/main.c:10
+sample 699 hot_hash@/ci/build/src/hash.c:20 main@/ci/build/src/main.c:11
+S
+cat > "$T/heap.spec" <<'S'
+types alloc_objects/count/1 alloc_space/bytes/64
+sample 10 malloc@:0 work@/ci/build/src/app.c:6 main@/ci/build/src/main.c:9
+S
+sed 's/:\([0-9]*\) /:0 /g; s/:[0-9]*$/:0/' "$T/cpu.spec" > "$T/nolines.spec"
+"$SYNTH" write "$T/cpu.spec" "$T/cpu.prof"
+"$SYNTH" write "$T/heap.spec" "$T/heap.prof"
+"$SYNTH" write "$T/nolines.spec" "$T/nolines.prof"
+
+cd "$T"
+set +e
+"$HOTLINT" --verify cpu.prof src --format json > out.json 2> err.txt
+rc=$?
+set -e
+[ "$rc" = 1 ] || { cat err.txt; fail "a confirmed finding should exit 1, got $rc"; }
+$PY - out.json <<'P'
+import json, sys
+r = json.load(open(sys.argv[1]))
+by_fn = {f["function"]: f for f in r["findings"]}
+need = ["verdict", "flat", "cum", "flat_share", "cum_share", "ci_low", "ci_high", "loop_cum",
+        "evidence_share", "rule", "file", "line", "column", "message"]
+for f in r["findings"]:
+    missing = [k for k in need if k not in f]
+    assert not missing, f"missing keys {missing}"
+assert by_fn["work"]["verdict"] == "confirmed", by_fn["work"]
+assert by_fn["work"]["cum"] == 200 * 10000000, by_fn["work"]["cum"]
+assert by_fn["work"]["flat"] == 0
+assert by_fn["work"]["loop_cum"] == 300 * 10000000
+assert abs(by_fn["work"]["evidence_share"] - 0.2) < 1e-9
+assert by_fn["rare"]["verdict"] == "dismissed", by_fn["rare"]
+assert by_fn["never"]["verdict"] == "not exercised", by_fn["never"]
+assert r["findings"][0]["function"] == "work"          # sorted by cum
+fns = {u["function"] for u in r["unexplained"] if u["kind"] == "function"}
+assert "hot_hash" in fns and "work" not in fns and "rare" not in fns, fns
+lines = {(u["function"], u["line"]) for u in r["unexplained"] if u["kind"] == "line"}
+assert ("hot_hash", 20) in lines and ("work", 6) not in lines, lines
+assert r["profile"]["total_samples"] == 1000
+assert r["thresholds"]["min_share"] == 0.01
+assert r["summary"]["confirmed"] == 1
+P
+
+# Exit codes follow --fail-on; thresholds move verdicts.
+"$HOTLINT" verify cpu.prof src --fail-on none > /dev/null || fail "--fail-on none should exit 0"
+set +e
+"$HOTLINT" verify cpu.prof src --fail-on any > /dev/null; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "--fail-on any with findings should exit 1, got $rc"
+"$HOTLINT" --verify cpu.prof src --min-share 50 > text.txt || fail "nothing over 50% should exit 0"
+grep -q "confirmed at cum >= 50.0% of the total" text.txt || fail "thresholds not printed"
+
+# The text report: diagnosis first, the table, evidence, unexplained.
+set +e
+"$HOTLINT" --verify cpu.prof src > text.txt; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "text: expected exit 1, got $rc"
+for want in "diagnosis:" "allocation" "confirmed" "not exercised" "evidence of the confirmed" \
+    "malloc/free under this call: 20.0% of total" "hot code no rule explains" "hot_hash" \
+    "by flat, lines:" "by cum, functions:"; do
+    grep -q -- "$want" text.txt || { cat text.txt; fail "text report lacks '$want'"; }
+done
+[ "$(grep -n 'diagnosis:' text.txt | cut -d: -f1)" -lt "$(grep -n '^verdict' text.txt | cut -d: -f1)" ] ||
+    fail "the diagnosis should come before the table"
+
+# Two profiles of one kind are merged: every value doubles.
+"$HOTLINT" --verify cpu.prof cpu.prof src --format json --fail-on none > merged.json
+$PY -c 'import json,sys; r=json.load(open("merged.json")); assert r["profile"]["total_samples"] == 2000, r["profile"]'
+
+# Profiles of different kinds are refused with exit 2 and both names.
+set +e
+"$HOTLINT" --verify cpu.prof heap.prof src > /dev/null 2> err.txt; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "mixed sample types should exit 2, got $rc"
+grep -q "heap.prof: sample types" err.txt && grep -q "cpu.prof" err.txt || { cat err.txt; fail "unclear merge error"; }
+
+# Usage and input errors exit 2.
+set +e
+"$HOTLINT" --verify cpu.prof src --sample-index nosuch > /dev/null 2> err.txt; rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "nosuch" err.txt || fail "unknown sample index: exit $rc"
+set +e
+"$HOTLINT" --verify missing.prof src > /dev/null 2> err.txt; rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "missing.prof" err.txt || fail "missing profile: exit $rc"
+set +e
+"$HOTLINT" --verify cpu.prof src --fail-on sometimes > /dev/null 2>&1; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "bad --fail-on: exit $rc"
+
+# Without line information: matched by function name, and said so.
+"$HOTLINT" --verify nolines.prof src --fail-on none > text.txt
+grep -q "no line information" text.txt || fail "a profile without lines is not reported as such"
+
+# list: annotated source through --trim-path/--source-root, findings marked.
+"$HOTLINT" list '^work$' cpu.prof src --trim-path /ci/build --source-root "$T" > list.txt
+grep -q "ROUTINE =* work in src/app.c" list.txt || { cat list.txt; fail "list header"; }
+grep -q "out\[i\] = malloc(16);   <- HL002 alloc-in-loop: confirmed" list.txt ||
+    { cat list.txt; fail "list does not mark the finding on its line"; }
+grep -Eq "^ +\. +2.00s +6: " list.txt || { cat list.txt; fail "list flat/cum of line 6"; }
+set +e
+"$HOTLINT" list 'nothing_like_this' cpu.prof > /dev/null 2>&1; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "list without a match should exit 2, got $rc"
+echo "verify_cli: ok"
