@@ -1,0 +1,427 @@
+/* cache.c - the per-file result cache: manifest of the files a parse read, and its findings. */
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CACHE_MAGIC "HLCACHE 1"
+
+struct hl_cache {
+    char dir[PATH_MAX];
+    const hl_catalog *cat;
+    const hl_scope *scope;
+    uint64_t base[2]; /* hash of the binary, the catalog and the scope */
+    time_t started;
+    atomic_size_t hits, misses, seq;
+};
+
+typedef struct {
+    uint64_t h[2];
+} hash2;
+
+static void h_init(hash2 *h, const uint64_t seed[2])
+{
+    h->h[0] = seed ? seed[0] : 14695981039346656037ULL;
+    h->h[1] = seed ? seed[1] : 0x84222325cbf29ce4ULL;
+}
+
+static void h_add(hash2 *h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t a = h->h[0], b = h->h[1];
+    for (size_t i = 0; i < n; i++) {
+        a = (a ^ p[i]) * 1099511628211ULL;
+        b = (b ^ p[i]) * 0x100000001b3ULL + 0x9e3779b97f4a7c15ULL;
+    }
+    h->h[0] = a;
+    h->h[1] = b;
+}
+
+static void h_str(hash2 *h, const char *s)
+{
+    s = s ? s : "";
+    h_add(h, s, strlen(s) + 1);
+}
+
+/* Content hash of a file; -1 when it cannot be read. */
+static int hash_file(const char *path, uint64_t *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    hash2 h;
+    if (fd < 0)
+        return -1;
+    h_init(&h, NULL);
+    if (fstat(fd, &st) == 0 && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED) {
+            close(fd);
+            return -1;
+        }
+        h_add(&h, m, (size_t)st.st_size);
+        munmap(m, (size_t)st.st_size);
+    }
+    close(fd);
+    *out = h.h[0] ^ (h.h[1] * 31);
+    return 0;
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int default_dir(char *out, size_t outlen)
+{
+    const char *env = getenv("HOTLINT_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"),
+               *home = getenv("HOME");
+    struct stat st;
+    if (env && *env)
+        snprintf(out, outlen, "%s", env);
+    else if (stat(".hotlint-cache", &st) == 0 && S_ISDIR(st.st_mode))
+        return realpath(".hotlint-cache", out) ? 0 : -1;
+    else if (xdg && xdg[0] == '/')
+        snprintf(out, outlen, "%s/hotlint", xdg);
+    else if (home && home[0] == '/')
+        snprintf(out, outlen, "%s/.cache/hotlint", home);
+    else
+        return -1;
+    return 0;
+}
+
+hl_cache *hl_cache_open(const char *dir, const hl_catalog *cat, const hl_scope *scope)
+{
+    const char *off = getenv("HOTLINT_CACHE");
+    hl_cache *c;
+    hash2 h;
+    struct stat st;
+    if (off && (!strcmp(off, "0") || !strcmp(off, "off") || !strcmp(off, "no")))
+        return NULL;
+    if (!(c = calloc(1, sizeof *c)))
+        return NULL;
+    if (dir)
+        snprintf(c->dir, sizeof c->dir, "%s", dir);
+    else if (default_dir(c->dir, sizeof c->dir) < 0)
+        goto off;
+    if (mkdirs(c->dir) < 0 || access(c->dir, W_OK) < 0)
+        goto off;
+    c->cat = cat;
+    c->scope = scope;
+    c->started = time(NULL);
+    h_init(&h, NULL);
+    h_str(&h, CACHE_MAGIC);
+    /* The analyzer itself: a rebuilt hotlint starts a fresh cache. */
+    if (stat("/proc/self/exe", &st) == 0) {
+        int64_t v[3] = {(int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec,
+                        (int64_t)st.st_mtim.tv_nsec};
+        h_add(&h, v, sizeof v);
+    }
+    for (size_t i = 0; i < cat->n_rules; i++) {
+        const hl_rule *r = &cat->rules[i];
+        uint64_t fh = 0;
+        h_str(&h, r->id);
+        h_str(&h, r->severity);
+        h_str(&h, r->message);
+        if (r->source_path && hash_file(r->source_path, &fh) == 0)
+            h_add(&h, &fh, sizeof fh);
+        else
+            h_str(&h, r->name);
+    }
+    for (size_t i = 0; i < scope->roots.n; i++)
+        h_str(&h, scope->roots.v[i]);
+    c->base[0] = h.h[0];
+    c->base[1] = h.h[1];
+    return c;
+off:
+    free(c);
+    return NULL;
+}
+
+static void entry_path(const hl_cache *c, const hl_source *src, const hl_strv *args, char *out,
+                       size_t outlen)
+{
+    hash2 h;
+    h_init(&h, c->base);
+    h_str(&h, src->abs_path);
+    for (size_t i = 0; i < args->n; i++)
+        h_str(&h, args->v[i]);
+    snprintf(out, outlen, "%s/%02x/%014" PRIx64 "%016" PRIx64, c->dir, (unsigned)(h.h[0] >> 56),
+             (uint64_t)(h.h[0] & 0xffffffffffffffULL), h.h[1]);
+}
+
+/* A reader over a whole entry in memory. */
+typedef struct {
+    char *p, *end;
+    int bad;
+} rd;
+
+static long long rd_num(rd *r)
+{
+    char *e;
+    long long v;
+    if (r->bad || r->p >= r->end) {
+        r->bad = 1;
+        return 0;
+    }
+    errno = 0;
+    v = strtoll(r->p, &e, 10);
+    if (e == r->p || errno) {
+        r->bad = 1;
+        return 0;
+    }
+    r->p = e;
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n'))
+        r->p++;
+    return v;
+}
+
+static unsigned long long rd_hex(rd *r)
+{
+    char *e;
+    unsigned long long v;
+    if (r->bad || r->p >= r->end) {
+        r->bad = 1;
+        return 0;
+    }
+    v = strtoull(r->p, &e, 16);
+    if (e == r->p) {
+        r->bad = 1;
+        return 0;
+    }
+    r->p = e;
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n'))
+        r->p++;
+    return v;
+}
+
+/* "<len>:<bytes>\n"; len -1 for NULL. Returns a malloc'ed copy (NULL for NULL or error). */
+static char *rd_str(rd *r)
+{
+    long long n = rd_num(r);
+    char *s;
+    if (r->bad || n < -1)
+        return r->bad = 1, NULL;
+    if (n == -1)
+        return NULL;
+    if (r->p >= r->end || *r->p != ':' || r->end - r->p - 1 < n) {
+        r->bad = 1;
+        return NULL;
+    }
+    r->p++;
+    if (!(s = malloc((size_t)n + 1))) {
+        r->bad = 1;
+        return NULL;
+    }
+    memcpy(s, r->p, (size_t)n);
+    s[n] = '\0';
+    r->p += n;
+    while (r->p < r->end && *r->p == '\n')
+        r->p++;
+    return s;
+}
+
+static void wr_str(FILE *f, const char *s)
+{
+    if (!s)
+        fputs("-1:\n", f);
+    else
+        fprintf(f, "%zu:%s\n", strlen(s), s);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1))) {
+        if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[n] = '\0';
+            *len = (size_t)n;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_file_result *res)
+{
+    char path[PATH_MAX + 64], *buf;
+    size_t len = 0;
+    rd r;
+    long long ndeps, nf;
+    hl_file_result got = {0};
+
+    entry_path(c, src, args, path, sizeof path);
+    if (!(buf = read_all(path, &len)))
+        goto miss;
+    r.p = buf;
+    r.end = buf + len;
+    r.bad = 0;
+    if (len < sizeof CACHE_MAGIC || memcmp(buf, CACHE_MAGIC "\n", sizeof CACHE_MAGIC)) {
+        free(buf);
+        goto miss;
+    }
+    r.p += sizeof CACHE_MAGIC;
+    ndeps = rd_num(&r);
+    for (long long i = 0; i < ndeps && !r.bad; i++) {
+        long long size = rd_num(&r), sec = rd_num(&r), nsec = rd_num(&r);
+        uint64_t want = rd_hex(&r), have;
+        char *dep = rd_str(&r);
+        struct stat st;
+        int same = 0;
+        if (!r.bad && dep && stat(dep, &st) == 0 && st.st_size == size) {
+            if (sec != 0 && st.st_mtim.tv_sec == sec && st.st_mtim.tv_nsec == nsec)
+                same = 1;
+            else
+                same = hash_file(dep, &have) == 0 && have == want;
+        }
+        free(dep);
+        if (!same)
+            r.bad = 1;
+    }
+    nf = rd_num(&r);
+    if (r.bad || nf < 0 || nf > 1000000) {
+        free(buf);
+        goto miss;
+    }
+    if (nf > 0 && !(got.items = calloc((size_t)nf, sizeof *got.items))) {
+        free(buf);
+        goto miss;
+    }
+    got.cap = (size_t)nf;
+    for (long long i = 0; i < nf && !r.bad; i++) {
+        hl_finding *x = &got.items[got.n];
+        char *id = rd_str(&r);
+        x->rule = id ? hl_catalog_find(c->cat, id) : NULL;
+        free(id);
+        x->line = (unsigned)rd_num(&r);
+        x->column = (unsigned)rd_num(&r);
+        x->end_line = (unsigned)rd_num(&r);
+        x->end_column = (unsigned)rd_num(&r);
+        x->function_start_line = (unsigned)rd_num(&r);
+        x->function_end_line = (unsigned)rd_num(&r);
+        x->loop_start_line = (unsigned)rd_num(&r);
+        x->loop_end_line = (unsigned)rd_num(&r);
+        x->loop_depth = (unsigned)rd_num(&r);
+        x->abs_file = rd_str(&r);
+        x->function = rd_str(&r);
+        x->callee = rd_str(&r);
+        x->message = rd_str(&r);
+        got.n++;
+        if (!r.bad &&
+            (!x->rule || !x->abs_file || !(x->file = hl_scope_display(c->scope, x->abs_file))))
+            r.bad = 1;
+    }
+    free(buf);
+    if (r.bad) {
+        for (size_t i = 0; i < got.n; i++)
+            hl_finding_clear(&got.items[i]);
+        free(got.items);
+        goto miss;
+    }
+    res->items = got.items;
+    res->n = got.n;
+    res->cap = got.cap;
+    atomic_fetch_add(&c->hits, 1);
+    return 0;
+miss:
+    atomic_fetch_add(&c->misses, 1);
+    return -1;
+}
+
+void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
+                    const hl_file_result *res, const hl_strv *deps)
+{
+    char path[PATH_MAX + 64], tmp[PATH_MAX + 128], *slash;
+    FILE *f;
+    size_t ndeps = 1 + (deps ? deps->n : 0);
+    int fd;
+
+    if (res->errors.n > 0)
+        return;
+    entry_path(c, src, args, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.%ld.%zu.tmp", path, (long)getpid(), atomic_fetch_add(&c->seq, 1));
+    slash = strrchr(tmp, '/');
+    *slash = '\0';
+    if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+        return;
+    *slash = '/';
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+        return;
+    if (!(f = fdopen(fd, "w"))) {
+        close(fd);
+        unlink(tmp);
+        return;
+    }
+    fprintf(f, "%s\n%zu\n", CACHE_MAGIC, ndeps);
+    for (size_t i = 0; i < ndeps; i++) {
+        const char *dep = i == 0 ? src->abs_path : deps->v[i - 1];
+        struct stat st;
+        uint64_t h = 0;
+        if (stat(dep, &st) < 0 || hash_file(dep, &h) < 0) {
+            fclose(f);
+            unlink(tmp);
+            return;
+        }
+        /* A file changed within the last seconds may change again unseen by
+         * mtime: record no mtime, so lookups compare contents. */
+        if (st.st_mtim.tv_sec >= c->started - 2)
+            fprintf(f, "%lld 0 0 %" PRIx64 " ", (long long)st.st_size, h);
+        else
+            fprintf(f, "%lld %lld %ld %" PRIx64 " ", (long long)st.st_size,
+                    (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, h);
+        wr_str(f, dep);
+    }
+    fprintf(f, "%zu\n", res->n);
+    for (size_t i = 0; i < res->n; i++) {
+        const hl_finding *x = &res->items[i];
+        wr_str(f, x->rule ? x->rule->id : NULL);
+        fprintf(f, "%u %u %u %u %u %u %u %u %u\n", x->line, x->column, x->end_line, x->end_column,
+                x->function_start_line, x->function_end_line, x->loop_start_line, x->loop_end_line,
+                x->loop_depth);
+        wr_str(f, x->abs_file);
+        wr_str(f, x->function);
+        wr_str(f, x->callee);
+        wr_str(f, x->message);
+    }
+    if (fclose(f) != 0 || rename(tmp, path) < 0)
+        unlink(tmp);
+}
+
+void hl_cache_stats(const hl_cache *c, size_t *hits, size_t *misses)
+{
+    *hits = c ? atomic_load(&c->hits) : 0;
+    *misses = c ? atomic_load(&c->misses) : 0;
+}
+
+void hl_cache_close(hl_cache *c)
+{
+    free(c);
+}
