@@ -55,11 +55,17 @@ def req(line, headers=(), body=b""):
 
 
 PATHS = [b"/debug/pprof/", b"/debug/pprof/cmdline", b"/debug/pprof/symbol",
-         b"/debug/pprof/threads", b"/debug/pprof/heap", b"/debug/pprof/profile", b"/nope"]
-BAD_QUERIES = [b"seconds=abc", b"seconds=0", b"seconds=301", b"seconds=1e9", b"seconds=%zz",
-               b"seconds=%00", b"debug=-1", b"debug=1" * 50, b"%%%%", b"a=" + b"%" * 300,
-               b"seconds=1&seconds=x", b"\xff\xfe", b"hz=0", b"debug=99999999999999999999",
-               b"&&&&&&&", b"=" * 20, b"seconds=" + b"9" * 100]
+         b"/debug/pprof/threads", b"/debug/pprof/heap", b"/debug/pprof/profile?seconds=0",
+         b"/nope"]  # a valid profile request would hold its connection for seconds
+# Bad values of known parameters (each must be refused before any work) and
+# junk query strings (on an endpoint that ignores unknown parameters).
+BAD_QUERIES = [b"profile?seconds=abc", b"profile?seconds=0", b"profile?seconds=301",
+               b"profile?seconds=1e9", b"profile?seconds=%zz", b"profile?seconds=%00",
+               b"threads?debug=-1", b"threads?debug=1" + b"&debug=1" * 50, b"profile?hz=0",
+               b"threads?debug=99999999999999999999", b"profile?seconds=x&seconds=1",
+               b"profile?seconds=" + b"9" * 100, b"heap?debug=%ff"]
+JUNK_QUERIES = [b"%%%%", b"a=" + b"%" * 300, b"\xff\xfe", b"&&&&&&&", b"=" * 20, b"%00=%00",
+                b"a" * 20000]
 
 
 def garbage():
@@ -80,7 +86,10 @@ def garbage():
     if k == 4:  # huge URL
         return req(b"GET /debug/pprof/" + b"a" * 70000 + b" HTTP/1.1", [b"Host: x"])
     if k == 5:  # bad parameters
-        return req(b"GET /debug/pprof/profile?" + rng.choice(BAD_QUERIES) + b" HTTP/1.1",
+        if rng.randrange(2):
+            return req(b"GET /debug/pprof/" + rng.choice(BAD_QUERIES) + b" HTTP/1.1",
+                       [b"Host: x", b"Connection: close"])
+        return req(b"GET /debug/pprof/cmdline?" + rng.choice(JUNK_QUERIES) + b" HTTP/1.1",
                    [b"Host: x", b"Connection: close"])
     if k == 6:  # lying Content-Length, short body
         return req(b"POST /debug/pprof/symbol HTTP/1.1",
