@@ -116,6 +116,7 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
     rc |= json_object_set_new(sum, "inconclusive", json_integer((json_int_t)r->n_inconclusive));
     for (size_t i = 0; fs && i < fs->n_errors; i++)
         rc |= json_array_append_new(errs, json_string(fs->errors[i]));
+    rc |= json_object_set_new(root, "version", json_integer(1));
     rc |= json_object_set_new(root, "profile", prof);
     rc |= json_object_set_new(root, "thresholds", thr);
     rc |= json_object_set_new(root, "families", fams);

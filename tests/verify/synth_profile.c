@@ -34,6 +34,7 @@ typedef struct spec {
     hl_prof_line lines[MAXN];
     size_t n_lines;
     hl_prof_sample samples[MAXN];
+    bool owned_types[8];
 } spec;
 
 static hl_prof_function *get_func(spec *s, const char *name, const char *file)
@@ -75,7 +76,26 @@ static hl_prof_location *get_loc(spec *s, const char *frame)
     return l;
 }
 
-static spec *g_spec; /* reachable until exit: the tool ends right after writing */
+static void spec_free(spec *s)
+{
+    for (size_t i = 0; i < s->p.n_functions; i++) {
+        free(s->funcs[i].name);
+        free(s->funcs[i].system_name);
+        free(s->funcs[i].filename);
+    }
+    for (size_t i = 0; i < s->p.n_locations; i++)
+        free(s->loc_key[i]);
+    for (size_t i = 0; i < s->p.n_samples; i++) {
+        free(s->samples[i].values);
+        free(s->samples[i].locs);
+    }
+    for (size_t i = 0; i < 8; i++)
+        if (s->owned_types[i]) {
+            free(s->types[i].type);
+            free(s->types[i].unit);
+        }
+    free(s);
+}
 
 static int write_spec(const char *in, const char *out)
 {
@@ -84,7 +104,7 @@ static int write_spec(const char *in, const char *out)
         fprintf(stderr, "synth_profile: %s: %s\n", in, strerror(errno));
         return 2;
     }
-    spec *s = g_spec = calloc(1, sizeof *s);
+    spec *s = calloc(1, sizeof *s);
     s->p.sample_types = s->types;
     s->p.functions = s->funcs;
     s->p.locations = s->locs;
@@ -110,6 +130,7 @@ static int write_spec(const char *in, const char *out)
                 }
                 *u = *m = '\0';
                 s->types[k] = (hl_prof_value_type){strdup(tok), strdup(u + 1)};
+                s->owned_types[k] = true;
                 s->mult[k] = atoll(m + 1);
             }
         } else if (!strcmp(tok, "sample")) {
@@ -127,11 +148,13 @@ static int write_spec(const char *in, const char *out)
     s->p.default_sample_index = s->p.n_sample_types - 1;
     s->p.period_type = s->types[s->p.n_sample_types - 1];
     s->p.period = s->mult[s->p.n_sample_types - 1];
+    int rc = 0;
     if (hl_profile_write_file(&s->p, out) < 0) {
         fprintf(stderr, "synth_profile: %s: %s\n", out, strerror(errno));
-        return 2;
+        rc = 2;
     }
-    return 0; /* the process ends here: the spec's memory goes with it */
+    spec_free(s);
+    return rc;
 }
 
 /* --- bench mode --- */
