@@ -88,7 +88,7 @@ static hl_profile *hl_heap_build(char *err, size_t errlen)
         static char s_key[] = "bytes";
         hl_prof_label label = {.key = s_key, .num = size};
         if (hl_sp_add(sp, b->pcs, b->depth, v, &label, size != 0) != 0) {
-            hl_profile_free(hl_sp_finish(sp)); /* the only way to release a builder */
+            hl_sp_free(sp);
             goto nomem;
         }
     }
@@ -287,12 +287,24 @@ out:
 
 /* HOTLINT_MEMPROFILE=path starts profiling before main;
  * HOTLINT_MEMPROFILE_RATE=bytes sets the rate; HOTLINT_MEMPROFILE_SEED=n
- * makes the sampling points reproducible (tests). */
-__attribute__((constructor)) static void hl_heap_ctor(void)
+ * makes the sampling points reproducible (tests). A program reached by exec
+ * under HOTLINT_FOLLOW_EXEC=1 writes path.<pid> unless it is the process that
+ * was started (HOTLINT_MEMPROFILE_PID, else HOTLINT_CPUPROFILE_PID).
+ * Prioritized: it must read the variables before init.c's constructor
+ * removes them from the environment. */
+__attribute__((constructor(150))) static void hl_heap_ctor(void)
 {
     const char *path = getenv("HOTLINT_MEMPROFILE");
     if (path == NULL || *path == '\0')
         return;
+    const char *orig = getenv("HOTLINT_MEMPROFILE_PID");
+    if (orig == NULL || *orig == '\0')
+        orig = getenv("HOTLINT_CPUPROFILE_PID");
+    char mine[PATH_MAX];
+    if (orig && *orig && atol(orig) != (long)getpid()) {
+        snprintf(mine, sizeof mine, "%s.%ld", path, (long)getpid());
+        path = mine;
+    }
     long rate = 0;
     const char *r = getenv("HOTLINT_MEMPROFILE_RATE");
     if (r && *r) {

@@ -6,6 +6,7 @@ Usage: heap_check.py CHECK --rt LIB --summary BIN [--prog BIN] ...
 Each CHECK exits 0 on success and 1 with the reason on stderr."""
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -245,7 +246,84 @@ def check_run(args, tmp):
     print("hotlint run --memprofile: exact at rate 1")
 
 
+ALLOC_RULES = ("HL002", "HL006")
+
+
+def corpus_cases(src):
+    """(name, labels) of every corpus case with allocation-rule labels: HL002,
+    HL006, and HL001 where the labelled line calls asprintf or vasprintf."""
+    cases = []
+    root = os.path.join(src, "corpus")
+    for name in sorted(os.listdir(root)):
+        path = os.path.join(root, name, "labels")
+        if not os.path.isfile(path):
+            continue
+        findings, args, current = [], [], "main.c"
+        with open(path) as f:
+            for raw in f:
+                w = raw.split("#", 1)[0].split()
+                if not w:
+                    continue
+                if w[0] == "file" and len(w) == 2:
+                    current = w[1]
+                elif w[0] == "args":
+                    args = w[1:]
+                elif w[0] == "finding" and len(w) == 4:
+                    rule, line, expect = w[1], int(w[2]), w[3]
+                    if rule == "HL001":
+                        with open(os.path.join(root, name, current)) as srcf:
+                            lines = srcf.read().splitlines()
+                        if line > len(lines) or "asprintf" not in lines[line - 1]:
+                            continue
+                    elif rule not in ALLOC_RULES:
+                        continue
+                    findings.append((rule, os.path.join("corpus", name, current), line, expect))
+        if findings:
+            cases.append((name, args, findings))
+    return cases
+
+
+def check_corpus(args, tmp):
+    hotlint = os.environ["HOTLINT"]
+    src = os.environ["HOTLINT_SOURCE_DIR"]
+    bindir = os.environ["HOTLINT_BINARY_DIR"]
+    cases = corpus_cases(src)
+    if not any(any(f[0] == "HL001" for f in c[2]) for c in cases) or \
+            not any(any(f[0] == "HL002" for f in c[2]) for c in cases) or \
+            not any(any(f[0] == "HL006" for f in c[2]) for c in cases):
+        raise Failure("the corpus lacks a labelled HL001-with-asprintf, HL002 or HL006 case")
+    failures = []
+    for name, pargs, findings in cases:
+        program = os.path.join(bindir, "corpus", "corpus_" + name)
+        prof = os.path.join(tmp, name + ".prof")
+        run([hotlint, "run", "--memprofile", prof, "--", program] + pargs, timeout=120)
+        r = subprocess.run([hotlint, "--verify", prof, os.path.join("corpus", name), "--format",
+                            "json", "--fail-on", "none", "--sample-index", "alloc_space"],
+                           cwd=src, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise Failure("hotlint --verify %s: exit %d\n%s" % (name, r.returncode, r.stderr))
+        report = json.loads(r.stdout)
+        for rule, path, line, expect in findings:
+            match = [f for f in report["findings"] if f["rule"] == rule and f["line"] == line
+                     and (f["file"] == path or f["file"].endswith("/" + path))]
+            if not match:
+                failures.append("%s:%d: no %s finding" % (path, line, rule))
+                continue
+            verdict = match[0]["verdict"]
+            ok = verdict == "confirmed" if expect == "hot" else \
+                verdict in ("dismissed", "not exercised")
+            print("%s %s %s:%d %s -> %s (alloc_space cum %.1f%%)" %
+                  ("ok  " if ok else "FAIL", rule, path, line, expect, verdict,
+                   100 * match[0]["cum_share"]))
+            if not ok:
+                failures.append("%s:%d: %s labelled %s came out %s" %
+                                (path, line, rule, expect, verdict))
+    if failures:
+        raise Failure("\n".join(failures))
+
+
 CHECKS = {
+    "corpus": check_corpus,
     "known-exact": check_known_exact,
     "known-sampled": check_known_sampled,
     "leak": check_leak,
