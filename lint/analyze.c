@@ -760,7 +760,10 @@ static enum CXChildVisitResult top_cb(CXCursor c, CXCursor p, CXClientData d)
 
 /* ---- matchers ---- */
 
-static bool loop_assigns(tu_state *st, int li, const char *name, bool additive_only,
+/* Whether the loop assigns name (a variable, or with member set a field
+ * reached through . or ->). With additive_only, only constant increments
+ * count and multiplicative updates set *multiplicative. */
+static bool loop_assigns(tu_state *st, int li, const char *name, bool member, bool additive_only,
                          bool *multiplicative)
 {
     loop_fact *L = loop_tokens(st, li);
@@ -771,10 +774,8 @@ static bool loop_assigns(tu_state *st, int li, const char *name, bool additive_o
         const char *prev = i > 0 ? L->toks[i - 1] : "";
         const char *next = i + 1 < L->n_toks ? L->toks[i + 1] : "";
         const char *next2 = i + 2 < L->n_toks ? L->toks[i + 2] : "";
-        const char *next3 = i + 3 < L->n_toks ? L->toks[i + 3] : "";
-        const char *next4 = i + 4 < L->n_toks ? L->toks[i + 4] : "";
-        if (!strcmp(prev, ".") || !strcmp(prev, "->"))
-            continue; /* a member of the same name */
+        if ((!strcmp(prev, ".") || !strcmp(prev, "->")) != member)
+            continue; /* a member of the same name, or a variable named like the member */
         if (!additive_only) {
             if (!strcmp(next, "=") || !strcmp(next, "+=") || !strcmp(next, "-=") ||
                 !strcmp(next, "++") || !strcmp(next, "--") || !strcmp(prev, "++") ||
@@ -783,24 +784,38 @@ static bool loop_assigns(tu_state *st, int li, const char *name, bool additive_o
                 return true;
             continue;
         }
-        if (!strcmp(next, "*=") || !strcmp(next, "<<=") ||
-            (!strcmp(next, "=") &&
-             (!strcmp(next3, "*") || !strcmp(next3, "<<") || !strcmp(next2, "2")))) {
+        if (!strcmp(next, "*=") || !strcmp(next, "<<=")) {
             *multiplicative = true;
+        } else if (!strcmp(next, "=")) {
+            /* V = <expr>; : a factor (x * 2, x << 1) or V + constant */
+            for (unsigned k = i + 2; k < L->n_toks && strcmp(L->toks[k], ";"); k++) {
+                const char *t = L->toks[k];
+                const char *tn = k + 1 < L->n_toks ? L->toks[k + 1] : "";
+                const char *tp = L->toks[k - 1];
+                long v;
+                if (!strcmp(t, "<<") || (!strcmp(t, "*") && ((is_int_literal(tn, &v) && v >= 2) ||
+                                                             (is_int_literal(tp, &v) && v >= 2))))
+                    *multiplicative = true;
+                if (!strcmp(t, name) && !strcmp(tn, "+") && k + 2 < L->n_toks &&
+                    (is_int_literal(L->toks[k + 2], NULL) || !strcmp(L->toks[k + 2], "sizeof")))
+                    additive = true;
+            }
         } else if (!strcmp(next, "++") || !strcmp(prev, "++") ||
                    (!strcmp(next, "+=") &&
-                    (is_int_literal(next2, NULL) || !strcmp(next2, "sizeof"))) ||
-                   (!strcmp(next, "=") && !strcmp(next2, name) && !strcmp(next3, "+") &&
-                    (is_int_literal(next4, NULL) || !strcmp(next4, "sizeof")))) {
+                    (is_int_literal(next2, NULL) || !strcmp(next2, "sizeof")))) {
             additive = true;
         }
     }
     return additive;
 }
 
-/* realloc(p, size) where size grows by a constant each time round. */
-static bool realloc_grows_linearly(tu_state *st, const call_fact *cf)
+/* realloc(p, size) where size grows by a constant each time round. With
+ * geometric set, also reports a size that grows by a factor (the amortised
+ * pattern no rule should flag). */
+static bool realloc_grows_linearly(tu_state *st, const call_fact *cf, bool *geometric)
 {
+    if (geometric)
+        *geometric = false;
     if (cf->loop < 0 || clang_Cursor_getNumArguments(cf->cur) < 2)
         return false;
     toks t;
@@ -815,14 +830,16 @@ static bool realloc_grows_linearly(tu_state *st, const call_fact *cf)
             mult = true;
     }
     for (unsigned i = 0; i < t.n; i++) {
-        if (!is_ident(t.v[i]) || !strcmp(t.v[i], "sizeof") ||
-            (i > 0 && (!strcmp(t.v[i - 1], "->") || !strcmp(t.v[i - 1], "."))))
+        if (!is_ident(t.v[i]) || !strcmp(t.v[i], "sizeof"))
             continue;
+        bool member = i > 0 && (!strcmp(t.v[i - 1], "->") || !strcmp(t.v[i - 1], "."));
         for (int li = cf->loop; li >= 0; li = st->loops[li].parent)
-            if (loop_assigns(st, li, t.v[i], true, &mult))
+            if (loop_assigns(st, li, t.v[i], member, true, &mult))
                 additive = true;
     }
     toks_free(&t);
+    if (geometric)
+        *geometric = mult;
     return additive && !mult;
 }
 
@@ -835,10 +852,11 @@ static bool condition_arg_unchanged(tu_state *st, const call_fact *cf)
     tokenize_range(st->tu, clang_getCursorExtent(clang_Cursor_getArgument(cf->cur, 0)), &t);
     bool changed = false;
     for (unsigned i = 0; i < t.n && !changed; i++) {
-        if (!is_ident(t.v[i]) || (i > 0 && (!strcmp(t.v[i - 1], "->") || !strcmp(t.v[i - 1], "."))))
+        if (!is_ident(t.v[i]))
             continue;
+        bool member = i > 0 && (!strcmp(t.v[i - 1], "->") || !strcmp(t.v[i - 1], "."));
         bool dummy = false;
-        changed = loop_assigns(st, cf->loop, t.v[i], false, &dummy);
+        changed = loop_assigns(st, cf->loop, t.v[i], member, false, &dummy);
     }
     toks_free(&t);
     return !changed;
@@ -1012,6 +1030,11 @@ static void match_calls(tu_state *st)
             is_chain_head |= st->chains[k].call == i;
         if (is_chain_head)
             continue;
+        /* realloc growing geometrically (cap *= 2) is the fix, not a finding. */
+        bool geometric = false;
+        if ((!strcmp(cf->callee, "realloc") || !strcmp(cf->callee, "reallocarray")) &&
+            !realloc_grows_linearly(st, cf, &geometric) && geometric)
+            continue;
         const hl_rule *best = NULL;
         int best_rank = 0;
         char best_note[128] = "";
@@ -1038,7 +1061,7 @@ static void match_calls(tu_state *st)
                     ok = cf->ctx == CTX_COND && condition_arg_unchanged(st, cf);
                     break;
                 case HL_MATCH_REALLOC_GROWTH:
-                    ok = realloc_grows_linearly(st, cf);
+                    ok = realloc_grows_linearly(st, cf, NULL);
                     break;
                 case HL_MATCH_UNBUFFERED_IO:
                     ok = unbuffered_io(st, cf, note, sizeof note);
