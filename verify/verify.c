@@ -427,11 +427,6 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
             entry *en = &c->entries[e++];
             en->fn = (uint32_t)fi;
             en->func_key = c->fn_key[fi];
-            /* A function that carries a finding is explained as a function. */
-            for (uint32_t k = c->fn_name[fi] >= 0 ? c->by_name.off[c->fn_name[fi]] : 0;
-                 c->fn_name[fi] >= 0 && k < c->by_name.off[c->fn_name[fi] + 1]; k++)
-                if (file_compatible(c, c->fn_pfile[fi], c->f_file[c->by_name.items[k]]))
-                    en->func_key = -1;
             en->line_key = -1;
             int32_t pf = c->fn_pfile[fi];
             if (ln->line > 0 && c->pfiles.strs[pf][0] && !c->fn_root[fi]) {
@@ -622,7 +617,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     int64_t *lflat = NULL, *lcum = NULL, *fflat = NULL, *fcum = NULL;
     uint32_t *st_site = NULL, *st_loop = NULL, *st_ev = NULL, *st_line = NULL, *st_func = NULL;
     uint64_t *acc = NULL;
-    bool *loc_used = NULL, *fn_used = NULL, *exercised = NULL;
+    bool *loc_used = NULL, *fn_used = NULL, *exercised = NULL, *key_explained = NULL;
     row *rows = NULL;
     int64_t fam_value[MAX_FAMILIES] = {0};
 
@@ -845,6 +840,22 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
             break;
         }
     }
+    /* A function with a confirmed finding is explained as a function; its other
+     * lines may still be listed. */
+    key_explained = calloc(nk + 1, sizeof *key_explained);
+    if (!key_explained)
+        goto oom;
+    for (size_t fi = 0; fi < prof->n_functions; fi++) {
+        int32_t nid = c.fn_name[fi];
+        if (nid < 0 || c.fn_key[fi] < 0)
+            continue;
+        for (uint32_t k = c.by_name.off[nid]; k < c.by_name.off[nid + 1]; k++) {
+            uint32_t fx = c.by_name.items[k];
+            if (out->items[fx].verdict == HL_VERDICT_CONFIRMED &&
+                file_compatible(&c, c.fn_pfile[fi], c.f_file[fx]))
+                key_explained[c.fn_key[fi]] = true;
+        }
+    }
     qsort(out->items, nf, sizeof *out->items, cmp_items);
 
     /* Hot code no finding explains. */
@@ -861,7 +872,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         goto oom;
     nr = 0;
     for (size_t i = 0; i < nk; i++)
-        if (fcum[i] > 0 || fflat[i] > 0)
+        if ((fcum[i] > 0 || fflat[i] > 0) && !key_explained[i])
             rows[nr++] = (row){(int32_t)i, fflat[i], fcum[i]};
     if (add_rows(&c, out, rows, nr, false, total, cap) < 0)
         goto oom;
@@ -920,6 +931,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     free(lflat), free(lcum), free(fflat), free(fcum);
     free(st_site), free(st_loop), free(st_ev), free(st_line), free(st_func);
     free(acc), free(loc_used), free(fn_used), free(exercised), free(rows);
+    free(key_explained);
     ctx_free(&c);
     return 0;
 
@@ -930,6 +942,7 @@ fail:
     free(lflat), free(lcum), free(fflat), free(fcum);
     free(st_site), free(st_loop), free(st_ev), free(st_line), free(st_func);
     free(acc), free(loc_used), free(fn_used), free(exercised), free(rows);
+    free(key_explained);
     ctx_free(&c);
     hl_verify_result_free(out);
     return -1;
