@@ -185,7 +185,10 @@ HL_SLOW static void *hl_aligned_slow(size_t align, size_t n, enum hl_heap_kind k
     return p;
 }
 
-static inline void *hl_aligned(size_t align, size_t n, enum hl_heap_kind kind)
+/* Not inlined: the public functions' entry addresses, which name the leaf
+ * frame of their samples, must symbolize to them and not to this helper. */
+HL_TEXT __attribute__((noinline)) static void *hl_aligned(size_t align, size_t n,
+                                                          enum hl_heap_kind kind)
 {
     if (hl_unlikely(atomic_load_explicit(&hl_heap_on, memory_order_relaxed) && hl_charge(n)))
         return hl_aligned_slow(align, n, kind);

@@ -1,6 +1,8 @@
 /* api_alloc.c - drives the C API: hotlint_heap_start at rate 1, a dump after
  * the first phase, a forked child that allocates and exits (it must write
  * nothing), then hotlint_heap_stop. Usage: api_alloc DUMP FINAL. */
+#include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -28,6 +30,25 @@ __attribute__((noinline)) void phase_two(void)
         sink = aligned_alloc(128, 1024);
         free(sink);
     }
+}
+
+/* The rest of the family, ten calls each; every block is checked with
+ * malloc_usable_size, which must keep working on sampled blocks. */
+__attribute__((noinline)) int phase_three(void)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, 3, 64) != EINVAL || aligned_alloc(3, 64) != NULL)
+        return -1;
+    for (int i = 0; i < 10; i++) {
+        void *blocks[4] = {reallocarray(NULL, 3, 100), memalign(64, 200), valloc(100),
+                           pvalloc(100)};
+        for (int k = 0; k < 4; k++) {
+            if (blocks[k] == NULL || malloc_usable_size(blocks[k]) < 100)
+                return -1;
+            free(blocks[k]);
+        }
+    }
+    return 0;
 }
 
 __attribute__((noinline)) void in_child(void)
@@ -68,6 +89,10 @@ int main(int argc, char **argv)
         return 1;
     }
     phase_two();
+    if (phase_three() != 0) {
+        fprintf(stderr, "api_alloc: the allocation family misbehaves\n");
+        return 1;
+    }
     if (hotlint_heap_stop() != 0)
         return 1;
     if (hotlint_heap_stop() == 0) /* already stopped */

@@ -213,6 +213,11 @@ def check_api(args, tmp):
         raise Failure("final: phase_two %s" % f.by_site("phase_two"))
     if f.leaves("phase_two") != ["aligned_alloc", "posix_memalign"]:
         raise Failure("final: phase_two leaves %s" % f.leaves("phase_two"))
+    three = {l: s for (site, l), (s, _) in f.sites.items() if site == "phase_three"}
+    want = {"reallocarray": [10, 3000, 0, 0], "memalign": [10, 2000, 0, 0],
+            "valloc": [10, 1000, 0, 0], "pvalloc": [10, 1000, 0, 0]}
+    if three != want:
+        raise Failure("final: phase_three %s, want %s" % (three, want))
     if f.by_site("in_child") is not None or f.by_site("main") is not None and \
             f.by_site("main")[0] > 4:
         raise Failure("final: allocations after stop or from the child were recorded")
