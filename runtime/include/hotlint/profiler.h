@@ -18,11 +18,19 @@ int hotlint_cpu_stop(void);
 
 /* Starts heap profiling: one allocation sampled per rate bytes on average
  * (0: the default, 512 KiB; 1: every allocation). The profile is written to
- * path at hotlint_heap_stop() or at exit. Returns 0 or -1. Needs the runtime
- * to be preloaded or linked before libc so that malloc is interposed. */
+ * path at hotlint_heap_stop() or at exit (path may be NULL when the profile
+ * is only served over HTTP). Returns 0, or -1 with errno set and a message on
+ * stderr: EBUSY (already running), EINVAL (rate < 0), ENOTSUP (malloc is not
+ * interposed: the runtime must be preloaded or linked before libc; or a
+ * sanitizer build). The environment does the same before main:
+ * HOTLINT_MEMPROFILE=path, HOTLINT_MEMPROFILE_RATE=bytes. A forked child is
+ * not profiled and never writes its parent's profile. */
 int hotlint_heap_start(const char *path, long rate);
-/* Writes the heap profile as it is now to path (NULL: the start path). */
+/* Writes the heap profile as it is now to path (NULL: the start path),
+ * atomically. Returns 0, or -1 with errno set (EINVAL when not running). */
 int hotlint_heap_dump(const char *path);
+/* Stops sampling and writes the profile to the start path. Returns 0 or -1
+ * (EINVAL when not running). A later start begins an empty profile. */
 int hotlint_heap_stop(void);
 
 /* Serves /debug/pprof/ on addr ("127.0.0.1:6060") from a thread of its own.
