@@ -72,6 +72,9 @@ void hl_cpu_unwind_warmup(void);
  * environment variable HOTLINT_CPUPROFILE_MODE=perf|timer forces one).
  * Returns the mode, or -1 with a message in err. */
 int hl_cpu_timer_probe(int hz, char *err, size_t errlen);
+/* Remembers HOTLINT_CPUPROFILE_MODE read at start-up (the environment is
+ * cleaned before the program runs). */
+void hl_cpu_set_forced_mode(const char *mode);
 /* Arms a timer for thread tid (idempotent). Returns 0 or -1. */
 int hl_cpu_timer_arm(pid_t tid);
 /* Arms every thread of the process except skip_tid. Returns how many. */

@@ -86,10 +86,17 @@ static int timer_open(pid_t tid, int64_t period_ns, timer_t *out)
     return 0;
 }
 
+static char g_forced_mode[16];
+
+void hl_cpu_set_forced_mode(const char *mode)
+{
+    snprintf(g_forced_mode, sizeof g_forced_mode, "%s", mode ? mode : "");
+}
+
 int hl_cpu_timer_probe(int hz, char *err, size_t errlen)
 {
     g_period_ns = 1000000000LL / hz;
-    const char *force = getenv("HOTLINT_CPUPROFILE_MODE");
+    const char *force = g_forced_mode[0] ? g_forced_mode : getenv("HOTLINT_CPUPROFILE_MODE");
     if (force && *force && strcmp(force, "perf") && strcmp(force, "timer")) {
         snprintf(err, errlen, "HOTLINT_CPUPROFILE_MODE=%s: use perf or timer", force);
         return -1;

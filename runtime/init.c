@@ -86,6 +86,7 @@ __attribute__((constructor)) static void hl_rt_init(void)
     const char *orig_pid = getenv("HOTLINT_CPUPROFILE_PID");
     bool follow = env_true("HOTLINT_FOLLOW_EXEC");
     hl_cpu_set_fork_profiles(env_true("HOTLINT_CPUPROFILE_FORK"));
+    hl_cpu_set_forced_mode(getenv("HOTLINT_CPUPROFILE_MODE"));
     char *mine = NULL;
     int hz = 0;
     if (path && *path) {

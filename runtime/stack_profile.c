@@ -282,6 +282,14 @@ static size_t dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, frame *out, size_t
         file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
     Dwarf_Die *scopes = NULL;
     int ns = dwarf_getscopes(cu, addr - bias, &scopes);
+    if (ns > 0) {
+        /* For an inlined instance the scopes above are those of the abstract
+         * definition; the physical nesting comes from the innermost DIE. */
+        Dwarf_Die inner = scopes[0];
+        free(scopes);
+        scopes = NULL;
+        ns = dwarf_getscopes_die(&inner, &scopes);
+    }
     size_t n = 0;
     Dwarf_Files *files = NULL;
     size_t nfiles = 0;
@@ -369,6 +377,9 @@ static char *hex_build_id(Dwfl_Module *mod)
 {
     const unsigned char *bits = NULL;
     GElf_Addr vaddr;
+    Dwarf_Addr bias;
+    if (mod)
+        dwfl_module_getelf(mod, &bias); /* the build id is read with the ELF file */
     int len = mod ? dwfl_module_build_id(mod, &bits, &vaddr) : 0;
     if (len <= 0)
         return hl_pstrdup("");

@@ -1,0 +1,40 @@
+#!/bin/bash
+# cpu_env.sh - the runtime without the wrapper (LD_PRELOAD + HOTLINT_CPUPROFILE),
+# exec not followed by default but followed with --follow-exec, forked children
+# writing cpu.prof.<pid> when asked, and usage errors of `hotlint run`.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+cd "$tmp"
+
+LD_PRELOAD="$HOTLINT_RT" HOTLINT_CPUPROFILE="$tmp/env.prof" HOTLINT_CPUPROFILE_HZ=500 \
+    "$CPU_MIX" 300 >/dev/null || fail "preloaded run failed"
+"$HOTLINT" top "$tmp/env.prof" | grep -q "requested 500 Hz" || fail "env.prof missing or wrong rate"
+
+# The profiled program's children see neither the runtime nor HOTLINT_*.
+out=$("$HOTLINT" run --cpuprofile "$tmp/x.prof" -- /bin/sh -c 'env' ) || fail "run sh failed"
+echo "$out" | grep -q "HOTLINT_\|libhotlint-rt" && fail "environment leaked to the exec'ed program: $out"
+[ -s "$tmp/x.prof" ] && fail "exec was followed without --follow-exec"
+# With --follow-exec the exec'ed image is profiled (same process: same file).
+"$HOTLINT" run --follow-exec --cpuprofile "$tmp/f.prof" -- /bin/sh -c "exec '$CPU_MIX' 300" >/dev/null \
+    || fail "follow-exec run failed"
+"$HOTLINT" top "$tmp/f.prof" | grep -q "heavy_sixty" || fail "--follow-exec: no profile of the exec'ed program"
+
+# Forked children: with --cpuprofile-fork each writes cpu.prof.<pid>.
+"$HOTLINT" run --cpuprofile-fork --cpuprofile "$tmp/fk.prof" -- "$CPU_ROBUST" "$PLUGIN_KEEP" "$PLUGIN_CYCLE" >/dev/null
+[ $? -eq 3 ] || fail "fork run: wrong status"
+n=$(ls "$tmp" | grep -c '^fk\.prof\.[0-9]*$')
+[ "$n" -eq 1 ] || fail "want one child profile, got $n: $(ls "$tmp")"
+"$HOTLINT" top "$tmp"/fk.prof.[0-9]* >/dev/null || fail "child profile unreadable"
+
+# Usage errors.
+"$HOTLINT" run --hz 0 -- /bin/true 2>/dev/null; [ $? -eq 2 ] || fail "--hz 0 accepted"
+"$HOTLINT" run --cpuprofile x 2>/dev/null; [ $? -eq 2 ] || fail "no program accepted"
+"$HOTLINT" run --bogus -- /bin/true 2>/dev/null; [ $? -eq 2 ] || fail "unknown option accepted"
+"$HOTLINT" run --cpuprofile "$tmp/n.prof" -- /nonexistent/program 2>/dev/null
+[ $? -eq 127 ] || fail "missing program: want 127"
+# The program's status comes back, also for a signal.
+"$HOTLINT" run --cpuprofile "$tmp/k.prof" -- /bin/sh -c 'kill -TERM $$'
+[ $? -eq 143 ] || fail "killed program: want 128+15"
+echo ok
