@@ -200,8 +200,14 @@ static void tokenize_range(CXTranslationUnit tu, CXSourceRange r, toks *out)
 /* The text of an expression, tokens joined by one space ("" when unknown). */
 static char *expr_text(CXTranslationUnit tu, CXCursor c)
 {
+    /* A name: its spelling (also right when it comes from a macro, such as
+     * glibc's "#define stderr stderr", whose range does not tokenize). */
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr)
+        return cx_dup(clang_getCursorSpelling(c));
     toks t;
     tokenize_range(tu, clang_getCursorExtent(c), &t);
+    if (t.n == 0)
+        return cx_dup(clang_getCursorSpelling(c));
     size_t len = 1;
     for (unsigned i = 0; i < t.n; i++)
         len += strlen(t.v[i]) + 1;
