@@ -18,8 +18,10 @@ struct node {
     int64_t cum, self;
     struct line_value *lines; /* value by source line of this frame */
     size_t n_lines, cap_lines;
-    int mark;           /* index into the marks, or -1 */
+    int mark;           /* index of the first mark it carries, or -1 */
     int64_t mark_value; /* value at the marked lines */
+    int more_marks[7];  /* further distinct marks it carries */
+    int n_more_marks;
     struct node **kids;
     size_t n_kids, cap_kids;
 };
@@ -92,9 +94,10 @@ static int path_suffix_match(const char *a, const char *b)
     return ll == ls || lng[ll - ls - 1] == '/' || shrt[0] == '/';
 }
 
-static int find_mark(const hl_flame_options *o, const char *fn, const char *file, int64_t line)
+static int find_mark_from(const hl_flame_options *o, size_t from, const char *fn, const char *file,
+                          int64_t line)
 {
-    for (size_t i = 0; i < o->n_marks; i++) {
+    for (size_t i = from; i < o->n_marks; i++) {
         const hl_flame_mark *m = &o->marks[i];
         if (!m->function || strcmp(m->function, fn))
             continue;
@@ -105,6 +108,32 @@ static int find_mark(const hl_flame_options *o, const char *fn, const char *file
         return (int)i;
     }
     return -1;
+}
+
+static int find_mark(const hl_flame_options *o, const char *fn, const char *file, int64_t line)
+{
+    return find_mark_from(o, 0, fn, file, line);
+}
+
+/* Records every mark matching this frame's line, starting at the first match m. */
+static void add_marks(struct node *n, const hl_flame_options *o, const char *fn, const char *file,
+                      int64_t line, int m, int64_t v)
+{
+    n->mark_value += v;
+    for (size_t i = (size_t)m; i < o->n_marks; i++) {
+        int known = 0;
+        if (i != (size_t)m && find_mark_from(o, i, fn, file, line) != (int)i)
+            continue;
+        if (n->mark < 0) {
+            n->mark = (int)i;
+            continue;
+        }
+        known = n->mark == (int)i;
+        for (int k = 0; k < n->n_more_marks && !known; k++)
+            known = n->more_marks[k] == (int)i;
+        if (!known && n->n_more_marks < (int)(sizeof n->more_marks / sizeof n->more_marks[0]))
+            n->more_marks[n->n_more_marks++] = (int)i;
+    }
 }
 
 static int add_sample(struct node *root, const hl_prof_sample *s, int64_t v,
@@ -127,11 +156,8 @@ static int add_sample(struct node *root, const hl_prof_sample *s, int64_t v,
             cur->cum += v;
             if (add_line(cur, line, v) < 0)
                 return -1;
-            if (o->n_marks && (m = find_mark(o, name, file, line)) >= 0) {
-                if (cur->mark < 0)
-                    cur->mark = m;
-                cur->mark_value += v;
-            }
+            if (o->n_marks && (m = find_mark(o, name, file, line)) >= 0)
+                add_marks(cur, o, name, file, line, m, v);
         }
     }
     cur->self += v;
@@ -231,6 +257,18 @@ struct layout {
     size_t emitted;
 };
 
+/* The labels of every mark a frame carries, escaped, joined by " | ". */
+static void write_marks(struct layout *L, const struct node *n)
+{
+    const char *first = L->o->marks[n->mark].label;
+    xml_escape(L->out, first ? first : "confirmed finding");
+    for (int k = 0; k < n->n_more_marks; k++) {
+        const char *l = L->o->marks[n->more_marks[k]].label;
+        fputs(" | ", L->out);
+        xml_escape(L->out, l ? l : "confirmed finding");
+    }
+}
+
 static void emit(struct layout *L, const struct node *n, int64_t x, size_t depth)
 {
     double fx = (double)x / (double)L->total, fw = (double)n->cum / (double)L->total;
@@ -261,9 +299,9 @@ static void emit(struct layout *L, const struct node *n, int64_t x, size_t depth
     fprintf(L->out, "\" data-f=\"");
     xml_escape(L->out, where);
     fprintf(L->out, "\" data-s=\"%s\" data-c=\"%s\" data-fill=\"%s\"", self, cum, fill);
-    if (n->mark >= 0 && L->o->marks[n->mark].label) {
+    if (n->mark >= 0) {
         fprintf(L->out, " data-r=\"");
-        xml_escape(L->out, L->o->marks[n->mark].label);
+        write_marks(L, n);
         fputc('"', L->out);
     }
     fputs("><title>", L->out);
@@ -274,9 +312,9 @@ static void emit(struct layout *L, const struct node *n, int64_t x, size_t depth
         fputc(')', L->out);
     }
     fprintf(L->out, " flat %s, cum %s", self, cum);
-    if (n->mark >= 0 && L->o->marks[n->mark].label) {
+    if (n->mark >= 0) {
         fputs(" - confirmed: ", L->out);
-        xml_escape(L->out, L->o->marks[n->mark].label);
+        write_marks(L, n);
     }
     fprintf(L->out,
             "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\" "
@@ -357,7 +395,7 @@ static const char flame_js[] =
     "function info(g){var "
     "l=[g.getAttribute('data-n')],f=g.getAttribute('data-f'),r=g.getAttribute('data-r');\n"
     " if(f)l.push(f);l.push('flat '+g.getAttribute('data-s')+'   cum '+g.getAttribute('data-c'));\n"
-    " if(r)l.push('confirmed: '+r);return l;}\n"
+    " if(r)r.split(' | ').forEach(function(x){l.push('confirmed: '+x);});return l;}\n"
     "function showTip(g,ev){var "
     "lines=info(g),w=0;while(tiptext.firstChild)tiptext.removeChild(tiptext.firstChild);\n"
     " lines.forEach(function(s,i){var "
@@ -458,6 +496,9 @@ int hl_flame_write_svg(FILE *out, const hl_profile *p, const hl_flame_options *o
     if (o->subtitle)
         xml_escape(out, o->subtitle);
     else {
+        char *paren = strstr(total_s, " (");
+        if (paren) /* the share of the total is 100% */
+            *paren = '\0';
         xml_escape(out, type);
         fprintf(out, ", total %s", total_s);
     }
