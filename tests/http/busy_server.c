@@ -109,10 +109,13 @@ int main(int argc, char **argv)
         printf("elapsed %.6f\n", now() - t0);
         return 0;
     }
-    while (now() - t0 < seconds)
+    long rounds = 0;
+    while (now() - t0 < seconds) {
         for (int i = 0; i < 16; i++)
             h += burn((uint64_t)i);
+        rounds += 16;
+    }
     sink = h;
-    printf("done\n");
+    printf("done %ld rounds\n", rounds);
     return 0;
 }
