@@ -1,6 +1,8 @@
 /* github.c - GitHub Actions annotations through workflow commands. */
 #include "github.h"
 
+#include "../lint/baseline.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,10 +169,10 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
         const char *lvl = level_of(x, v[idx[k]]);
         const char *id = x->rule && x->rule->id ? x->rule->id : "HL";
         const char *name = x->rule && x->rule->name ? x->rule->name : "";
-        const char *p = x->file ? x->file : "";
-        while (p[0] == '.' && p[1] == '/')
-            p += 2;
-        hl_github_escape(p, 1, file, sizeof file);
+        char rel[4096];
+        /* Relative to the working directory (the checkout) when under it. */
+        hl_finding_rel_path(x, NULL, rel, sizeof rel);
+        hl_github_escape(rel, 1, file, sizeof file);
         snprintf(raw, sizeof raw, "%s %s", id, name);
         hl_github_escape(raw, 1, title, sizeof title);
         if (v[idx[k]]) {
