@@ -194,6 +194,10 @@ static int hl_heap_start_locked(const char *path, long rate)
     hl_start_ns = hl_now_ns();
     atomic_store(&hl_heap_rate, hl_run_rate);
     atomic_fetch_add(&hl_heap_gen, 1);
+    /* This thread starts counting afresh; others redraw their gap when their
+     * current budget runs out (a later start with a new rate is exact from
+     * the starting thread on, approximately so on the others). */
+    hl_heap_tls.budget = -1;
     atomic_store(&hl_heap_armed, 1);
     atomic_store(&hl_heap_on, 1);
     return 0;

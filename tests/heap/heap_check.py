@@ -308,6 +308,12 @@ def check_corpus(args, tmp):
         if r.returncode != 0:
             raise Failure("hotlint --verify %s: exit %d\n%s" % (name, r.returncode, r.stderr))
         report = json.loads(r.stdout)
+        # A program that allocates less than one sampling period in all has
+        # an empty heap profile: nothing is measured, so a decoy can only be
+        # required not to be confirmed. Hot labels stay strict.
+        empty = report["profile"]["total"] == 0
+        if empty:
+            print("%s: empty heap profile (allocates less than the sampling period)" % name)
         for rule, path, line, expect in findings:
             match = [f for f in report["findings"] if f["rule"] == rule and f["line"] == line
                      and (f["file"] == path or f["file"].endswith("/" + path))]
@@ -315,8 +321,12 @@ def check_corpus(args, tmp):
                 failures.append("%s:%d: no %s finding" % (path, line, rule))
                 continue
             verdict = match[0]["verdict"]
-            ok = verdict == "confirmed" if expect == "hot" else \
-                verdict in ("dismissed", "not exercised")
+            if expect == "hot":
+                ok = verdict == "confirmed"
+            elif empty:
+                ok = verdict in ("dismissed", "not exercised", "inconclusive")
+            else:
+                ok = verdict in ("dismissed", "not exercised")
             print("%s %s %s:%d %s -> %s (alloc_space cum %.1f%%)" %
                   ("ok  " if ok else "FAIL", rule, path, line, expect, verdict,
                    100 * match[0]["cum_share"]))
