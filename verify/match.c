@@ -4,26 +4,35 @@
 
 #include "verify.h"
 
-void hl_wilson_interval(int64_t x, int64_t n, double *lo, double *hi)
+void hl_wilson_share(double p, int64_t n, double *lo, double *hi)
 {
     if (n <= 0) {
         *lo = 0.0;
         *hi = 1.0;
         return;
     }
-    if (x < 0)
-        x = 0;
-    if (x > n)
-        x = n;
+    if (!(p > 0.0))
+        p = 0.0;
+    if (p > 1.0)
+        p = 1.0;
     const double z = 1.959963984540054; /* two-sided 95% */
-    double nn = (double)n, p = (double)x / nn, z2 = z * z;
+    double nn = (double)n, z2 = z * z;
     double denom = 1.0 + z2 / nn;
     double center = (p + z2 / (2.0 * nn)) / denom;
     double half = z / denom * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn));
     double l = center - half, h = center + half;
     /* The bounds are exact at the edges; keep rounding from crossing them. */
-    *lo = x == 0 ? 0.0 : (l < 0.0 ? 0.0 : l);
-    *hi = x == n ? 1.0 : (h > 1.0 ? 1.0 : h);
+    *lo = p == 0.0 ? 0.0 : (l < 0.0 ? 0.0 : l);
+    *hi = p == 1.0 ? 1.0 : (h > 1.0 ? 1.0 : h);
+}
+
+void hl_wilson_interval(int64_t x, int64_t n, double *lo, double *hi)
+{
+    if (x < 0)
+        x = 0;
+    if (n > 0 && x > n)
+        x = n;
+    hl_wilson_share(n > 0 ? (double)x / (double)n : 0.0, n, lo, hi);
 }
 
 /* Steps back over one path component ending before end; returns its start and

@@ -644,15 +644,17 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     }
     if (vi < 0 || (size_t)vi >= prof->n_sample_types)
         vi = (int)prof->n_sample_types - 1;
+    /* The number of samples behind the shares, for the interval: the "samples"
+     * type when there is one (CPU profiles); else the total over the sampling
+     * period when it is in the same unit (heap profiles: bytes per sample);
+     * else one per sample record. */
     int ci = -1;
     for (size_t i = 0; i < prof->n_sample_types && ci < 0; i++)
         if (prof->sample_types[i].type && !strcmp(prof->sample_types[i].type, "samples"))
             ci = (int)i;
-    if (ci < 0 && prof->sample_types[vi].unit && !strcmp(prof->sample_types[vi].unit, "count"))
-        ci = vi;
-    for (size_t i = 0; i < prof->n_sample_types && ci < 0; i++)
-        if (prof->sample_types[i].unit && !strcmp(prof->sample_types[i].unit, "count"))
-            ci = (int)i;
+    bool per_period = ci < 0 && prof->period > 0 && prof->period_type.unit &&
+                      prof->sample_types[vi].unit &&
+                      !strcmp(prof->period_type.unit, prof->sample_types[vi].unit);
 
     bool has_lines = false, has_functions = false;
     for (size_t i = 0; i < prof->n_locations && !has_lines; i++)
@@ -776,6 +778,12 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         }
     }
 
+    if (per_period && total > 0) {
+        total_samples = total / prof->period;
+        if (total_samples < 1)
+            total_samples = 1;
+    }
+
     /* Which findings' functions appear in the profile at all. */
     fn_used = calloc(prof->n_functions + 1, sizeof *fn_used);
     exercised = calloc(nf + 1, sizeof *exercised);
@@ -814,7 +822,9 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         it->evidence_share = share(evid[i], total);
         it->evidence_of_cum = share(evid[i], cum[i]);
         it->by_function = !has_lines;
-        hl_wilson_interval(cumc[i], total_samples, &it->ci_low, &it->ci_high);
+        if (ci < 0)
+            it->cum_samples = (int64_t)(it->cum_share * (double)total_samples + 0.5);
+        hl_wilson_share(it->cum_share, total_samples, &it->ci_low, &it->ci_high);
         if (!has_functions)
             it->verdict = HL_VERDICT_INCONCLUSIVE;
         else if (total > 0 && it->cum_share >= c.opt.min_share)

@@ -105,6 +105,9 @@ void hl_verify_result_free(hl_verify_result *r);
  * Can't fail. */
 void hl_wilson_interval(int64_t x, int64_t n, double *lo, double *hi);
 
+/* The same for an observed share p of n samples (p = x / n). Can't fail. */
+void hl_wilson_share(double p, int64_t n, double *lo, double *hi);
+
 /* Number of trailing path components two paths share ("a/b/c.c" and
  * "/x/b/c.c" share 2). Empty components and "." are ignored. Can't fail. */
 size_t hl_path_common_suffix(const char *a, const char *b);

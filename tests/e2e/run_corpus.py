@@ -85,7 +85,8 @@ def main():
     failures = []
     rows = []
     counts = {"case": name, "hot": 0, "confirmed": 0, "decoys": 0, "dismissed": 0,
-              "unexplained": len(labels["unexplained"]), "unexplained_found": 0}
+              "decoys_confirmed": 0, "unexplained": len(labels["unexplained"]),
+              "unexplained_found": 0}
     for lab in labels["findings"]:
         want_file = os.path.join("corpus", name, lab["file"])
         match = [f for f in report["findings"]
@@ -104,13 +105,14 @@ def main():
             counts["decoys"] += 1
             ok = verdict in ("dismissed", "not exercised")
             counts["dismissed"] += ok
+            counts["decoys_confirmed"] += verdict == "confirmed"
         rows.append(f"{'ok  ' if ok else 'FAIL'} {lab['rule']} {want_file}:{lab['line']} "
                     f"{lab['expect']:5} -> {verdict} (cum {100 * f['cum_share']:.1f}%, "
                     f"CI [{100 * f['ci_low']:.1f},{100 * f['ci_high']:.1f}])")
         if not ok:
             failures.append(f"{lab['where']}: {lab['rule']} at line {lab['line']} is labelled "
                             f"{lab['expect']} but came out {verdict}")
-    listed = {u["function"] for u in report["unexplained"]}
+    listed = {u["function"] for u in report["unexplained"] if u.get("kind", "function") == "function"}
     for fn in labels["unexplained"]:
         ok = fn in listed
         counts["unexplained_found"] += ok

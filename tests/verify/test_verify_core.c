@@ -340,6 +340,33 @@ static void test_sample_index_and_thresholds(void **state)
     free(x);
 }
 
+/* A heap profile has no "samples" type: the interval rests on the total over
+ * the sampling period (bytes per sample), not on estimated object counts. */
+static void test_heap_sample_count(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    x->types[0] = (hl_prof_value_type){"alloc_objects", "count"};
+    x->types[1] = (hl_prof_value_type){"alloc_space", "bytes"};
+    x->p.period_type = (hl_prof_value_type){"space", "bytes"};
+    x->p.period = 20000000; /* two of the fixture's units per sample */
+    for (size_t i = 0; i < x->p.n_samples; i++)
+        x->values[i][0] *= 1000; /* estimated objects: not a sample count */
+    hl_verify_result r;
+    char err[256] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(r.total_samples, 512);
+    const hl_verified *v = item_for(&r, &x->f[0]);
+    double lo, hi;
+    hl_wilson_share(21.0 / 1024, 512, &lo, &hi);
+    assert_float_equal(v->ci_low, lo, 1e-12);
+    assert_float_equal(v->ci_high, hi, 1e-12);
+    assert_true(v->ci_low < v->cum_share && v->cum_share < v->ci_high);
+    assert_int_equal(v->cum_samples, 11); /* 21/1024 of 512, rounded */
+    hl_verify_result_free(&r);
+    free(x);
+}
+
 static void test_trim_and_source_root(void **state)
 {
     (void)state;
@@ -392,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_flat_cum_loop_evidence),
         cmocka_unit_test(test_without_lines),
         cmocka_unit_test(test_sample_index_and_thresholds),
+        cmocka_unit_test(test_heap_sample_count),
         cmocka_unit_test(test_trim_and_source_root),
         cmocka_unit_test(test_address_only),
     };
