@@ -173,7 +173,8 @@ static void sort_tree(struct node *n, size_t depth, size_t *max_depth)
 {
     if (depth > *max_depth)
         *max_depth = depth;
-    qsort(n->kids, n->n_kids, sizeof *n->kids, kid_cmp);
+    if (n->n_kids > 1)
+        qsort(n->kids, n->n_kids, sizeof *n->kids, kid_cmp);
     for (size_t i = 0; i < n->n_kids; i++)
         sort_tree(n->kids[i], depth + 1, max_depth);
 }
