@@ -2,7 +2,8 @@
  * the main thread burns CPU in burn(), a worker sleeps, a third waits for
  * SIGUSR1 with sigwait() (the endpoint must never take that signal from it).
  * Runs for --seconds N (default 60) or, with --work N, does N rounds of work,
- * prints the elapsed time and exits (for bench/http-overhead). */
+ * prints the elapsed time and exits (for bench/http-overhead). --fork forks a
+ * sleeping child first. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
     double seconds = 60;
     long work = -1;
     const char *start = NULL;
+    int fork_child = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
             seconds = atof(argv[++i]);
@@ -75,8 +77,10 @@ int main(int argc, char **argv)
             work = atol(argv[++i]);
         else if (!strcmp(argv[i], "--start") && i + 1 < argc)
             start = argv[++i];
+        else if (!strcmp(argv[i], "--fork"))
+            fork_child = 1;
         else {
-            fprintf(stderr, "usage: %s [--seconds N | --work N] [--start ADDR]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--seconds N | --work N] [--start ADDR] [--fork]\n", argv[0]);
             return 2;
         }
     }
@@ -97,6 +101,15 @@ int main(int argc, char **argv)
     pthread_t t1, t2;
     pthread_create(&t1, NULL, sleeper, NULL);
     pthread_create(&t2, NULL, usr1_waiter, &usr1);
+    if (fork_child) {
+        /* A child that only sleeps: it must not keep the endpoint's port. */
+        pid_t pid = fork();
+        if (pid == 0) {
+            sleep(60);
+            _exit(0);
+        }
+        printf("child=%d\n", (int)pid);
+    }
     printf("burn=%p\n", (void *)(uintptr_t)burn);
     fflush(stdout);
 

@@ -98,6 +98,27 @@ else:
     check(False, "loopback with a token serves")
 s.stop()
 
+# fork(): the child has no endpoint and closes its copy of the listening
+# socket, so the port is free again as soon as the parent is gone.
+s = Server([busy, "--seconds", "60", "--fork"], env={"HOTLINT_HTTP": "127.0.0.1:0"}, preload=rt)
+check(s.addr is not None and b"child=" in s.stdout, "a forking program serves")
+if s.addr:
+    child = int(s.stdout.split(b"child=", 1)[1].split(b"\n", 1)[0])
+    st, _, _ = request(s.addr, "/debug/pprof/threads?debug=1")
+    check(st == 200, "the parent serves after the fork")
+    os.kill(s.proc.pid, 9)
+    s.proc.wait()
+    os.kill(child, 0)  # the child is still there
+    probe = socket.socket()
+    try:
+        probe.bind(("127.0.0.1", int(s.addr.rsplit(":", 1)[1])))
+        freed = True
+    except OSError:
+        freed = False
+    probe.close()
+    check(freed, "the port is free once the parent is gone, though the child lives on")
+s.stop()
+
 # Started from code: hotlint_http_start() in the linked program.
 s = Server([linked, "--seconds", "60", "--start", "127.0.0.1:0"])
 check(s.addr is not None, "hotlint_http_start() from code serves")
