@@ -302,39 +302,48 @@ def check_corpus(args, tmp):
         program = os.path.join(bindir, "corpus", "corpus_" + name)
         prof = os.path.join(tmp, name + ".prof")
         run([hotlint, "run", "--memprofile", prof, "--", program] + pargs, timeout=120)
-        r = subprocess.run([hotlint, "--verify", prof, os.path.join("corpus", name), "--format",
-                            "json", "--fail-on", "none", "--sample-index", "alloc_space"],
-                           cwd=src, capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            raise Failure("hotlint --verify %s: exit %d\n%s" % (name, r.returncode, r.stderr))
-        report = json.loads(r.stdout)
-        # A program that allocates less than one sampling period in all has
-        # an empty heap profile: nothing is measured, so a decoy can only be
-        # required not to be confirmed. Hot labels stay strict.
-        empty = report["profile"]["total"] == 0
-        if empty:
-            print("%s: empty heap profile (allocates less than the sampling period)" % name)
-        for rule, path, line, expect in findings:
-            match = [f for f in report["findings"] if f["rule"] == rule and f["line"] == line
-                     and (f["file"] == path or f["file"].endswith("/" + path))]
-            if not match:
-                failures.append("%s:%d: no %s finding" % (path, line, rule))
-                continue
-            verdict = match[0]["verdict"]
-            if expect == "hot":
-                ok = verdict == "confirmed"
-            elif empty:
-                ok = verdict in ("dismissed", "not exercised", "inconclusive")
-            else:
-                ok = verdict in ("dismissed", "not exercised")
-            print("%s %s %s:%d %s -> %s (alloc_space cum %.1f%%)" %
-                  ("ok  " if ok else "FAIL", rule, path, line, expect, verdict,
-                   100 * match[0]["cum_share"]))
-            if not ok:
-                failures.append("%s:%d: %s labelled %s came out %s" %
-                                (path, line, rule, expect, verdict))
+        for index in ("alloc_space", "alloc_objects"):
+            failures += verify_case(hotlint, src, name, prof, index, findings)
     if failures:
         raise Failure("\n".join(failures))
+
+
+def verify_case(hotlint, src, name, prof, index, findings):
+    """Verifies one corpus case's heap profile by one sample index; returns
+    the label mismatches."""
+    failures = []
+    r = subprocess.run([hotlint, "--verify", prof, os.path.join("corpus", name), "--format",
+                        "json", "--fail-on", "none", "--sample-index", index],
+                       cwd=src, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise Failure("hotlint --verify %s: exit %d\n%s" % (name, r.returncode, r.stderr))
+    report = json.loads(r.stdout)
+    # A program that allocates less than one sampling period in all has
+    # an empty heap profile: nothing is measured, so a decoy can only be
+    # required not to be confirmed. Hot labels stay strict.
+    empty = report["profile"]["total"] == 0
+    if empty:
+        print("%s: empty heap profile (allocates less than the sampling period)" % name)
+    for rule, path, line, expect in findings:
+        match = [f for f in report["findings"] if f["rule"] == rule and f["line"] == line
+                 and (f["file"] == path or f["file"].endswith("/" + path))]
+        if not match:
+            failures.append("%s:%d: no %s finding" % (path, line, rule))
+            continue
+        verdict = match[0]["verdict"]
+        if expect == "hot":
+            ok = verdict == "confirmed"
+        elif empty:
+            ok = verdict in ("dismissed", "not exercised", "inconclusive")
+        else:
+            ok = verdict in ("dismissed", "not exercised")
+        print("%s %s %s:%d %s -> %s (%s cum %.1f%%)" %
+              ("ok  " if ok else "FAIL", rule, path, line, expect, verdict, index,
+               100 * match[0]["cum_share"]))
+        if not ok:
+            failures.append("%s:%d: %s labelled %s came out %s by %s" %
+                            (path, line, rule, expect, verdict, index))
+    return failures
 
 
 CHECKS = {
