@@ -48,7 +48,8 @@ cat > "$T/cpu.spec" <<'S'
 sample 200 malloc@:0 work@/ci/build/src/app.c:6 main@/ci/build/src/main.c:9
 sample 100 work@/ci/build/src/app.c:5 main@/ci/build/src/main.c:9
 sample 1 rare@/ci/build/src/app.c:15 main@/ci/build/src/main.c:10
-sample 699 hot_hash@/ci/build/src/hash.c:20 main@/ci/build/src/main.c:11
+sample 698 hot_hash@/ci/build/src/hash.c:20 main@/ci/build/src/main.c:11
+sample 1 mix@/ci/build/src/hash.c:5+hot_hash@/ci/build/src/hash.c:21 main@/ci/build/src/main.c:11
 S
 cat > "$T/heap.spec" <<'S'
 types alloc_objects/count/1 alloc_space/bytes/64
@@ -152,4 +153,19 @@ set +e
 "$HOTLINT" list 'nothing_like_this' cpu.prof > /dev/null 2>&1; rc=$?
 set -e
 [ "$rc" = 2 ] || fail "list without a match should exit 2, got $rc"
+# Another producer's encoding of the same profile (go tool pprof -proto rewrites
+# ids, strings and layout) gives the same figures and verdicts.
+go tool pprof -proto -symbolize=none cpu.prof > conv.prof 2> err.txt || { cat err.txt; fail "go tool pprof -proto"; }
+"$HOTLINT" --verify conv.prof src --format json --fail-on none > conv.json
+$PY - out.json conv.json <<'P'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+keys = ["rule", "line", "verdict", "flat", "cum", "loop_cum", "evidence_share", "ci_low", "ci_high"]
+fa = [[f[k] for k in keys] for f in a["findings"]]
+fb = [[f[k] for k in keys] for f in b["findings"]]
+assert fa == fb, (fa, fb)
+ua = sorted((u["function"], u["line"], u["cum"]) for u in a["unexplained"])
+ub = sorted((u["function"], u["line"], u["cum"]) for u in b["unexplained"])
+assert ua == ub, (ua, ub)
+P
 echo "verify_cli: ok"
