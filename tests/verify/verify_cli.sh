@@ -55,7 +55,7 @@ cat > "$T/heap.spec" <<'S'
 types alloc_objects/count/1 alloc_space/bytes/64
 sample 10 malloc@:0 work@/ci/build/src/app.c:6 main@/ci/build/src/main.c:9
 S
-sed 's/:\([0-9]*\) /:0 /g; s/:[0-9]*$/:0/' "$T/cpu.spec" > "$T/nolines.spec"
+sed -E 's/:[0-9]+([ +]|$)/:0\1/g' "$T/cpu.spec" > "$T/nolines.spec"
 "$SYNTH" write "$T/cpu.spec" "$T/cpu.prof"
 "$SYNTH" write "$T/heap.spec" "$T/heap.prof"
 "$SYNTH" write "$T/nolines.spec" "$T/nolines.prof"
