@@ -169,11 +169,21 @@ static void toks_free(toks *t)
     memset(t, 0, sizeof *t);
 }
 
+/* The location in the user's file where loc is expanded (itself when not in a macro). */
+static CXSourceLocation file_loc(CXTranslationUnit tu, CXSourceLocation loc)
+{
+    CXFile f;
+    unsigned l, c, o;
+    clang_getExpansionLocation(loc, &f, &l, &c, &o);
+    return f ? clang_getLocationForOffset(tu, f, o) : loc;
+}
+
 static void tokenize_range(CXTranslationUnit tu, CXSourceRange r, toks *out)
 {
     CXToken *tk = NULL;
     unsigned n = 0;
     memset(out, 0, sizeof *out);
+    r = clang_getRange(file_loc(tu, clang_getRangeStart(r)), file_loc(tu, clang_getRangeEnd(r)));
     clang_tokenize(tu, r, &tk, &n);
     if (!n)
         return;

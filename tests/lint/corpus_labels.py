@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+"""Corpus lint test: every finding hotlint reports in corpus/ is labeled, and
+every labeled finding is reported (rule, file, line)."""
+import json
+import os
+import subprocess
+import sys
+
+HOTLINT = os.environ["HOTLINT"]
+SRC = os.environ["HOTLINT_SOURCE_DIR"]
+corpus = os.path.join(SRC, "corpus")
+
+
+def read_labels(path):
+    """(file, rule, line) triples from a labels file."""
+    expected = set()
+    current = "main.c"
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.split("#", 1)[0].split()
+            if not line:
+                continue
+            if line[0] == "file":
+                current = line[1]
+            elif line[0] == "finding":
+                if len(line) < 4 or line[3] not in ("hot", "decoy"):
+                    sys.exit(f"{path}:{n}: finding needs RULE LINE hot|decoy")
+                expected.add((current, line[1], int(line[2])))
+    return expected
+
+
+failures = []
+programs = sorted(d for d in os.listdir(corpus) if os.path.isfile(os.path.join(corpus, d, "labels")))
+if len(programs) < 8:
+    failures.append(f"corpus has {len(programs)} labeled programs, expected at least 8")
+for prog in programs:
+    d = os.path.join(corpus, prog)
+    expected = read_labels(os.path.join(d, "labels"))
+    r = subprocess.run([HOTLINT, "--format", "json", "-j2", "."], cwd=d, capture_output=True,
+                       text=True)
+    if r.returncode not in (0, 1):
+        failures.append(f"{prog}: hotlint exited {r.returncode}: {r.stderr.strip()}")
+        continue
+    out = json.loads(r.stdout)
+    if out["errors"]:
+        failures.append(f"{prog}: errors: {out['errors']}")
+    got = {(f["file"], f["rule"], f["line"]) for f in out["findings"]}
+    for miss in sorted(expected - got):
+        failures.append(f"{prog}: labeled but not reported: {miss[0]}:{miss[2]} {miss[1]}")
+    for extra in sorted(got - expected):
+        failures.append(f"{prog}: reported but not labeled: {extra[0]}:{extra[2]} {extra[1]}")
+    print(f"{prog}: {len(got)} findings, {len(expected)} labels")
+
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,2 @@
+#include "shared.h"
+void b(char *b) { shared_format(b, 5); }
