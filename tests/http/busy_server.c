@@ -3,7 +3,7 @@
  * SIGUSR1 with sigwait() (the endpoint must never take that signal from it).
  * Runs for --seconds N (default 60) or, with --work N, does N rounds of work,
  * prints the elapsed time and exits (for bench/http-overhead). --fork forks a
- * sleeping child first. */
+ * sleeping child first; --cycle (linked build) stops and restarts the endpoint. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     double seconds = 60;
     long work = -1;
     const char *start = NULL;
-    int fork_child = 0;
+    int fork_child = 0, cycle = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
             seconds = atof(argv[++i]);
@@ -79,8 +79,12 @@ int main(int argc, char **argv)
             start = argv[++i];
         else if (!strcmp(argv[i], "--fork"))
             fork_child = 1;
+        else if (!strcmp(argv[i], "--cycle"))
+            cycle = 1;
         else {
-            fprintf(stderr, "usage: %s [--seconds N | --work N] [--start ADDR] [--fork]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s [--seconds N | --work N] [--start ADDR [--cycle]] [--fork]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -97,6 +101,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "busy_server: --start needs the linked build\n");
         return 2;
     }
+    (void)cycle;
 #endif
     pthread_t t1, t2;
     pthread_create(&t1, NULL, sleeper, NULL);
@@ -127,6 +132,18 @@ int main(int argc, char **argv)
         for (int i = 0; i < 16; i++)
             h += burn((uint64_t)i);
         rounds += 16;
+#ifdef HL_LINKED
+        /* --cycle: after a second, stop the endpoint, wait, start it again. */
+        if (cycle == 1 && now() - t0 > 1) {
+            hotlint_http_stop();
+            printf("stopped\n");
+            fflush(stdout);
+            sleep(2);
+            printf(hotlint_http_start(start) == 0 ? "restarted\n" : "restart failed\n");
+            fflush(stdout);
+            cycle = 2;
+        }
+#endif
     }
     sink = h;
     printf("done %ld rounds\n", rounds);

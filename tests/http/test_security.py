@@ -5,6 +5,7 @@
 import os
 import socket
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hlhttp import Server, check, finish, request, tool_args  # noqa: E402
@@ -126,6 +127,28 @@ if s.addr:
     st, _, body = request(s.addr, "/debug/pprof/cmdline")
     check(st == 200 and b"--start" in body, "the linked program answers cmdline")
 s.stop()
+# hotlint_http_stop() closes the port; hotlint_http_start() serves again.
+s = Server([linked, "--seconds", "60", "--start", "127.0.0.1:0", "--cycle"])
+first = s.addr
+check(first is not None, "the cycling program serves")
+deadline = time.time() + 10
+while b"stopped" not in s.stdout and time.time() < deadline:
+    s.pump(0.1)
+try:
+    request(first, "/debug/pprof/cmdline", timeout=5)
+    refused_after_stop = False
+except OSError:
+    refused_after_stop = True
+check(b"stopped" in s.stdout and refused_after_stop, "after hotlint_http_stop() nobody listens")
+while b"restarted" not in s.stdout and time.time() < deadline + 5:
+    s.pump(0.1)
+second = s.stderr.decode().split("on http://")[-1].split("/")[0]
+check(b"restarted" in s.stdout, "hotlint_http_start() after stop succeeds")
+if b"restarted" in s.stdout:
+    st, _, body = request(second, "/debug/pprof/cmdline")
+    check(st == 200 and b"--cycle" in body, "and serves again on %s" % second)
+s.stop()
+
 s = Server([linked, "--seconds", "0.5", "--start", "0.0.0.0:0"], expect_serving=False)
 rc = s.wait(20)
 check(rc == 0 and b"continuing without the endpoint" in s.stderr and b"done" in s.stdout,
