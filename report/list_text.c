@@ -174,8 +174,11 @@ int hl_list_write_text(FILE *out, const hl_profile *p, const regex_t *re, const 
             if (!finding_here(f, fr->function, fr->file, o))
                 continue;
             marks[n_marks++] = &o->vr->items[k];
-            lo = (int64_t)f->line < lo ? (int64_t)f->line : lo;
-            hi = (int64_t)f->line > hi ? (int64_t)f->line : hi;
+            /* The linter knows the function's extent: list all of it. */
+            int64_t first = f->function_start_line ? f->function_start_line : f->line;
+            int64_t last = f->function_end_line ? f->function_end_line : f->line;
+            lo = first < lo ? first : lo;
+            hi = last > hi ? last : hi;
         }
         int64_t start = function_start(p, fr->function, fr->file);
         if (start > 0 && start < lo)
