@@ -91,7 +91,29 @@ typedef struct hl_verify_result {
     size_t n_confirmed, n_dismissed, n_not_exercised, n_inconclusive;
 } hl_verify_result;
 
-/* Returns 0, or -1 with a message in err (unknown sample index, out of memory).
+/* How a finding meets the profile:
+ * - Its site is lines line..end_line of its file in its function. A profile
+ *   line matches when its function has the finding's function name (GCC clone
+ *   suffixes ignored) and its file name shares the longest common path suffix
+ *   with the finding's file among all the findings' files (after --trim-path;
+ *   a relative name under --source-root may match exactly). Inlined frames are
+ *   lines of their own.
+ * - flat: samples whose leaf line is in the site; cum: samples whose stack
+ *   holds the site, once per sample; loop cum: the same for the loop's lines;
+ *   evidence: cum samples with a rule cost symbol deeper in the stack than
+ *   the site.
+ * - The interval is Wilson's on the cum share with n = the profile's sample
+ *   count ("samples" type; else total / period when the period is in the
+ *   value's unit, as in heap profiles; else one per sample record).
+ * - Without line information the site is the whole function (by_function).
+ *   Without function names nothing can be matched: every verdict is
+ *   inconclusive.
+ * - Unexplained: samples whose stack holds no finding's site. Their lines and
+ *   functions are ranked by flat and by cum; functions with a confirmed
+ *   finding and the process start-up frames (_start, __libc_start_main, ...)
+ *   are left out.
+ *
+ * Returns 0, or -1 with a message in err (unknown sample index, out of memory).
  * out borrows findings (items point into it) and the profile's type strings:
  * both must outlive it. cat may be NULL (the families then come from the
  * findings' rules). */
