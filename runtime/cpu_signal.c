@@ -184,6 +184,10 @@ out_noflag:
 
 void hl_cpu_unwind_warmup(void)
 {
+    /* Per-thread caches: the handler never takes the global cache's lock. */
+    static _Atomic int policy_set;
+    if (!atomic_exchange(&policy_set, 1))
+        unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
     unw_context_t ctx;
     unw_cursor_t cur;
     if (unw_getcontext(&ctx) == 0 && unw_init_local(&cur, &ctx) == 0) {
