@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CACHE_MAGIC "HLCACHE 1"
+#define CACHE_MAGIC "HLCACHE 2"
 
 struct hl_cache {
     char dir[PATH_MAX];
@@ -150,6 +150,7 @@ hl_cache *hl_cache_open(const char *dir, const hl_catalog *cat, const hl_scope *
     }
     for (size_t i = 0; i < scope->roots.n; i++)
         h_str(&h, scope->roots.v[i]);
+    h_str(&h, scope->cwd); /* error messages name files relative to it */
     c->base[0] = h.h[0];
     c->base[1] = h.h[1];
     return c;
@@ -339,16 +340,28 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
             (!x->rule || !x->abs_file || !(x->file = hl_scope_display(c->scope, x->abs_file))))
             r.bad = 1;
     }
+    {
+        long long ne = rd_num(&r);
+        for (long long i = 0; i < ne && !r.bad; i++) {
+            char *e = rd_str(&r);
+            if (!e || hl_strv_push_own(&got.errors, e) < 0) {
+                free(e);
+                r.bad = 1;
+            }
+        }
+    }
     free(buf);
     if (r.bad) {
         for (size_t i = 0; i < got.n; i++)
             hl_finding_clear(&got.items[i]);
         free(got.items);
+        hl_strv_free(&got.errors);
         goto miss;
     }
     res->items = got.items;
     res->n = got.n;
     res->cap = got.cap;
+    res->errors = got.errors;
     atomic_fetch_add(&c->hits, 1);
     return 0;
 miss:
@@ -364,8 +377,13 @@ void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
     size_t ndeps = 1 + (deps ? deps->n : 0);
     int fd;
 
-    if (res->errors.n > 0)
-        return;
+    /* Errors are kept (a file that does not compile alone stays cheap), but
+     * not when a header was missing: its later arrival would go unseen. */
+    for (size_t i = 0; i < res->errors.n; i++)
+        if (strstr(res->errors.v[i], "file not found") ||
+            strstr(res->errors.v[i], "could not parse") ||
+            strstr(res->errors.v[i], "out of memory"))
+            return;
     entry_path(c, src, args, path, sizeof path);
     snprintf(tmp, sizeof tmp, "%s.%ld.%zu.tmp", path, (long)getpid(), atomic_fetch_add(&c->seq, 1));
     slash = strrchr(tmp, '/');
@@ -411,6 +429,9 @@ void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
         wr_str(f, x->callee);
         wr_str(f, x->message);
     }
+    fprintf(f, "%zu\n", res->errors.n);
+    for (size_t i = 0; i < res->errors.n; i++)
+        wr_str(f, res->errors.v[i]);
     if (fclose(f) != 0 || rename(tmp, path) < 0)
         unlink(tmp);
 }

@@ -1,9 +1,9 @@
 /* cache.h - the per-file result cache: a re-run on an unchanged tree skips parsing.
  *
  * An entry is keyed by the file, its compile arguments, the scope of the run,
- * the rule catalog's content and the hotlint binary itself; it records every
- * file the parse read (the source and each header) with size, mtime and a
- * content hash, and the findings. A lookup hits only when every recorded file
+ * the working directory, the rule catalog's content and the hotlint binary
+ * itself; it records every file the parse read (the source and each header)
+ * with size, mtime and a content hash, and the findings and errors. A lookup hits only when every recorded file
  * still has the same content. Entries live in $HOTLINT_CACHE_DIR, else
  * ./.hotlint-cache when that directory exists, else $XDG_CACHE_HOME/hotlint
  * (~/.cache/hotlint). HOTLINT_CACHE=0 turns the cache off. */
@@ -24,12 +24,13 @@ typedef struct hl_cache hl_cache;
 hl_cache *hl_cache_open(const char *dir, const hl_catalog *cat, const hl_scope *scope);
 
 /* Looks up src parsed with args. On a hit fills res (findings with display
- * paths for scope, no errors) and returns 0; -1 on a miss. Thread-safe. */
+ * paths for scope, and the file's errors) and returns 0; -1 on a miss.
+ * Thread-safe. */
 int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_file_result *res);
 
 /* Records res for src and args, with deps the files the parse read (the
- * source itself is added). Results with errors are not stored. Failures to
- * write are ignored. Thread-safe. */
+ * source itself is added). Results with a missing header or a failed parse
+ * are not stored. Failures to write are ignored. Thread-safe. */
 void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
                     const hl_file_result *res, const hl_strv *deps);
 
