@@ -37,7 +37,8 @@ typedef struct entry {
     int32_t line_key, func_key; /* rows for the unexplained lists; -1: none */
     uint32_t site_off, site_n;  /* findings whose site holds this line */
     uint32_t loop_off, loop_n;  /* findings whose loop holds this line */
-    uint32_t fn;                /* index of the function in the profile */
+    uint32_t fn : 31;           /* index of the function in the profile */
+    uint32_t cost : 1;          /* the function is a cost symbol of some rule */
 } entry;
 
 /* A growable array of uint32_t. */
@@ -411,6 +412,10 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
     c->loc_first = malloc((p->n_locations + 1) * sizeof *c->loc_first);
     if (!c->entries || !c->loc_first)
         return -1;
+    if (p->n_functions >= (1u << 31)) {
+        snprintf(err, errlen, "profile: too many functions (%zu)", p->n_functions);
+        return -2;
+    }
     size_t e = 0;
     for (size_t i = 0; i < p->n_locations; i++) {
         const hl_prof_location *loc = &p->locations[i];
@@ -426,6 +431,9 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
             }
             entry *en = &c->entries[e++];
             en->fn = (uint32_t)fi;
+            en->cost = c->fn_fam_mask[fi] != 0;
+            for (size_t w = 0; w < c->words && !en->cost; w++)
+                en->cost = c->fn_rule_mask[(size_t)fi * c->words + w] != 0;
             en->func_key = c->fn_key[fi];
             en->line_key = -1;
             int32_t pf = c->fn_pfile[fi];
@@ -738,6 +746,8 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
                         loopc[fx] += v;
                     }
                 }
+                if (!en->cost)
+                    continue;
                 const uint64_t *m = &c.fn_rule_mask[(size_t)en->fn * W];
                 for (size_t w = 0; w < W; w++)
                     acc[w] |= m[w];
