@@ -14,13 +14,6 @@
 #include "http_internal.h"
 #include "rt_internal.h"
 
-/* The CPU and heap profilers are parts of the runtime built beside this one;
- * weak references let the endpoint answer 501 in a runtime built without
- * them instead of failing to load. */
-#pragma weak hl_rt_cpu_collect
-#pragma weak hl_rt_heap_encode
-#pragma weak hl_rt_heap_enabled
-
 #define MAX_SYMBOLS 4096 /* addresses per symbol request */
 
 typedef struct endpoint {
@@ -81,10 +74,6 @@ static void serve_profile(const hl_http_request *req, hl_http_reply *r)
     if (int_arg(req, r, "seconds", 1, HL_HTTP_MAX_SECONDS, HL_HTTP_DEFAULT_SECS, &seconds) < 0 ||
         int_arg(req, r, "hz", 1, 1000, 0, &hz) < 0)
         return;
-    if (!hl_rt_cpu_collect) {
-        hl_http_reply_text(r, 501, "this runtime was built without the CPU profiler\n");
-        return;
-    }
     void *out = NULL;
     size_t len = 0;
     char err[256] = "";
@@ -109,10 +98,6 @@ static void serve_heap_like(const hl_http_request *req, hl_http_reply *r, bool a
     long debug;
     if (int_arg(req, r, "debug", 0, 2, 0, &debug) < 0)
         return;
-    if (!hl_rt_heap_encode || !hl_rt_heap_enabled) {
-        hl_http_reply_text(r, 501, "this runtime was built without the heap profiler\n");
-        return;
-    }
     if (!hl_rt_heap_enabled()) {
         hl_http_reply_text(r, 503,
                            "heap profiling is not enabled in this process: start the program with "

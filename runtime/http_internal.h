@@ -80,6 +80,12 @@ const char *hl_http_arg_get(const hl_http_request *req, const char *key);
 void hl_http_reply_text(hl_http_reply *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- http_server.c ---- */
+
+/* Copies the address being served ("127.0.0.1:41234") into buf. Returns 0,
+ * or -1 when the endpoint is not running. */
+int hl_http_address(char *buf, size_t len);
+
 /* ---- http_endpoints.c ---- */
 
 /* Answers one authorized request under /debug/pprof/. May block for the

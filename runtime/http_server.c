@@ -375,6 +375,16 @@ err:
     return -1;
 }
 
+int hl_http_address(char *buf, size_t len)
+{
+    pthread_mutex_lock(&g_lock);
+    int rc = g_daemon ? 0 : -1;
+    if (g_daemon)
+        snprintf(buf, len, "%s", g_addr);
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
 void hotlint_http_stop(void)
 {
     pthread_mutex_lock(&g_lock);

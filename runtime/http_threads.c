@@ -20,12 +20,6 @@
 #include "http_internal.h"
 #include "stack_profile.h"
 
-#pragma weak hl_sp_new
-#pragma weak hl_sp_add
-#pragma weak hl_sp_add_comment
-#pragma weak hl_sp_set_times
-#pragma weak hl_sp_finish
-
 #define MAX_THREADS 1024
 #define MAX_DEPTH   64
 
@@ -174,10 +168,6 @@ static void thread_name(pid_t tid, char *name, size_t len)
 
 hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, size_t errlen)
 {
-    if (!hl_sp_new || !hl_sp_add || !hl_sp_finish || !hl_sp_add_comment || !hl_sp_set_times) {
-        snprintf(err, errlen, "this runtime was built without stack symbolization");
-        return NULL;
-    }
     pthread_mutex_lock(&g_capture);
     hl_profile *p = NULL;
     hl_stack_profile *sp = NULL;
@@ -320,12 +310,7 @@ hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, 
     if (!p)
         snprintf(err, errlen, "could not symbolize the stacks");
 err:
-    if (sp) {
-        /* The builder is consumed by hl_sp_finish only: finish and drop it. */
-        hl_profile *tmp = hl_sp_finish(sp);
-        if (tmp)
-            hl_profile_free(tmp);
-    }
+    hl_sp_free(sp);
     atomic_store(&g_nslots, 0);
     pthread_mutex_unlock(&g_capture);
     return p;
