@@ -133,7 +133,11 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
             "never appears\n",
             pct(o->min_share, a, sizeof a), pct(o->min_share, b, sizeof b),
             (long long)o->min_samples);
-    if (!r->profile_has_functions)
+    if (r->total_samples == 0)
+        fputs("note: the profile holds no samples, so every verdict is inconclusive; did the "
+              "program run long enough under the profiler?\n",
+              out);
+    else if (!r->profile_has_functions)
         fputs("note: the profile has no function names (only addresses), so no finding can be "
               "matched; symbolize it first (e.g. go tool pprof -proto -symbolize=local)\n",
               out);

@@ -835,8 +835,8 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         if (ci < 0)
             it->cum_samples = (int64_t)(it->cum_share * (double)total_samples + 0.5);
         hl_wilson_share(it->cum_share, total_samples, &it->ci_low, &it->ci_high);
-        if (!has_functions)
-            it->verdict = HL_VERDICT_INCONCLUSIVE;
+        if (!has_functions || prof->n_samples == 0)
+            it->verdict = HL_VERDICT_INCONCLUSIVE; /* nothing to tell from */
         else if (total > 0 && it->cum_share >= c.opt.min_share)
             it->verdict = HL_VERDICT_CONFIRMED;
         else if (!exercised[i])

@@ -106,8 +106,8 @@ typedef struct hl_verify_result {
  *   count ("samples" type; else total / period when the period is in the
  *   value's unit, as in heap profiles; else one per sample record).
  * - Without line information the site is the whole function (by_function).
- *   Without function names nothing can be matched: every verdict is
- *   inconclusive.
+ *   Without function names, or without samples, nothing can be matched:
+ *   every verdict is inconclusive.
  * - Unexplained: samples whose stack holds no finding's site. Their lines and
  *   functions are ranked by flat and by cum; functions with a confirmed
  *   finding and the process start-up frames (_start, __libc_start_main, ...)

@@ -143,6 +143,13 @@ set -e
 "$HOTLINT" --verify nolines.prof src --fail-on none > text.txt
 grep -q "no line information" text.txt || fail "a profile without lines is not reported as such"
 
+# An empty profile: every verdict inconclusive, and said why.
+printf '# no samples\n' > empty.spec
+"$SYNTH" write empty.spec empty.prof
+"$HOTLINT" --verify empty.prof src > text.txt || fail "an empty profile confirms nothing: exit 0"
+grep -q "holds no samples" text.txt || fail "an empty profile is not reported as such"
+[ "$(grep -c '^inconclusive' text.txt)" = 3 ] || { cat text.txt; fail "empty profile verdicts"; }
+
 # list: annotated source through --trim-path/--source-root, findings marked.
 "$HOTLINT" list '^work$' cpu.prof src --trim-path /ci/build --source-root "$T" > list.txt
 grep -q "ROUTINE =* work in src/app.c" list.txt || { cat list.txt; fail "list header"; }
