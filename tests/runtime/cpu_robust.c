@@ -41,7 +41,7 @@ static void *loader(void *arg)
 static void *burner(void *arg)
 {
     unsigned long sum = (unsigned long)arg;
-    for (int i = 0; i < 40; i++)
+    for (int i = 0; i < 200; i++)
         sum += g_burn(50000) + spin(50000);
     return (void *)(uintptr_t)(sum == 0xdeadbeef);
 }
