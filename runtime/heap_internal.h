@@ -74,7 +74,7 @@ void hl_heap_record(void *p, size_t n, enum hl_heap_kind kind);
 /* A counting filter over live sampled blocks: slot -> how many live sampled
  * blocks hash there (saturating; changed only under the slot's shard lock). */
 #define HL_HEAP_FILTER_BITS 16
-extern _Atomic uint16_t hl_heap_filter[1u << HL_HEAP_FILTER_BITS];
+extern _Atomic uint8_t hl_heap_filter[1u << HL_HEAP_FILTER_BITS];
 
 static inline uint32_t hl_heap_slot(const void *p)
 {

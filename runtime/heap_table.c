@@ -21,9 +21,9 @@
 #define HL_STACK_STRIPES 64
 #define HL_ARENA_CHUNK   (1u << 20)
 #define HL_FILTER_SLOTS  (1u << HL_HEAP_FILTER_BITS)
-#define HL_FILTER_SAT    0xffff
+#define HL_FILTER_SAT    0xff
 
-_Atomic uint16_t hl_heap_filter[HL_FILTER_SLOTS];
+_Atomic uint8_t hl_heap_filter[HL_FILTER_SLOTS];
 
 /* --- arena: bump allocation from mmap'ed chunks, never freed ------------ */
 
@@ -251,9 +251,9 @@ static int hl_live_insert(const void *p, hl_heap_bucket *b)
     e->next = s->heads[i];
     s->heads[i] = e;
     s->count++;
-    uint16_t v = atomic_load_explicit(&hl_heap_filter[slot], memory_order_relaxed);
+    uint8_t v = atomic_load_explicit(&hl_heap_filter[slot], memory_order_relaxed);
     if (v != HL_FILTER_SAT)
-        atomic_store_explicit(&hl_heap_filter[slot], (uint16_t)(v + 1), memory_order_relaxed);
+        atomic_store_explicit(&hl_heap_filter[slot], (uint8_t)(v + 1), memory_order_relaxed);
     rc = 0;
 out:
     pthread_mutex_unlock(&s->mu);
@@ -276,9 +276,9 @@ hl_heap_bucket *hl_heap_forget(const void *p)
             e->next = s->spare;
             s->spare = e;
             s->count--;
-            uint16_t v = atomic_load_explicit(&hl_heap_filter[slot], memory_order_relaxed);
+            uint8_t v = atomic_load_explicit(&hl_heap_filter[slot], memory_order_relaxed);
             if (v != HL_FILTER_SAT && v != 0)
-                atomic_store_explicit(&hl_heap_filter[slot], (uint16_t)(v - 1),
+                atomic_store_explicit(&hl_heap_filter[slot], (uint8_t)(v - 1),
                                       memory_order_relaxed);
             break;
         }

@@ -255,21 +255,27 @@ ALLOC_RULES = ("HL002", "HL006")
 
 
 def corpus_cases(src):
-    """(name, labels) of every corpus case with allocation-rule labels: HL002,
-    HL006, and HL001 where the labelled line calls asprintf or vasprintf."""
+    """(name, args, findings) of every corpus case with allocation-rule labels:
+    HL002, HL006, and HL001 where the labelled line calls asprintf or
+    vasprintf. A case proved by a CPU profile contributes its hot labels only:
+    its decoys are cold in time, which says nothing of the bytes they
+    allocate (one block per distinct chunk can be all of a program's
+    allocations and still cost no time)."""
     cases = []
     root = os.path.join(src, "corpus")
     for name in sorted(os.listdir(root)):
         path = os.path.join(root, name, "labels")
         if not os.path.isfile(path):
             continue
-        findings, args, current = [], [], "main.c"
+        findings, args, current, kind = [], [], "main.c", "cpu"
         with open(path) as f:
             for raw in f:
                 w = raw.split("#", 1)[0].split()
                 if not w:
                     continue
-                if w[0] == "file" and len(w) == 2:
+                if w[0] == "profile" and len(w) == 2:
+                    kind = w[1]
+                elif w[0] == "file" and len(w) == 2:
                     current = w[1]
                 elif w[0] == "args":
                     args = w[1:]
@@ -283,6 +289,12 @@ def corpus_cases(src):
                     elif rule not in ALLOC_RULES:
                         continue
                     findings.append((rule, os.path.join("corpus", name, current), line, expect))
+        if kind != "heap":
+            cold = [f for f in findings if f[3] != "hot"]
+            for rule, fpath, line, _ in cold:
+                print("%s:%d: %s decoy of a CPU-profile case: not a claim about bytes" %
+                      (fpath, line, rule))
+            findings = [f for f in findings if f[3] == "hot"]
         if findings:
             cases.append((name, args, findings))
     return cases
