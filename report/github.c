@@ -156,8 +156,59 @@ static const char *verdict_text(hl_verdict v)
     return "unknown";
 }
 
+/* Markdown text with '|' and newlines neutralised, for a table cell. */
+static void md_cell(FILE *o, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", o);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', o);
+        else
+            fputc(*s, o);
+    }
+}
+
+/* Appends a Markdown table of the most important findings to the job summary
+ * ($GITHUB_STEP_SUMMARY), which has no 10-per-level limit. Failures are ignored. */
+static void step_summary(const char *path, const hl_findings *f, const size_t *idx,
+                         const hl_verified **v, const hl_verify_result *vr)
+{
+    FILE *o = fopen(path, "a");
+    size_t rows = f->n < 100 ? f->n : 100;
+    char rel[4096];
+    if (!o)
+        return;
+    fprintf(o, "### hotlint: %zu finding%s\n\n", f->n, f->n == 1 ? "" : "s");
+    if (f->n) {
+        fputs(
+            vr ? "| verdict | cum | rule | location | message |\n| --- | ---: | --- | --- | --- |\n"
+               : "| rule | location | message |\n| --- | --- | --- |\n",
+            o);
+        for (size_t k = 0; k < rows; k++) {
+            const hl_finding *x = &f->items[idx[k]];
+            const hl_verified *e = v[idx[k]];
+            hl_finding_rel_path(x, NULL, rel, sizeof rel);
+            if (vr)
+                fprintf(o, "| %s | %.1f%% ", e ? verdict_text(e->verdict) : "-",
+                        e ? 100.0 * e->cum_share : 0.0);
+            fprintf(o, "| %s %s | `", x->rule && x->rule->id ? x->rule->id : "",
+                    x->rule && x->rule->name ? x->rule->name : "");
+            md_cell(o, rel);
+            fprintf(o, ":%u` | ", x->line);
+            md_cell(o, x->message);
+            fputs(" |\n", o);
+        }
+        if (rows < f->n)
+            fprintf(o, "\n%zu more in the job log.\n", f->n - rows);
+    }
+    fputc('\n', o);
+    fclose(o);
+}
+
 int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr)
 {
+    const char *summary_path = getenv("GITHUB_STEP_SUMMARY");
     const hl_verified **v = NULL;
     size_t *idx = hl_report_order(f, vr, &v);
     size_t n_err = 0, n_warn = 0, n_notice = 0, n_confirmed = 0;
@@ -221,6 +272,8 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
             "; GitHub shows the first %d of each level, most important first; all are listed above",
             HL_GITHUB_MAX_PER_LEVEL);
     fputc('\n', out);
+    if (summary_path && summary_path[0])
+        step_summary(summary_path, f, idx, v, vr);
     free(idx);
     free(v);
     return ferror(out) ? -1 : 0;

@@ -25,7 +25,8 @@ void hl_github_escape(const char *s, int property, char *out, size_t outlen);
 /* Writes one workflow command per finding (error for confirmed under verify or
  * for rules of severity error, notice for dismissed or notes, else warning),
  * then per-file errors as ::error, then a summary line with the totals.
- * Returns 0, or -1 when writing fails. */
+ * When $GITHUB_STEP_SUMMARY names a file, a Markdown table of the findings
+ * is appended to it (the job summary). Returns 0, or -1 when writing fails. */
 int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr);
 
 #endif

@@ -158,6 +158,25 @@ static void test_github_order_and_summary(void **state)
     size_t nlines = 0, nwarn = 0;
     (void)state;
     make_verified(&f, &vr);
+    {
+        char tmpl[] = "/tmp/hl-summary-XXXXXX";
+        int fd = mkstemp(tmpl);
+        FILE *fp;
+        char sum[8192] = "";
+        assert_true(fd >= 0);
+        close(fd);
+        setenv("GITHUB_STEP_SUMMARY", tmpl, 1);
+        out = capture(run_github, &c);
+        unsetenv("GITHUB_STEP_SUMMARY");
+        free(out);
+        fp = fopen(tmpl, "r");
+        assert_non_null(fp);
+        assert_true(fread(sum, 1, sizeof sum - 1, fp) > 0);
+        fclose(fp);
+        unlink(tmpl);
+        assert_non_null(strstr(sum, "### hotlint: 14 findings"));
+        assert_non_null(strstr(sum, "| confirmed | 0.7% | HL002 alloc-in-loop | `src/f.c:17` |"));
+    }
     out = capture(run_github, &c);
     /* Confirmed first, by cum: #7 (line 17) then #3 (line 13). */
     assert_true(!strncmp(
