@@ -384,8 +384,10 @@ void hl_http_dispatch(const hl_http_request *req, hl_http_reply *r)
         serve_index(req, r);
         return;
     }
+    /* Go's name for the same thing, so that habits and scripts carry over. */
+    const char *path = strcmp(req->path, "goroutine") ? req->path : "threads";
     for (size_t i = 0; i < sizeof endpoints / sizeof *endpoints; i++) {
-        if (strcmp(req->path, endpoints[i].name))
+        if (strcmp(path, endpoints[i].name))
             continue;
         if (!strcmp(req->method, "POST") && endpoints[i].serve != serve_symbol) {
             hl_http_reply_text(r, 405, "method POST not allowed here: use GET\n");

@@ -59,6 +59,8 @@ check(st == 200 and body[:2] == b"\x1f\x8b", "threads answers a gzip profile")
 check(h.get("content-disposition") == 'attachment; filename="threads"', "threads filename")
 # The protobuf decodes: sample type "threads" is in the string table.
 check(b"threads" in gzip.decompress(body), "threads profile has its sample type")
+st, _, body = request(a, "/debug/pprof/goroutine?debug=1")
+check(st == 200 and b"\tsleeper\t" in body, "goroutine is another name for threads")
 
 # Heap off: a clear text saying how to turn it on.
 st, h, body = request(a, "/debug/pprof/heap")
