@@ -12,7 +12,7 @@
 #include "verify.h"
 
 typedef struct list_cli {
-    const char *sample_index, *source_root;
+    const char *sample_index, *source_root, *token;
     const char **trims;
     size_t n_trims;
 } list_cli;
@@ -29,6 +29,7 @@ static const char *usage_text =
     "  --sample-index NAME  the value to show (default: the profile's default)\n"
     "  --trim-path PREFIX   remove PREFIX from the profile's file names (repeatable)\n"
     "  --source-root DIR    relative profile file names are under DIR\n"
+    "  --token T            bearer token for profile URLs\n"
     "\nshared options (for the linted PATHs):\n";
 
 static bool is_opt(const char *arg, const char *name)
@@ -59,6 +60,9 @@ static hl_opt_result list_layer(void *user, int argc, char **argv, int *i, char 
         return (l->sample_index = value_of("--sample-index", argc, argv, i, err, errlen))
                    ? HL_OPT_OK
                    : HL_OPT_ERROR;
+    if (is_opt(arg, "--token"))
+        return (l->token = value_of("--token", argc, argv, i, err, errlen)) ? HL_OPT_OK
+                                                                            : HL_OPT_ERROR;
     if (is_opt(arg, "--source-root"))
         return (l->source_root = value_of("--source-root", argc, argv, i, err, errlen))
                    ? HL_OPT_OK
@@ -143,7 +147,7 @@ int hl_cmd_list(int argc, char **argv)
             lc.paths[kept++] = lc.paths[i];
     }
     lc.n_paths = kept;
-    if (!(prof = hl_verify_open_profiles(profiles, n_profiles, err, sizeof err))) {
+    if (!(prof = hl_verify_open_profiles(profiles, n_profiles, l.token, err, sizeof err))) {
         fprintf(stderr, "hotlint list: %s\n", err);
         goto out;
     }

@@ -31,6 +31,7 @@ typedef struct verify_cli {
     size_t n_profiles;
     const char **trims;
     size_t n_trims;
+    const char *token;
     fail_on fail;
     bool share_set, samples_set; /* given on the command line: .hotlint.yaml does not override */
 } verify_cli;
@@ -55,6 +56,7 @@ static const char *usage_text =
     "                       profile's default)\n"
     "  --trim-path PREFIX   remove PREFIX from the profile's file names (repeatable)\n"
     "  --source-root DIR    relative profile file names are under DIR\n"
+    "  --token T            bearer token for profile URLs\n"
     "  --max-unexplained N  rows in each 'hot code no rule explains' list (default 10)\n"
     "  --fail-on WHEN       exit 1 when: confirmed (default), any (any finding), none\n"
     "  --format FORMAT      text (default), json"
@@ -180,6 +182,12 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
             goto oom;
         return HL_OPT_OK;
     }
+    if (is_opt(arg, "--token")) {
+        if (!(val = value_of("--token", argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        v->token = val;
+        return HL_OPT_OK;
+    }
     if (is_opt(arg, "--source-root")) {
         if (!(val = value_of("--source-root", argc, argv, i, err, errlen)))
             return HL_OPT_ERROR;
@@ -292,7 +300,7 @@ int hl_cmd_verify(int argc, char **argv)
     vc.vo.n_trim_paths = vc.n_trims;
 
     /* Read the profile first: a bad profile should not cost a lint run. */
-    if (!(prof = hl_verify_open_profiles(vc.profiles, vc.n_profiles, err, sizeof err))) {
+    if (!(prof = hl_verify_open_profiles(vc.profiles, vc.n_profiles, vc.token, err, sizeof err))) {
         fprintf(stderr, "hotlint verify: %s\n", err);
         goto out;
     }

@@ -35,7 +35,8 @@ static bool same_types(const hl_profile *a, const hl_profile *b)
     return true;
 }
 
-hl_profile *hl_verify_open_profiles(const char *const *sources, size_t n, char *err, size_t errlen)
+hl_profile *hl_verify_open_profiles(const char *const *sources, size_t n, const char *token,
+                                    char *err, size_t errlen)
 {
     if (n == 0) {
         snprintf(err, errlen, "no profile given");
@@ -48,7 +49,7 @@ hl_profile *hl_verify_open_profiles(const char *const *sources, size_t n, char *
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!(ps[i] = hl_profile_open(sources[i], NULL, err, errlen)))
+        if (!(ps[i] = hl_profile_open(sources[i], token, err, errlen)))
             goto done;
         if (i > 0 && !same_types(ps[0], ps[i])) {
             char a[256], b[256];

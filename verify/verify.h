@@ -146,10 +146,11 @@ bool hl_cost_symbol_match(const char *symbol, const char *name);
 /* Length of name without GCC clone and symbol version suffixes. */
 size_t hl_function_name_len(const char *name);
 
-/* Opens every profile (a path or a URL) and merges them when there are
- * several. NULL with a message in err naming the source when one cannot be
- * read, or naming both when their sample types differ. (verify/load.c, which
- * needs hl_fetch and hl_profile.) */
-hl_profile *hl_verify_open_profiles(const char *const *sources, size_t n, char *err, size_t errlen);
+/* Opens every profile (a path or a URL, fetched with token as a bearer token
+ * when not NULL) and merges them when there are several. NULL with a message in err naming the
+ * source when one cannot be read, or naming both when their sample types differ. (verify/load.c,
+ * which needs hl_fetch and hl_profile.) */
+hl_profile *hl_verify_open_profiles(const char *const *sources, size_t n, const char *token,
+                                    char *err, size_t errlen);
 
 #endif
