@@ -35,12 +35,13 @@ if not s.addr:
     finish()
 base = "http://%s/debug/pprof/" % s.addr
 
-# One CPU profile at a time.
+# One CPU profile at a time. The first one lasts longer than the endpoint's
+# idle timeout (10 s): a connection waiting for its profile is not idle.
 first = {}
 
 
 def long_profile():
-    first["r"] = request(s.addr, "/debug/pprof/profile?seconds=3", timeout=30)
+    first["r"] = request(s.addr, "/debug/pprof/profile?seconds=11", timeout=40)
 
 
 t = threading.Thread(target=long_profile)
