@@ -214,8 +214,32 @@ static char *expr_text(CXTranslationUnit tu, CXCursor c)
      * glibc's "#define stderr stderr", whose range does not tokenize). */
     if (clang_getCursorKind(c) == CXCursor_DeclRefExpr)
         return cx_dup(clang_getCursorSpelling(c));
+    /* Text as written: for an expression from a macro, the macro's text
+     * ("argv[i]" in "#define IS(s) (strcmp(argv[i], s) == 0)"). */
+    CXSourceRange ext = clang_getCursorExtent(c);
+    CXFile f1, f2;
+    unsigned l, col, o1, o2;
+    clang_getSpellingLocation(clang_getRangeStart(ext), &f1, &l, &col, &o1);
+    clang_getSpellingLocation(clang_getRangeEnd(ext), &f2, &l, &col, &o2);
     toks t;
-    tokenize_range(tu, clang_getCursorExtent(c), &t);
+    if (f1 && f1 == f2 && o1 <= o2) {
+        CXToken *tk = NULL;
+        unsigned n = 0;
+        clang_tokenize(tu,
+                       clang_getRange(clang_getLocationForOffset(tu, f1, o1),
+                                      clang_getLocationForOffset(tu, f2, o2)),
+                       &tk, &n);
+        memset(&t, 0, sizeof t);
+        t.v = n ? calloc(n, sizeof *t.v) : NULL;
+        if (t.v) {
+            for (unsigned i = 0; i < n; i++)
+                t.v[i] = cx_dup(clang_getTokenSpelling(tu, tk[i]));
+            t.n = n;
+        }
+        clang_disposeTokens(tu, tk, n);
+    } else {
+        tokenize_range(tu, ext, &t);
+    }
     if (t.n == 0)
         return cx_dup(clang_getCursorSpelling(c));
     size_t len = 1;
@@ -328,6 +352,68 @@ static char *lvalue_name(tu_state *st, CXCursor c)
     if (k == CXCursor_MemberRefExpr || k == CXCursor_ArraySubscriptExpr)
         return expr_text(st->tu, c);
     return NULL;
+}
+
+/* A structural key for an expression: equal for the same expression written
+ * anywhere, macros included ("argv[i]" from a macro body and from the file). */
+struct keybuf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+};
+
+static void key_add(struct keybuf *k, const char *t)
+{
+    size_t n = strlen(t);
+    if (k->oom)
+        return;
+    if (k->len + n + 1 > k->cap) {
+        size_t nc = (k->len + n + 1) * 2;
+        char *ns = realloc(k->s, nc);
+        if (!ns) {
+            k->oom = true;
+            return;
+        }
+        k->s = ns;
+        k->cap = nc;
+    }
+    memcpy(k->s + k->len, t, n + 1);
+    k->len += n;
+}
+
+static enum CXChildVisitResult key_cb(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    struct keybuf *k = d;
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    char num[48];
+    if (kind == CXCursor_UnexposedExpr || kind == CXCursor_ParenExpr)
+        return CXChildVisit_Recurse; /* implicit casts and parentheses do not count */
+    snprintf(num, sizeof num, "(%d:", (int)kind);
+    key_add(k, num);
+    long long v;
+    if ((kind == CXCursor_IntegerLiteral || kind == CXCursor_CharacterLiteral) && eval_int(c, &v)) {
+        snprintf(num, sizeof num, "%lld", v);
+        key_add(k, num);
+    } else {
+        CXString sp = clang_getCursorSpelling(c);
+        key_add(k, clang_getCString(sp) ? clang_getCString(sp) : "");
+        clang_disposeString(sp);
+    }
+    clang_visitChildren(c, key_cb, k);
+    key_add(k, ")");
+    return CXChildVisit_Continue;
+}
+
+static char *expr_key(CXCursor c)
+{
+    struct keybuf k = {0};
+    key_cb(c, clang_getNullCursor(), &k);
+    if (k.oom) {
+        free(k.s);
+        return NULL;
+    }
+    return k.s;
 }
 
 /* ---- the walk ---- */
@@ -488,6 +574,30 @@ static bool small_constant_trip(tu_state *st, CXCursor loop, enum CXCursorKind k
     return trip >= 0 && trip <= 4;
 }
 
+static enum CXChildVisitResult argc_cb(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+        CXString sp = clang_getCursorSpelling(c);
+        bool hit = !strcmp(clang_getCString(sp), "argc");
+        clang_disposeString(sp);
+        if (hit) {
+            *(bool *)d = true;
+            return CXChildVisit_Break;
+        }
+    }
+    return CXChildVisit_Recurse;
+}
+
+static bool mentions_argc(CXCursor c)
+{
+    bool hit = false;
+    if (argc_cb(c, clang_getNullCursor(), &hit) == CXChildVisit_Break)
+        return true;
+    clang_visitChildren(c, argc_cb, &hit);
+    return hit;
+}
+
 static void visit_loop(tu_state *st, CXCursor c, enum CXCursorKind kind, const frame *f)
 {
     struct kids ks = children(c);
@@ -545,6 +655,11 @@ static void visit_loop(tu_state *st, CXCursor c, enum CXCursorKind kind, const f
     }
     bool counted = !small_constant_trip(st, c, kind, &hdr, sc1, sc2, close, condp);
     toks_free(&hdr);
+    /* A loop over the command line (its condition reads argc) runs once per
+     * argument at start-up: not a loop that makes code hot. */
+    for (unsigned i = 0; counted && i < ks.n; i++)
+        if (part[i] == P_COND && mentions_argc(ks.v[i]))
+            counted = false;
 
     int li = f->loop;
     if (counted) {
@@ -591,10 +706,11 @@ static bool in_list(char *const *v, size_t n, const char *s)
 }
 
 /* In a condition, the compare of some expression with a string literal
- * ("strcmp(x, \"lit\")"): returns the compare call and the subject's text. */
+ * ("strcmp(x, \"lit\")"): returns the compare call and the subject's key. */
 static bool find_compare(tu_state *st, const hl_rule *r, CXCursor cond, CXCursor *call,
                          char **subject)
 {
+    (void)st;
     struct find_calls fc = {.n = 0};
     if (clang_getCursorKind(cond) == CXCursor_CallExpr)
         fc.v[fc.n++] = cond;
@@ -620,7 +736,7 @@ static bool find_compare(tu_state *st, const hl_rule *r, CXCursor cond, CXCursor
         if (clang_getCursorKind(subj) == CXCursor_StringLiteral)
             continue;
         *call = fc.v[i];
-        *subject = expr_text(st->tu, subj);
+        *subject = expr_key(subj);
         return *subject != NULL;
     }
     return false;

@@ -3,6 +3,7 @@
 #include "lint_internal.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -348,9 +349,14 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     /* Merge in file order so the output does not depend on -j. */
     for (size_t i = 0; i < src.n; i++) {
         hl_file_result *res = &r.results[i];
-        for (size_t k = 0; k < res->errors.n; k++)
-            if (hl_findings_add_error(out, res->errors.v[k]) < 0)
+        for (size_t k = 0; k < res->errors.n; k++) {
+            /* A broken header included everywhere: say it once. */
+            bool seen = false;
+            for (size_t e = 0; e < out->n_errors && !seen; e++)
+                seen = !strcmp(out->errors[e], res->errors.v[k]);
+            if (!seen && hl_findings_add_error(out, res->errors.v[k]) < 0)
                 goto oom_run;
+        }
         for (size_t k = 0; k < res->n; k++) {
             hl_finding *x = &res->items[k];
             text *t = text_get(&ts, x->abs_file);

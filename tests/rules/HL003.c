@@ -51,6 +51,15 @@ int dispatch_loop(const char **cmds, int n)
     return total;
 }
 
+int options(int argc, char **argv)
+{
+    int verbose = 0;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-v")) // silent: a loop over the command line runs once per argument
+            verbose++;
+    return verbose;
+}
+
 int negatives(const char *a, const char *b, const char **keys, int n)
 {
     if (strcmp(a, "x") == 0) // silent: a chain of 3 is below the threshold of 4
