@@ -18,6 +18,9 @@
 #define HL_CPU_RING_SLOTS 8192
 #define HL_CPU_DEFAULT_HZ 100
 #define HL_CPU_MAX_HZ     10000
+/* The profiler's descriptors live from here up (the soft limit is usually
+ * 1024), out of the way of the program's low numbers. */
+#define HL_CPU_FD_HIGH 700
 
 enum hl_cpu_mode { HL_CPU_MODE_PERF = 1, HL_CPU_MODE_TIMER = 2 };
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <link.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,9 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     atomic_store(&g.writer_stop, 0);
     atomic_store(&g.writer_tid, 0);
     g.writer_started = real_pthread_create()(&g.writer, NULL, writer_main, NULL) == 0;
+    /* Wait for the writer to name itself, so that it is not armed. */
+    for (int i = 0; g.writer_started && !atomic_load(&g.writer_tid) && i < 100000; i++)
+        sched_yield();
     atomic_store_explicit(&hl_cpu_active, 1, memory_order_release);
     hl_cpu_timer_arm_all(atomic_load(&g.writer_tid));
     return 0;

@@ -4,11 +4,13 @@
  * async-signal-safe: no malloc, no locks, no stdio. */
 #define UNW_LOCAL_ONLY
 #include <errno.h>
+#include <fcntl.h>
 #include <libunwind.h>
 #include <link.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -182,12 +184,40 @@ out_noflag:
     errno = saved_errno;
 }
 
+/* libunwind opens a pipe when it initializes (to probe memory). Placing it
+ * above the program's descriptors keeps open() returning the numbers it
+ * returns unprofiled: fill the low numbers, initialize, release them. */
+static void init_libunwind_high(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < HL_CPU_FD_HIGH + 64) {
+        unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+        return;
+    }
+    static int fillers[HL_CPU_FD_HIGH];
+    int n = 0, base = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (base >= 0) {
+        fillers[n++] = base;
+        while (n < HL_CPU_FD_HIGH) {
+            int fd = fcntl(base, F_DUPFD_CLOEXEC, 0);
+            if (fd < 0)
+                break;
+            fillers[n++] = fd;
+            if (fd >= HL_CPU_FD_HIGH - 1)
+                break;
+        }
+    }
+    /* Per-thread caches: the handler never takes the global cache's lock. */
+    unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+    while (n > 0)
+        close(fillers[--n]);
+}
+
 void hl_cpu_unwind_warmup(void)
 {
-    /* Per-thread caches: the handler never takes the global cache's lock. */
-    static _Atomic int policy_set;
-    if (!atomic_exchange(&policy_set, 1))
-        unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+    static _Atomic int initialized;
+    if (!atomic_exchange(&initialized, 1))
+        init_libunwind_high();
     unw_context_t ctx;
     unw_cursor_t cur;
     if (unw_getcontext(&ctx) == 0 && unw_init_local(&cur, &ctx) == 0) {

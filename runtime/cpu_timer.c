@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,13 @@ static int perf_open(pid_t tid, int64_t period_ns)
     int fd = (int)syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
     if (fd < 0)
         return -1;
+    /* Keep the low descriptor numbers for the program: it should see the
+     * same numbers from open() as when it runs unprofiled. */
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, HL_CPU_FD_HIGH);
+    if (high >= 0) {
+        close(fd);
+        fd = high;
+    }
     struct f_owner_ex owner = {F_OWNER_TID, tid};
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl | O_ASYNC) < 0 || fcntl(fd, F_SETSIG, HL_CPU_SIGNAL) < 0 ||
@@ -187,11 +195,26 @@ int hl_cpu_timer_arm_all(pid_t skip_tid)
     return n;
 }
 
+/* True when fd is still a perf event: a program that closes descriptors it
+ * does not know may have closed ours and reused the number. */
+static bool still_perf_event(int fd)
+{
+    char link[64], target[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n < 0)
+        return errno != ENOENT; /* no /proc: trust the table */
+    target[n] = 0;
+    return strstr(target, "perf_event") != NULL;
+}
+
 static void release(thread_timer *t)
 {
     if (t->fd >= 0) {
-        ioctl(t->fd, PERF_EVENT_IOC_DISABLE, 0);
-        close(t->fd);
+        if (still_perf_event(t->fd)) {
+            ioctl(t->fd, PERF_EVENT_IOC_DISABLE, 0);
+            close(t->fd);
+        }
     } else {
         timer_delete(t->timer);
     }
@@ -222,7 +245,7 @@ void hl_cpu_timer_forget_all(void)
     /* The lock may have been held by another thread of the parent at fork. */
     pthread_mutex_init(&table_lock, NULL);
     for (int i = 0; i < MAX_THREADS; i++) {
-        if (table[i].tid && table[i].fd >= 0)
+        if (table[i].tid && table[i].fd >= 0 && still_perf_event(table[i].fd))
             close(table[i].fd); /* our copy only: no ioctl on the parent's event */
         table[i].tid = 0;
         table[i].fd = -1;

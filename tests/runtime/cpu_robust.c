@@ -2,6 +2,7 @@
  * exits with status 3: its output and status must not change under the
  * profiler. Usage: cpu_robust KEEP_PLUGIN.so CYCLE_PLUGIN.so */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -81,6 +82,10 @@ int main(int argc, char **argv)
         bad += r != NULL;
     }
     printf("threads done, %d failed\n", bad);
+    /* The profiler's descriptors stay out of the program's way. */
+    int fd = open("/dev/null", O_RDONLY);
+    printf("first free descriptor %d\n", fd);
+    close(fd);
     printf("main %lu\n", spin(200000));
     exit(3);
 }
