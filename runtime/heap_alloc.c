@@ -130,13 +130,12 @@ HL_TEXT void *calloc(size_t nmemb, size_t size)
 /* realloc(p, n) counts as an allocation of n bytes and, when p was a sampled
  * block, as its free. The live entry is removed before the block can be
  * reused by another thread, and restored when realloc fails. */
-HL_SLOW static void *hl_realloc_slow(void *p, size_t n, enum hl_heap_kind kind)
+HL_SLOW static void *hl_realloc_slow(void *p, size_t n, enum hl_heap_kind kind, int crossed)
 {
     hl_heap_bucket *old = NULL;
-    if (p && hl_heap_maybe_sampled(p))
+    if (hl_heap_maybe_sampled(p))
         old = hl_heap_forget(p);
-    int sample =
-        atomic_load_explicit(&hl_heap_on, memory_order_relaxed) && hl_charge(n) && hl_take(n);
+    int sample = crossed && hl_take(n);
     void *q = __libc_realloc(p, n);
     if (q == NULL && !(p != NULL && n == 0)) {
         if (old)
@@ -148,11 +147,22 @@ HL_SLOW static void *hl_realloc_slow(void *p, size_t n, enum hl_heap_kind kind)
     return q;
 }
 
+/* The common case stays a tail call: no sampling point crossed and the old
+ * block not possibly sampled. A macro, not an inline function: the entry
+ * address of realloc must symbolize to realloc itself. */
+#define HL_REALLOC(p, n, kind)                                                                     \
+    do {                                                                                           \
+        if (!atomic_load_explicit(&hl_heap_armed, memory_order_relaxed))                           \
+            return __libc_realloc(p, n);                                                           \
+        int crossed_ = atomic_load_explicit(&hl_heap_on, memory_order_relaxed) && hl_charge(n);    \
+        if (!crossed_ && !hl_heap_maybe_sampled(p))                                                \
+            return __libc_realloc(p, n);                                                           \
+        return hl_realloc_slow(p, n, kind, crossed_);                                              \
+    } while (0)
+
 HL_TEXT void *realloc(void *p, size_t n)
 {
-    if (!atomic_load_explicit(&hl_heap_armed, memory_order_relaxed))
-        return __libc_realloc(p, n);
-    return hl_realloc_slow(p, n, HL_HEAP_REALLOC);
+    HL_REALLOC(p, n, HL_HEAP_REALLOC);
 }
 
 HL_TEXT void *reallocarray(void *p, size_t nmemb, size_t size)
@@ -162,9 +172,7 @@ HL_TEXT void *reallocarray(void *p, size_t nmemb, size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    if (!atomic_load_explicit(&hl_heap_armed, memory_order_relaxed))
-        return __libc_realloc(p, n);
-    return hl_realloc_slow(p, n, HL_HEAP_REALLOCARRAY);
+    HL_REALLOC(p, n, HL_HEAP_REALLOCARRAY);
 }
 
 /* The aligned family: glibc's __libc_memalign rounds a non-power-of-two
