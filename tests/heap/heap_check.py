@@ -358,7 +358,32 @@ def verify_case(hotlint, src, name, prof, index, findings):
     return failures
 
 
+def check_env(args, tmp):
+    """Bad settings never change the program's output or exit status: a bad
+    rate falls back to the default with a message, an unwritable path is
+    named on stderr."""
+    plain = run([args.prog, "5"])
+    prof = os.path.join(tmp, "env.prof")
+    env = {"LD_PRELOAD": args.rt, "HOTLINT_MEMPROFILE": prof, "HOTLINT_MEMPROFILE_RATE": "lots"}
+    full = dict(os.environ, **env)
+    r = subprocess.run([args.prog, "5"], env=full, capture_output=True, text=True, timeout=60)
+    if r.returncode != 0 or r.stdout != plain:
+        raise Failure("bad rate: exit %d, output %r" % (r.returncode, r.stdout))
+    if "HOTLINT_MEMPROFILE_RATE=lots" not in r.stderr:
+        raise Failure("bad rate: no message naming it: %r" % r.stderr)
+    Summary(args, prof).check_layout(DEFAULT_RATE)
+    bad = os.path.join(tmp, "no", "such", "dir", "mem.prof")
+    full = dict(os.environ, LD_PRELOAD=args.rt, HOTLINT_MEMPROFILE=bad)
+    r = subprocess.run([args.prog, "5"], env=full, capture_output=True, text=True, timeout=60)
+    if r.returncode != 0 or r.stdout != plain:
+        raise Failure("unwritable path: exit %d, output %r" % (r.returncode, r.stdout))
+    if bad not in r.stderr:
+        raise Failure("unwritable path: stderr does not name %s: %r" % (bad, r.stderr))
+    print("bad settings: same output and exit status, messages name the setting")
+
+
 CHECKS = {
+    "env": check_env,
     "corpus": check_corpus,
     "known-exact": check_known_exact,
     "known-sampled": check_known_sampled,
