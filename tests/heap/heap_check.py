@@ -239,10 +239,14 @@ def check_top(args, tmp):
 
 
 def check_run(args, tmp):
-    prof = os.path.join(tmp, "run.prof")
+    """hotlint run --memprofile, together with --cpuprofile: both written."""
+    prof, cpu = os.path.join(tmp, "run.prof"), os.path.join(tmp, "cpu.prof")
     hotlint = os.environ["HOTLINT"]
-    out = run([hotlint, "run", "--memprofile", prof, "--memprofile-rate", "1", "--",
-               args.prog, "10"])
+    out = run([hotlint, "run", "--cpuprofile", cpu, "--memprofile", prof, "--memprofile-rate",
+               "1", "--", args.prog, "200"])
+    top = run([hotlint, "top", cpu])
+    if "Type: cpu" not in top and "cpu" not in top.split("\n", 1)[0]:
+        raise Failure("the CPU profile written alongside is not a CPU profile:\n%s" % top)
     s = Summary(args, prof)
     s.check_layout(1)
     for site, (objs, nbytes) in truth(out).items():
