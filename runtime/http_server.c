@@ -36,8 +36,7 @@ static int g_atfork_done;
 typedef struct conn_state {
     char *body;
     size_t len;
-    bool too_big;
-    bool authorized;
+    bool answered; /* a reply is queued already: ignore the rest */
 } conn_state;
 
 const char *hl_http_arg_get(const hl_http_request *req, const char *key)
@@ -153,11 +152,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!st)
             return MHD_NO;
         *con_cls = st;
-        if (!authorized(c))
+        if (!authorized(c)) {
+            st->answered = true;
             return reply_now(c, MHD_HTTP_UNAUTHORIZED,
                              "unauthorized: this endpoint needs its token, as "
                              "'Authorization: Bearer TOKEN' or '?token=TOKEN'");
-        st->authorized = true;
+        }
         bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
         bool post = !strcmp(method, "POST");
         if (!get && !post) {
@@ -165,14 +165,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             hl_http_reply_text(&r, MHD_HTTP_METHOD_NOT_ALLOWED,
                                "method %.16s not allowed: use GET (or POST for symbol)\n", method);
             r.allow = "GET, HEAD, POST";
+            st->answered = true;
             return send_reply(c, &r);
         }
         if (post) {
             const char *cl =
                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-            if (cl && strtoull(cl, NULL, 10) > HL_HTTP_MAX_BODY)
+            if (cl && strtoull(cl, NULL, 10) > HL_HTTP_MAX_BODY) {
+                st->answered = true;
                 return reply_now(c, 413 /* content too large */,
                                  "request body too large (at most 65536 bytes)");
+            }
         }
         return MHD_YES;
     }
@@ -181,10 +184,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
          * once beyond that (MHD then closes the connection). */
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (st->too_big)
+        if (st->answered)
             return MHD_YES;
         if (st->len + n > HL_HTTP_MAX_BODY) {
-            st->too_big = true;
+            st->answered = true;
             return reply_now(c, 413 /* content too large */,
                              "request body too large (at most 65536 bytes)");
         }
@@ -197,8 +200,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st->body[st->len] = '\0';
         return MHD_YES;
     }
-    if (st->too_big)
+    if (st->answered)
         return MHD_YES;
+    st->answered = true;
 
     hl_http_request req = {.method = method, .body = st->body, .body_len = st->len};
     if (strncmp(url, PREFIX, strlen(PREFIX)) ||
