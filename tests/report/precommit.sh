@@ -86,4 +86,21 @@ sed -i 's|snprintf(key, sizeof key, "user:%d", i);|snprintf(key, sizeof key, "us
 git add hot.c
 git commit -q -m suppressed >"$work/out3" 2>&1 || { cat "$work/out3"; fail "a suppressed finding was refused"; }
 echo "ok: a suppressed finding passes"
-echo "3 passed, 0 failed"
+
+# 4. Headers are hooked too.
+cat > fmt.h <<'C'
+#include <stdio.h>
+static inline void fill(char *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        sprintf(b + 2 * i, "%02d", i);
+}
+C
+git add fmt.h
+if git commit -q -m header >"$work/out4" 2>&1; then
+    cat "$work/out4"
+    fail "a header adding sprintf in a loop was accepted"
+fi
+grep -q "fmt.h:5:" "$work/out4" || { cat "$work/out4"; fail "the header's finding is not shown"; }
+echo "ok: a staged header is checked"
+echo "4 passed, 0 failed"
