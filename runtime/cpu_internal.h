@@ -80,6 +80,9 @@ int hl_cpu_timer_probe(int hz, char *err, size_t errlen);
 void hl_cpu_set_forced_mode(const char *mode);
 /* Arms a timer for thread tid (idempotent). Returns 0 or -1. */
 int hl_cpu_timer_arm(pid_t tid);
+/* Threads that could not get a timer (descriptor limit, ...) since the last
+ * reset: their CPU time is missing from the profile. */
+unsigned hl_cpu_timer_failures(bool reset);
 /* Arms every thread of the process except skip_tid. Returns how many. */
 int hl_cpu_timer_arm_all(pid_t skip_tid);
 /* Disarms tid's timer (thread exit). */

@@ -182,6 +182,7 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     /* Wait for the writer to name itself, so that it is not armed. */
     for (int i = 0; g.writer_started && !atomic_load(&g.writer_tid) && i < 100000; i++)
         sched_yield();
+    hl_cpu_timer_failures(true);
     atomic_store_explicit(&hl_cpu_active, 1, memory_order_release);
     hl_cpu_timer_arm_all(atomic_load(&g.writer_tid));
     return 0;
@@ -244,6 +245,15 @@ static hl_profile *stop_locked(void)
                  "dynamic loader)",
                  (unsigned long long)leaf);
         hl_sp_add_comment(sp, c);
+    }
+    unsigned unarmed = hl_cpu_timer_failures(true);
+    if (unarmed) {
+        snprintf(c, sizeof c,
+                 "%u threads could not be given a sampling timer (descriptor or timer limit); "
+                 "their CPU time is missing",
+                 unarmed);
+        hl_sp_add_comment(sp, c);
+        fprintf(stderr, "hotlint: warning: %s\n", c);
     }
     if (trunc) {
         snprintf(c, sizeof c, "%llu stacks were cut at %d frames", (unsigned long long)trunc,

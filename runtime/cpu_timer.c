@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,13 @@ int hl_cpu_timer_probe(int hz, char *err, size_t errlen)
     return g_mode = HL_CPU_MODE_TIMER;
 }
 
+static _Atomic unsigned g_arm_failures;
+
+unsigned hl_cpu_timer_failures(bool reset)
+{
+    return reset ? atomic_exchange(&g_arm_failures, 0) : atomic_load(&g_arm_failures);
+}
+
 int hl_cpu_timer_arm(pid_t tid)
 {
     int rc = 0;
@@ -174,6 +182,8 @@ int hl_cpu_timer_arm(pid_t tid)
     free_slot->tid = tid;
 out:
     pthread_mutex_unlock(&table_lock);
+    if (rc < 0)
+        atomic_fetch_add(&g_arm_failures, 1);
     return rc;
 }
 
