@@ -462,8 +462,14 @@ int hl_flame_write_svg(FILE *out, const hl_profile *p, const hl_flame_options *o
         }
     }
     if (root->cum == 0) {
-        snprintf(err, errlen, "the profile has no samples with a value for '%s'",
-                 p->sample_types[o->sample_index].type);
+        size_t at = (size_t)snprintf(err, errlen,
+                                     "the profile has no samples with a value for '%s' (try "
+                                     "--sample-index with one of:",
+                                     p->sample_types[o->sample_index].type);
+        for (size_t i = 0; i < p->n_sample_types && at < errlen; i++)
+            at += (size_t)snprintf(err + at, errlen - at, " %s", p->sample_types[i].type);
+        if (at < errlen)
+            snprintf(err + at, errlen - at, ")");
         goto out;
     }
     sort_tree(root, 0, &max_depth);
