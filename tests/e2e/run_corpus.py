@@ -55,6 +55,11 @@ def main():
         raise SystemExit("usage: run_corpus.py NAME [--json]")
     name = sys.argv[1]
     as_json = "--json" in sys.argv[2:]
+    missing = [v for v in ("HOTLINT", "HOTLINT_SOURCE_DIR", "HOTLINT_BINARY_DIR")
+               if not os.environ.get(v)]
+    if missing:
+        print(f"run_corpus.py: set {', '.join(missing)} (ctest does)", file=sys.stderr)
+        return 2
     hotlint = os.environ["HOTLINT"]
     src = os.environ["HOTLINT_SOURCE_DIR"]
     bindir = os.environ["HOTLINT_BINARY_DIR"]
