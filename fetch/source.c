@@ -77,6 +77,20 @@ long hl_fetch_timeout_for(const char *url)
 }
 
 #ifdef HL_HAVE_CURL
+/* True when url names this machine (localhost, 127.x.x.x, [::1]). */
+static bool loopback_url(const char *url)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    const char *end = h + strcspn(h, "/?#");
+    const char *at = memchr(h, '@', (size_t)(end - h));
+    if (at)
+        h = at + 1;
+    if (!strncasecmp(h, "localhost", 9) && strchr(":/?#", h[9]))
+        return true;
+    return !strncmp(h, "127.", 4) || !strncmp(h, "[::1]", 5);
+}
+
 typedef struct body {
     char *data;
     size_t len, max;
@@ -161,6 +175,8 @@ int hl_fetch_url(const char *url, const char *token, const hl_fetch_limits *limi
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
     curl_easy_setopt(c, CURLOPT_USERAGENT, "hotlint");
+    if (loopback_url(url))
+        curl_easy_setopt(c, CURLOPT_PROXY, ""); /* never through http_proxy */
     if (token) {
         /* Sent as "Authorization: Bearer"; libcurl does not send it on to
          * another host after a redirect. */

@@ -126,6 +126,13 @@ static void test_ok(void **state)
     assert_int_equal(p->n_sample_types, 1);
     assert_string_equal(p->sample_types[0].type, "samples");
     hl_profile_free(p);
+
+    /* A proxy in the environment is not used for this machine's addresses. */
+    setenv("http_proxy", "http://127.0.0.1:9", 1);
+    p = hl_profile_open(url("/ok"), NULL, err, sizeof err);
+    unsetenv("http_proxy");
+    assert_non_null(p);
+    hl_profile_free(p);
 }
 
 static void test_token(void **state)
