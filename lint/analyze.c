@@ -577,7 +577,8 @@ static bool small_constant_trip(tu_state *st, CXCursor loop, enum CXCursorKind k
 static enum CXChildVisitResult argc_cb(CXCursor c, CXCursor p, CXClientData d)
 {
     (void)p;
-    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
         CXString sp = clang_getCursorSpelling(c);
         bool hit = !strcmp(clang_getCString(sp), "argc");
         clang_disposeString(sp);
@@ -655,8 +656,8 @@ static void visit_loop(tu_state *st, CXCursor c, enum CXCursorKind kind, const f
     }
     bool counted = !small_constant_trip(st, c, kind, &hdr, sc1, sc2, close, condp);
     toks_free(&hdr);
-    /* A loop over the command line (its condition reads argc) runs once per
-     * argument at start-up: not a loop that makes code hot. */
+    /* A loop over an argument vector (its condition reads argc, or c->argc)
+     * runs once per argument of a command: not a loop that makes code hot. */
     for (unsigned i = 0; counted && i < ks.n; i++)
         if (part[i] == P_COND && mentions_argc(ks.v[i]))
             counted = false;
@@ -791,6 +792,20 @@ static void detect_chain(tu_state *st, CXCursor c, const frame *f)
             if (cnt > best) {
                 best = cnt;
                 best_i = i;
+            }
+        }
+        if (best >= 2 && best < (unsigned)rule->min_chain && f->loop >= 0 && f->ctx != CTX_NONE) {
+            /* A short chain in a loop: one finding, at its first compare. */
+            for (unsigned i = 0; i < n; i++) {
+                if (i == best_i || !subj[i] || strcmp(subj[i], subj[best_i]))
+                    continue;
+                unsigned o, l, col;
+                CXFile fl;
+                expansion(clang_getRangeStart(clang_getCursorExtent(calls[i])), &fl, &l, &col, &o);
+                unsigned *p =
+                    GROW(st, st->chain_offsets, st->n_chain_offsets, st->cap_chain_offsets);
+                if (p)
+                    *p = o;
             }
         }
         if (best >= (unsigned)rule->min_chain) {

@@ -69,7 +69,7 @@ static bool check_file(const char *shown, const char *path, bool named, hl_strv 
     return true;
 }
 
-static int add_source(hl_sources *out, const char *shown, const char *abs)
+static int add_source(hl_sources *out, const char *shown, const char *abs, bool named, size_t root)
 {
     if (out->n == out->cap) {
         size_t nc = out->cap ? out->cap * 2 : 32;
@@ -82,6 +82,8 @@ static int add_source(hl_sources *out, const char *shown, const char *abs)
     hl_source *s = &out->v[out->n];
     s->path = strdup(shown);
     s->abs_path = strdup(abs);
+    s->named = named;
+    s->root = root;
     if (!s->path || !s->abs_path) {
         free(s->path);
         free(s->abs_path);
@@ -125,7 +127,7 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(const char *shown, struct seen *seen, hl_sources *out, hl_strv *errors)
+static int walk(const char *shown, struct seen *seen, hl_sources *out, hl_strv *errors, size_t root)
 {
     struct stat st;
     char msg[PATH_MAX + 128];
@@ -156,12 +158,12 @@ static int walk(const char *shown, struct seen *seen, hl_sources *out, hl_strv *
             continue;
         if (S_ISDIR(st.st_mode)) {
             if (!skip_dir(shown, names.v[i]))
-                rc = walk(p, seen, out, errors);
+                rc = walk(p, seen, out, errors, root);
         } else if (S_ISREG(st.st_mode) && has_ext(names.v[i], ".c") &&
                    check_file(p, p, false, errors)) {
             char abs[PATH_MAX];
             if (realpath(p, abs))
-                rc = add_source(out, p, abs);
+                rc = add_source(out, p, abs, false, root);
         }
     }
     hl_strv_free(&names);
@@ -199,10 +201,10 @@ int hl_discover(const char *const *paths, size_t n_paths, hl_sources *out, hl_sc
         if (hl_strv_push(&scope->roots, abs) < 0 || hl_strv_push(&scope->displays, paths[i]) < 0)
             goto oom;
         if (S_ISDIR(st.st_mode)) {
-            if (walk(paths[i], &seen, out, errors) < 0)
+            if (walk(paths[i], &seen, out, errors, i) < 0)
                 goto oom;
         } else if (check_file(paths[i], paths[i], true, errors)) {
-            if (add_source(out, paths[i], abs) < 0)
+            if (add_source(out, paths[i], abs, true, i) < 0)
                 goto oom;
         }
     }
@@ -214,6 +216,7 @@ int hl_discover(const char *const *paths, size_t n_paths, hl_sources *out, hl_sc
     size_t w = 0;
     for (size_t r = 0; r < out->n; r++) {
         if (w > 0 && !strcmp(out->v[w - 1].abs_path, out->v[r].abs_path)) {
+            out->v[w - 1].named |= out->v[r].named;
             free(out->v[r].path);
             free(out->v[r].abs_path);
             continue;

@@ -13,7 +13,43 @@ struct hl_flags {
     CXCompilationDatabase db; /* NULL: defaults only */
     pthread_mutex_t lock;     /* the database object is not documented as thread-safe */
     hl_strv extra;
+    hl_strv listed; /* resolved paths of the files the database lists, sorted */
 };
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files the database lists. libclang answers for unlisted files too
+ * (commands inferred from a neighbour), which is right for flags but not
+ * for deciding what a directory means. */
+static int load_listed(hl_flags *f)
+{
+    CXCompileCommands all = clang_CompilationDatabase_getAllCompileCommands(f->db);
+    unsigned n = all ? clang_CompileCommands_getSize(all) : 0;
+    int rc = 0;
+    for (unsigned i = 0; rc == 0 && i < n; i++) {
+        CXCompileCommand c = clang_CompileCommands_getCommand(all, i);
+        CXString dir = clang_CompileCommand_getDirectory(c);
+        CXString file = clang_CompileCommand_getFilename(c);
+        const char *d = clang_getCString(dir), *fn = clang_getCString(file);
+        char p[PATH_MAX], abs[PATH_MAX];
+        if (fn && fn[0] == '/')
+            snprintf(p, sizeof p, "%s", fn);
+        else
+            snprintf(p, sizeof p, "%s/%s", d ? d : ".", fn ? fn : "");
+        if (realpath(p, abs))
+            rc = hl_strv_push(&f->listed, abs);
+        clang_disposeString(dir);
+        clang_disposeString(file);
+    }
+    if (all)
+        clang_CompileCommands_dispose(all);
+    if (f->listed.n)
+        qsort(f->listed.v, f->listed.n, sizeof *f->listed.v, cmp_str);
+    return rc;
+}
 
 static bool file_exists(const char *dir, const char *name)
 {
@@ -64,6 +100,8 @@ hl_flags *hl_flags_open(const char *compdb_dir, const char *const *extra, size_t
             hl_flags_free(f);
             return NULL;
         }
+        if (load_listed(f) < 0)
+            goto oom;
     }
     return f;
 oom:
@@ -175,6 +213,14 @@ int hl_flags_for(hl_flags *f, const char *abs_path, hl_strv *args)
     return rc;
 }
 
+bool hl_flags_listed(hl_flags *f, const char *abs_path, bool *have_db)
+{
+    *have_db = f->db != NULL;
+    if (!f->db || !f->listed.n)
+        return false;
+    return bsearch(&abs_path, f->listed.v, f->listed.n, sizeof *f->listed.v, cmp_str) != NULL;
+}
+
 void hl_flags_free(hl_flags *f)
 {
     if (!f)
@@ -182,6 +228,7 @@ void hl_flags_free(hl_flags *f)
     if (f->db)
         clang_CompilationDatabase_dispose(f->db);
     hl_strv_free(&f->extra);
+    hl_strv_free(&f->listed);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }

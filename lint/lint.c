@@ -320,6 +320,36 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     if (!flags)
         goto done;
 
+    /* With a compilation database, a directory it builds files from means
+     * those files: the others are included by them (redis's ae_epoll.c by
+     * ae.c) or not built in this configuration. A directory the database
+     * knows nothing of is linted whole. */
+    bool *restrict_root = calloc(opt->n_paths ? opt->n_paths : 1, sizeof *restrict_root);
+    bool *listed = calloc(src.n, sizeof *listed);
+    if (!restrict_root || !listed) {
+        free(restrict_root);
+        free(listed);
+        goto oom;
+    }
+    for (size_t i = 0; i < src.n; i++) {
+        bool have_db;
+        listed[i] = hl_flags_listed(flags, src.v[i].abs_path, &have_db);
+        if (listed[i] && !src.v[i].named)
+            restrict_root[src.v[i].root] = true;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < src.n; i++) {
+        if (!src.v[i].named && !listed[i] && restrict_root[src.v[i].root]) {
+            free(src.v[i].path);
+            free(src.v[i].abs_path);
+            continue;
+        }
+        src.v[w++] = src.v[i];
+    }
+    src.n = w;
+    free(restrict_root);
+    free(listed);
+
     r.cat = cat;
     r.scope = &scope;
     r.src = &src;

@@ -36,6 +36,8 @@ char *hl_scope_display(const hl_scope *s, const char *abs_path);
 typedef struct hl_source {
     char *path;     /* as shown to the user */
     char *abs_path; /* resolved */
+    bool named;     /* named on the command line (not found by walking a directory) */
+    size_t root;    /* index of the command-line path it came from */
 } hl_source;
 
 typedef struct hl_sources {
@@ -63,6 +65,8 @@ hl_flags *hl_flags_open(const char *compdb_dir, const char *const *extra, size_t
 /* The arguments for parsing abs_path (without the compiler name and the file
  * itself), to be freed with hl_strv_free. Thread-safe. */
 int hl_flags_for(hl_flags *f, const char *abs_path, hl_strv *args);
+/* True when a compilation database is in use and lists abs_path. */
+bool hl_flags_listed(hl_flags *f, const char *abs_path, bool *have_db);
 void hl_flags_free(hl_flags *f);
 
 /* Raw result of one file, before suppression and de-duplication. */

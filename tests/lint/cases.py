@@ -185,14 +185,22 @@ def case_compdb():
         write(os.path.join(tmp, "src", "a.c"),
               '#include <stdio.h>\n#include "cfg.h"\nvoid f(char *b)\n{\n#ifdef HOT\n'
               '    for (int i = 0; i < ROUNDS; i++)\n        snprintf(b, 8, "%d", i);\n#endif\n}\n')
+        # Not in the database: included by a built file, or not built at all.
+        write(os.path.join(tmp, "src", "extra.c"),
+              '#include <stdlib.h>\nvoid g(int n) { while (n--) free(malloc(1)); }\n')
         db = [{"directory": tmp, "file": "src/a.c",
                "arguments": ["cc", "-Iinclude", "-DHOT", "-c", "src/a.c", "-o", "a.o"]}]
         write(os.path.join(tmp, "build", "compile_commands.json"), json.dumps(db))
         r, out = lint_json(["-p", "build", "src"], cwd=tmp)
         check("-p: flags from the database", r.returncode == 1 and not out["errors"],
               str(out["errors"]))
-        check("-p: finding under -DHOT", [(f["file"], f["line"]) for f in out["findings"]]
-              == [("src/a.c", 7)], str(out["findings"]))
+        check("-p: finding under -DHOT; a directory means the files the database lists",
+              [(f["file"], f["line"]) for f in out["findings"]] == [("src/a.c", 7)],
+              str(out["findings"]))
+        r, out = lint_json(["-p", "build", "src", "src/extra.c"], cwd=tmp)
+        check("-p: a file named explicitly is linted even if unlisted",
+              sorted(f["file"] for f in out["findings"]) == ["src/a.c", "src/extra.c"],
+              str(out["findings"]))
         r, out = lint_json(["src"], cwd=tmp)
         check("auto-detect ./build/compile_commands.json",
               r.returncode == 1 and len(out["findings"]) == 1, r.stderr + str(out))
@@ -211,6 +219,7 @@ def case_compdb():
         check("no database: default flags (cfg.h not found, HOT unset)",
               r.returncode == 2 and "'cfg.h' file not found" in " ".join(out["errors"]),
               str(out))
+        os.remove(os.path.join(tmp, "src", "extra.c"))
         r, out = lint_json(["src", "--", "-Iinclude", "-DHOT"], cwd=tmp)
         check("flags after --", r.returncode == 1 and len(out["findings"]) == 1 and
               not out["errors"], str(out))

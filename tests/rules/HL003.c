@@ -60,6 +60,18 @@ int options(int argc, char **argv)
     return verbose;
 }
 
+int short_chain_in_loop(const char **words, int n)
+{
+    int t = 0;
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(words[i], "on")) // expect: HL003 "every iteration"
+            t++;
+        else if (!strcmp(words[i], "off")) // silent: one finding per chain in a loop
+            t--;
+    }
+    return t;
+}
+
 int negatives(const char *a, const char *b, const char **keys, int n)
 {
     if (strcmp(a, "x") == 0) // silent: a chain of 3 is below the threshold of 4
