@@ -261,13 +261,12 @@ int hl_cmd_verify(int argc, char **argv)
         fprintf(stderr, "hotlint verify: %s\n", err);
         goto out;
     }
-    /* Split the positional arguments into profiles and source paths. */
+    /* Split the positional arguments into profiles and source paths: the first
+     * is a profile unless --profile named them. */
     size_t kept = 0;
+    bool named = vc.n_profiles > 0;
     for (size_t i = 0; i < lc.n_paths; i++) {
-        bool profile = (i == 0 && vc.n_profiles == 0) || (i > 0 && !is_source_path(lc.paths[i]));
-        if (i == 0 && vc.n_profiles > 0)
-            profile = !is_source_path(lc.paths[i]);
-        if (profile) {
+        if ((i == 0 && !named) || !is_source_path(lc.paths[i])) {
             if (push(&vc.profiles, &vc.n_profiles, lc.paths[i]) < 0) {
                 fputs("hotlint verify: out of memory\n", stderr);
                 goto out;
