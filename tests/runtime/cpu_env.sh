@@ -12,6 +12,11 @@ LD_PRELOAD="$HOTLINT_RT" HOTLINT_CPUPROFILE="$tmp/env.prof" HOTLINT_CPUPROFILE_H
     "$CPU_MIX" 300 >/dev/null || fail "preloaded run failed"
 "$HOTLINT" top "$tmp/env.prof" | grep -q "requested 500 Hz" || fail "env.prof missing or wrong rate"
 
+# High rates are delivered: at 4000 Hz at least 90% of the samples asked for.
+"$HOTLINT" run --hz 4000 --cpuprofile "$tmp/hi.prof" -- "$CPU_MIX" 2000 >/dev/null || fail "4000 Hz run failed"
+rate=$("$HOTLINT" top "$tmp/hi.prof" | sed -n 's/.*delivered \([0-9.]*\) samples per CPU second.*/\1/p')
+awk -v r="$rate" 'BEGIN { exit !(r >= 3600) }' || fail "4000 Hz: delivered '$rate' samples per CPU second"
+
 # The profiled program's children see neither the runtime nor HOTLINT_*.
 out=$("$HOTLINT" run --cpuprofile "$tmp/x.prof" -- /bin/sh -c 'env' ) || fail "run sh failed"
 echo "$out" | grep -q "HOTLINT_\|libhotlint-rt" && fail "environment leaked to the exec'ed program: $out"
