@@ -8,12 +8,21 @@
 extern "C" {
 #endif
 
-/* Starts CPU profiling of every thread of the process at hz samples per
- * second (0: the default, 100). The profile is written to path at
+/* Starts CPU profiling of every thread of the process, and of every thread
+ * started later, at hz samples per CPU second (0: the default, 100; at most
+ * 10000). Uses per-thread perf events where permitted, else per-thread
+ * CPU-time timers (HOTLINT_CPUPROFILE_MODE=perf|timer forces one); either way
+ * the signal is SIGPROF. The profile is written to path atomically at
  * hotlint_cpu_stop() or at exit. Returns 0, or -1 with errno set and a
- * message on stderr (already running, signal already handled, ...). */
+ * message on stderr: EBUSY (already running, or the program handles SIGPROF
+ * itself), EINVAL (bad path or rate), ENOTSUP (no usable timer).
+ * The environment does the same before main: HOTLINT_CPUPROFILE=path,
+ * HOTLINT_CPUPROFILE_HZ=hz. A forked child drops its parent's profile; with
+ * HOTLINT_CPUPROFILE_FORK=1 it writes path.<pid> of its own. Programs run
+ * with exec are not profiled unless HOTLINT_FOLLOW_EXEC=1. */
 int hotlint_cpu_start(const char *path, int hz);
-/* Stops CPU profiling and writes the profile atomically. Returns 0 or -1. */
+/* Stops CPU profiling and writes the profile atomically. Returns 0, or -1
+ * with errno set (EINVAL when not running) and a message on stderr. */
 int hotlint_cpu_stop(void);
 
 /* Starts heap profiling: one allocation sampled per rate bytes on average
