@@ -46,7 +46,7 @@ def long_profile():
 
 t = threading.Thread(target=long_profile)
 t.start()
-time.sleep(0.8)
+time.sleep(1.5)  # the first request is collecting by now
 st, h, body = request(s.addr, "/debug/pprof/profile?seconds=1")
 check(st == 500 and h.get("x-go-pprof") == "1" and h.get("content-type", "").startswith(
     "text/plain") and b"already running" in body,
