@@ -22,7 +22,8 @@ extern "C" {
  * with exec are not profiled unless HOTLINT_FOLLOW_EXEC=1. */
 int hotlint_cpu_start(const char *path, int hz);
 /* Stops CPU profiling and writes the profile atomically. Returns 0, or -1
- * with errno set (EINVAL when not running) and a message on stderr. */
+ * with errno set: EINVAL when not running, EBUSY while hl_rt_cpu_collect
+ * runs, or the write error (then also a message on stderr). */
 int hotlint_cpu_stop(void);
 
 /* Starts heap profiling: one allocation sampled per rate bytes on average
