@@ -271,17 +271,24 @@ static int stop_and_write_locked(void)
     char *path = g.path;
     g.path = NULL;
     hl_profile *p = stop_locked();
-    int rc = 0;
+    int rc = 0, e = 0;
     if (!p) {
+        e = ENOMEM;
         fprintf(stderr, "hotlint: %s: cannot build the CPU profile (out of memory)\n",
                 path ? path : "cpu profile");
         rc = -1;
     } else if (path && hl_profile_write_file(p, path) < 0) {
-        fprintf(stderr, "hotlint: %s: cannot write the CPU profile: %s\n", path, strerror(errno));
+        e = errno;
+        fprintf(stderr,
+                "hotlint: %s: cannot write the CPU profile: %s; check that the directory "
+                "exists and is writable\n",
+                path, strerror(e));
         rc = -1;
     }
     hl_profile_free(p);
     free(path);
+    if (rc < 0)
+        errno = e;
     return rc;
 }
 
