@@ -118,6 +118,10 @@ done
 "$HOTLINT" --verify cpu.prof cpu.prof src --format json --fail-on none > merged.json
 $PY -c 'import json,sys; r=json.load(open("merged.json")); assert r["profile"]["total_samples"] == 2000, r["profile"]'
 
+# --profile names profiles explicitly; then every positional argument may be a path.
+"$HOTLINT" verify src --profile cpu.prof --format json --fail-on none > named.json
+$PY -c 'import json; r=json.load(open("named.json")); assert r["profile"]["total_samples"] == 1000, r["profile"]'
+
 # Profiles of different kinds are refused with exit 2 and both names.
 set +e
 "$HOTLINT" --verify cpu.prof heap.prof src > /dev/null 2> err.txt; rc=$?
