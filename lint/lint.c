@@ -59,10 +59,13 @@ static double now(void)
 }
 
 /* Waits for the workers; draws "parsed N/M files (Ts)" on stderr once the run
- * is longer than a second and stderr is a terminal. */
+ * is longer than a second ($HOTLINT_PROGRESS_AFTER seconds) and stderr is a
+ * terminal. */
 static void wait_with_progress(run *r, bool progress)
 {
     double t0 = now();
+    const char *after_env = getenv("HOTLINT_PROGRESS_AFTER");
+    double after = after_env && *after_env ? atof(after_env) : 1.0;
     bool drawn = false;
     progress = progress && isatty(STDERR_FILENO);
     pthread_mutex_lock(&r->lock);
@@ -76,7 +79,7 @@ static void wait_with_progress(run *r, bool progress)
         }
         pthread_cond_timedwait(&r->cond, &r->lock, &ts);
         double el = now() - t0;
-        if (progress && el > 1.0) {
+        if (progress && el >= after) {
             fprintf(stderr, "\rhotlint: parsed %zu/%zu files (%.1fs)", atomic_load(&r->done),
                     r->src->n, el);
             drawn = true;

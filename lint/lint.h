@@ -9,11 +9,12 @@
 typedef struct hl_lint_options {
     const char *const *paths; /* files and directories; none means "." */
     size_t n_paths;
-    const char *compdb_dir;   /* -p DIR, or NULL to auto-detect */
+    const char *compdb_dir;        /* -p DIR, or NULL to auto-detect */
     const char *const *extra_args; /* after "--" */
     size_t n_extra_args;
-    int jobs;                 /* 0: number of cores */
-    bool progress;            /* progress line on stderr (terminal only) */
+    int jobs;      /* 0: number of cores */
+    bool progress; /* progress line on stderr (terminal only), once the run
+                      takes over a second ($HOTLINT_PROGRESS_AFTER seconds) */
 } hl_lint_options;
 
 /* Lints the paths with the catalog's rules. Returns 0 when the run completed

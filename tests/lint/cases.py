@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import jsonschema
 
@@ -268,6 +269,35 @@ def case_discovery():
               [f["file"] for f in out["findings"]] == ["src/a.c"], str(out) + r.stderr)
         r, out = lint_json(["src/a.c", "src", "./src/a.c"], cwd=tmp)
         check("a file named twice is linted once", len(out["findings"]) == 1, str(out))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def case_progress():
+    # Progress goes to stderr only when it is a terminal (a pseudo-terminal via
+    # script(1) here) and the run is long: HOTLINT_PROGRESS_AFTER=0 makes any
+    # run long enough, so the test does not depend on the machine's speed.
+    tmp = tempfile.mkdtemp()
+    try:
+        for i in range(40):
+            write(os.path.join(tmp, "t", f"f{i:03d}.c"),
+                  f"#include <stdio.h>\nint f{i}(void) {{ return {i}; }}\n")
+        env = dict(os.environ, HOTLINT_PROGRESS_AFTER="0")
+        r = subprocess.run(["script", "-qec", f"{HOTLINT} -j1 t", "/dev/null"], cwd=tmp,
+                           capture_output=True, text=True, timeout=120, env=env)
+        check("progress line on a terminal", "hotlint: parsed " in r.stdout and "/40 files (" in r.stdout,
+              repr(r.stdout[-300:]))
+        check("progress line cleared, summary follows", "\033[Khotlint: 0 findings in 40 files" in r.stdout,
+              repr(r.stdout[-200:]))
+        r = subprocess.run([HOTLINT, "-j1", "t"], cwd=tmp, capture_output=True, text=True, env=env)
+        check("no progress when stderr is not a terminal", "parsed" not in r.stderr, r.stderr)
+        r = subprocess.run(["script", "-qec", f"{HOTLINT} -q -j1 t", "/dev/null"], cwd=tmp,
+                           capture_output=True, text=True, timeout=120, env=env)
+        check("no progress with --quiet", "parsed" not in r.stdout, repr(r.stdout))
+        r = subprocess.run(["script", "-qec", f"{HOTLINT} -j1 t", "/dev/null"], cwd=tmp,
+                           capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, HOTLINT_PROGRESS_AFTER="1000"))
+        check("no progress on a short run", "parsed" not in r.stdout, repr(r.stdout))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
