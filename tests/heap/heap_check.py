@@ -162,9 +162,11 @@ def check_storm(args, tmp):
     plain = run([args.prog])
     for i in range(args.runs):
         prof = os.path.join(tmp, "storm%d.prof" % i)
-        # Alternate a dense rate (many samples, busy tables) with the default.
+        # Alternate a dense rate (many samples, busy tables) with the default;
+        # half of the runs also fork children while the threads allocate.
         rate = 4096 if i % 2 == 0 else None
-        out = profiled(args, [args.prog], prof, rate=rate, timeout=30)
+        cmd = [args.prog, "100000", "20"] if i % 4 < 2 else [args.prog]
+        out = profiled(args, cmd, prof, rate=rate, timeout=30)
         if out != plain:
             raise Failure("run %d: output changed:\n%s\nvs\n%s" % (i, out, plain))
         s = Summary(args, prof)
