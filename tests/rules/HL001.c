@@ -53,6 +53,6 @@ void negatives(char *out, int n)
         snprintf(buf, sizeof buf, "once"); // silent: do/while (0) runs once
     } while (0);
     for (int i = 0; i < n; i++)
-        printf("%d\n", i); // silent: printf writes to a stream, not a string (not HL001)
+        printf("%d\n", i);   // silent: printf writes to a stream, not a string (not HL001)
     fake_sys_format(buf, n); // silent: the loop is in a system header
 }

@@ -88,7 +88,7 @@ int negatives(const char *a, const char *b, const char **keys, int n)
         return 3;
     else if (!strcmp(b, "four")) // silent: different subject
         return 4;
-    int r = strcmp(a, b); // silent: not in a loop
+    int r = strcmp(a, b);                  // silent: not in a loop
     for (int i = strcmp(a, b); i < n; i++) // silent: the for-init runs once
         r += keys[i][0];
     return r;

@@ -12,7 +12,7 @@ int positives(const char *s, char *out, const wchar_t *w)
         out[j++] = '-';
     do
         n++;
-    while ((size_t)n < strlen(out)); // expect: HL004
+    while ((size_t)n < strlen(out));       // expect: HL004
     for (size_t i = 0; i < wcslen(w); i++) // expect: HL004
         n++;
     return n;

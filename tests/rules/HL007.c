@@ -31,7 +31,7 @@ void negatives(int fd, const char *s, int n, FILE *out)
     char block[4096];
     for (int i = 0; i < n; i++)
         fprintf(out, "%d\n", i);
-    fflush(out); // silent: after the loop
+    fflush(out);                              // silent: after the loop
     while (read(fd, block, sizeof block) > 0) // silent: reads in 4 KiB blocks
         n++;
     for (int i = 0; i < n; i++)

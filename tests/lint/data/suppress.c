@@ -5,7 +5,7 @@
 void f(char *buf, int n)
 {
     for (int i = 0; i < n; i++) {
-        snprintf(buf, 16, "%d", i); // hotlint: ignore HL001 keys are built once per request; silent: ignore
+        snprintf(buf, 16, "%d", i); // hotlint: ignore HL001 built once per key; silent: ignore
         // hotlint: ignore-next-line HL001
         snprintf(buf, 16, "%d", i); // silent: ignore-next-line on the line before
         snprintf(buf, 16, "%d", i); // NOLINT(hotlint-HL001) silent: NOLINT by id

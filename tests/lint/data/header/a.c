@@ -1,2 +1,5 @@
 #include "shared.h"
-void a(char *b) { shared_format(b, 3); }
+void a(char *b)
+{
+    shared_format(b, 3);
+}

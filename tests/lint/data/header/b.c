@@ -1,2 +1,5 @@
 #include "shared.h"
-void b(char *b) { shared_format(b, 5); }
+void b(char *b)
+{
+    shared_format(b, 5);
+}
