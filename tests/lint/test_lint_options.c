@@ -120,7 +120,7 @@ static void test_catalog(void **state)
         "formatting", "allocation", "string-compare", "string-length", "string-concat",
         "allocation", "io"};
     for (size_t i = 0; i < cat.n_rules; i++) {
-        char id[8];
+        char id[32];
         snprintf(id, sizeof id, "HL%03zu", i + 1);
         assert_string_equal(cat.rules[i].id, id);
         assert_string_equal(cat.rules[i].family, families[i]);
