@@ -388,7 +388,27 @@ def check_env(args, tmp):
     print("bad settings: same output and exit status, messages name the setting")
 
 
+def check_dlopen(args, tmp):
+    """A library loaded, used, unloaded, loaded and used again at rate 1:
+    every allocation is counted; the library's own function is named."""
+    prof = os.path.join(tmp, "dl.prof")
+    out = profiled(args, [args.prog, args.lib], prof, rate=1)
+    s = Summary(args, prof)
+    s.check_layout(1)
+    t = truth(out)
+    if s.by_site("main_alloc") != [t["main_alloc"][0], t["main_alloc"][1], 0, 0]:
+        raise Failure("main_alloc: %s, want %s" % (s.by_site("main_alloc"), t["main_alloc"]))
+    # The first load's frames may be unsymbolizable once it is unloaded (its
+    # addresses can be reused by the second load); the second load is named.
+    lib = s.by_site("lib_alloc") or [0, 0, 0, 0]
+    unnamed = s.by_site("?") or [0, 0, 0, 0]
+    if lib[0] < 100 or lib[0] + unnamed[0] < t["lib_alloc"][0] or lib[1] % 300:
+        raise Failure("lib_alloc: %s (unnamed %s), want %s" % (lib, unnamed, t["lib_alloc"]))
+    print("dlopen, dlclose, dlopen: every allocation counted, lib_alloc %s" % lib)
+
+
 CHECKS = {
+    "dlopen": check_dlopen,
     "env": check_env,
     "corpus": check_corpus,
     "known-exact": check_known_exact,
@@ -409,6 +429,7 @@ def main():
     ap.add_argument("--summary", required=True, help="heap_summary")
     ap.add_argument("--prog", help="the test program")
     ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--lib", help="the library the dlopen test loads")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="hl-heap-")
     try:
