@@ -254,7 +254,18 @@ def check_run(args, tmp):
     for site, (objs, nbytes) in truth(out).items():
         if s.by_site(site) != [objs, nbytes, 0, 0]:
             raise Failure("hotlint run: %s %s, want %d %d" % (site, s.by_site(site), objs, nbytes))
-    print("hotlint run --memprofile: exact at rate 1")
+    # --follow-exec: a program the started one executes writes PATH.<pid>.
+    prof = os.path.join(tmp, "exec.prof")
+    out = run([hotlint, "run", "--cpuprofile", cpu, "--memprofile", prof, "--memprofile-rate",
+               "1", "--follow-exec", "--", "/bin/sh", "-c", "%s 10; true" % args.prog])
+    mine = [f for f in os.listdir(tmp) if f.startswith("exec.prof.")]
+    if len(mine) != 1:
+        raise Failure("--follow-exec: want one exec.prof.<pid>, got %s" % os.listdir(tmp))
+    s = Summary(args, os.path.join(tmp, mine[0]))
+    for site, (objs, nbytes) in truth(out).items():
+        if s.by_site(site) != [objs, nbytes, 0, 0]:
+            raise Failure("--follow-exec: %s %s" % (site, s.by_site(site)))
+    print("hotlint run --memprofile: exact at rate 1, with --cpuprofile, and across exec")
 
 
 ALLOC_RULES = ("HL002", "HL006")
