@@ -1315,6 +1315,24 @@ static void tu_state_free(tu_state *st)
     free(st->files);
 }
 
+/* Records each file the parse read (for the result cache, lint/cache.c). */
+static void inclusion_cb(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+    hl_file_result *res = d;
+    CXString name = clang_File_tryGetRealPathName(included);
+    const char *s = clang_getCString(name);
+    (void)stack;
+    (void)depth;
+    if (!s || !*s) {
+        clang_disposeString(name);
+        name = clang_getFileName(included);
+        s = clang_getCString(name);
+    }
+    if (s && *s && hl_strv_push(&res->deps, s) < 0)
+        add_error(res, "out of memory recording the included files");
+    clang_disposeString(name);
+}
+
 void hl_analyze_file(hl_analyzer *a, const hl_source *src, const hl_strv *args, hl_file_result *res)
 {
     tu_state st = {.a = a, .src = src, .res = res};
@@ -1332,6 +1350,7 @@ void hl_analyze_file(hl_analyzer *a, const hl_source *src, const hl_strv *args, 
         return;
     }
     report_diagnostics(&st);
+    clang_getInclusions(st.tu, inclusion_cb, res);
     clang_visitChildren(clang_getTranslationUnitCursor(st.tu), top_cb, &st);
     if (!st.oom)
         match_calls(&st);

@@ -1,5 +1,6 @@
 /* lint.c - the analyzer's entry point: discovery, parallel parsing, suppressions, ordering. */
 #include "lint.h"
+#include "cache.h"
 #include "lint_internal.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@ typedef struct run {
     hl_sources *src;
     hl_flags *flags;
     hl_file_result *results;
+    hl_cache *cache; /* NULL: no result cache */
     atomic_size_t next;
     atomic_size_t done;
     pthread_mutex_t lock;
@@ -38,8 +40,10 @@ static void *worker(void *arg)
             char msg[4200];
             snprintf(msg, sizeof msg, "%s: out of memory", r->src->v[i].path);
             hl_strv_push(&res->errors, msg);
-        } else {
+        } else if (!r->cache || hl_cache_lookup(r->cache, &r->src->v[i], &args, res) < 0) {
             hl_analyze_file(a, &r->src->v[i], &args, res);
+            if (r->cache)
+                hl_cache_store(r->cache, &r->src->v[i], &args, res, &res->deps);
         }
         hl_strv_free(&args);
         pthread_mutex_lock(&r->lock);
@@ -357,6 +361,7 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     r.scope = &scope;
     r.src = &src;
     r.flags = flags;
+    r.cache = hl_cache_open(NULL, cat, &scope);
     atomic_init(&r.next, 0);
     atomic_init(&r.done, 0);
     pthread_mutex_init(&r.lock, NULL);
@@ -429,10 +434,12 @@ done_run:
                 hl_finding_clear(&r.results[i].items[k]);
             free(r.results[i].items);
             hl_strv_free(&r.results[i].errors);
+            hl_strv_free(&r.results[i].deps);
         }
         free(r.results);
     }
     free(th);
+    hl_cache_close(r.cache);
     pthread_mutex_destroy(&r.lock);
     pthread_cond_destroy(&r.cond);
     goto done;

@@ -74,6 +74,7 @@ typedef struct hl_file_result {
     hl_finding *items;
     size_t n, cap;
     hl_strv errors;
+    hl_strv deps; /* every file the parse read (headers), for the result cache */
 } hl_file_result;
 
 /* Per-worker parser state (one CXIndex). */
