@@ -3,7 +3,7 @@
 # profiles written from a spec: verdicts, JSON keys, exit codes, merging,
 # refusing mixed sample types, path matching, profiles without lines.
 set -euo pipefail
-: "${HOTLINT:?}" "${HOTLINT_BINARY_DIR:?}"
+: "${HOTLINT:?}" "${HOTLINT_BINARY_DIR:?}" "${HOTLINT_SOURCE_DIR:?}"
 SYNTH="$HOTLINT_BINARY_DIR/tests/verify/synth_profile"
 PY=/usr/bin/python3
 T=$(mktemp -d)
@@ -90,6 +90,16 @@ assert ("hot_hash", 20) in lines and ("work", 6) not in lines, lines
 assert r["profile"]["total_samples"] == 1000
 assert r["thresholds"]["min_share"] == 0.01
 assert r["summary"]["confirmed"] == 1
+P
+
+# The JSON keeps the lint keys (lint's schema) and adds the verify keys (ours).
+$PY - out.json "$HOTLINT_SOURCE_DIR/tests/lint/lint-output.schema.json" \
+    "$HOTLINT_SOURCE_DIR/tests/verify/verify-output.schema.json" <<'P'
+import json, sys
+import jsonschema
+doc = json.load(open(sys.argv[1]))
+for schema in sys.argv[2:]:
+    jsonschema.validate(doc, json.load(open(schema)))
 P
 
 # Exit codes follow --fail-on; thresholds move verdicts.
