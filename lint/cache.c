@@ -1,6 +1,7 @@
 /* cache.c - the per-file result cache: manifest of the files a parse read, and its findings. */
 #include "cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CACHE_MAGIC "HLCACHE 2"
+#define CACHE_MAGIC        "HLCACHE 2"
+#define CACHE_TOUCH_SECS   (24 * 3600)      /* refresh a used entry's mtime at most daily */
+#define CACHE_MAX_AGE_SECS (14 * 24 * 3600) /* entries unused this long are removed */
 
 struct hl_cache {
     char dir[PATH_MAX];
@@ -110,6 +113,35 @@ static int default_dir(char *out, size_t outlen)
     return 0;
 }
 
+/* Once a day: removes entries unused for CACHE_MAX_AGE_SECS (left behind by
+ * edited files, other flags or older hotlint builds). Failures are ignored. */
+static void clean_old(const char *dir, time_t now)
+{
+    char stamp[PATH_MAX + 16], sub[PATH_MAX + 8], entry[PATH_MAX + 300];
+    struct stat st;
+    int fd;
+    snprintf(stamp, sizeof stamp, "%s/last-clean", dir);
+    if (stat(stamp, &st) == 0 && st.st_mtim.tv_sec > now - CACHE_TOUCH_SECS)
+        return;
+    if ((fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0)
+        close(fd);
+    for (unsigned b = 0; b < 256; b++) {
+        DIR *d;
+        struct dirent *e;
+        snprintf(sub, sizeof sub, "%s/%02x", dir, b);
+        if (!(d = opendir(sub)))
+            continue;
+        while ((e = readdir(d))) {
+            if (e->d_name[0] == '.')
+                continue;
+            snprintf(entry, sizeof entry, "%s/%s", sub, e->d_name);
+            if (stat(entry, &st) == 0 && st.st_mtim.tv_sec < now - CACHE_MAX_AGE_SECS)
+                unlink(entry);
+        }
+        closedir(d);
+    }
+}
+
 hl_cache *hl_cache_open(const char *dir, const hl_catalog *cat, const hl_scope *scope)
 {
     const char *off = getenv("HOTLINT_CACHE");
@@ -129,6 +161,7 @@ hl_cache *hl_cache_open(const char *dir, const hl_catalog *cat, const hl_scope *
     c->cat = cat;
     c->scope = scope;
     c->started = time(NULL);
+    clean_old(c->dir, c->started);
     h_init(&h, NULL);
     h_str(&h, CACHE_MAGIC);
     /* The analyzer itself: a rebuilt hotlint starts a fresh cache. */
@@ -250,13 +283,18 @@ static void wr_str(FILE *f, const char *s)
         fprintf(f, "%zu:%s\n", strlen(s), s);
 }
 
+/* Reads an entry whole. Marks it used (mtime) when that is older than a day,
+ * so the clean-up keeps what is in use. */
 static char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
     long n;
+    struct stat st;
     if (!f)
         return NULL;
+    if (fstat(fileno(f), &st) == 0 && st.st_mtim.tv_sec < time(NULL) - CACHE_TOUCH_SECS)
+        futimens(fileno(f), NULL);
     if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
         (buf = malloc((size_t)n + 1))) {
         if (fread(buf, 1, (size_t)n, f) != (size_t)n) {

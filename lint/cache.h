@@ -3,10 +3,11 @@
  * An entry is keyed by the file, its compile arguments, the scope of the run,
  * the working directory, the rule catalog's content and the hotlint binary
  * itself; it records every file the parse read (the source and each header)
- * with size, mtime and a content hash, and the findings and errors. A lookup hits only when every recorded file
- * still has the same content. Entries live in $HOTLINT_CACHE_DIR, else
+ * with size, mtime and a content hash, and the findings and errors. A lookup hits only when every
+ * recorded file still has the same content. Entries live in $HOTLINT_CACHE_DIR, else
  * ./.hotlint-cache when that directory exists, else $XDG_CACHE_HOME/hotlint
- * (~/.cache/hotlint). HOTLINT_CACHE=0 turns the cache off. */
+ * (~/.cache/hotlint). HOTLINT_CACHE=0 turns the cache off. Entries unused
+ * for 14 days are removed (checked once a day). */
 #ifndef HL_CACHE_H
 #define HL_CACHE_H
 

@@ -50,7 +50,7 @@ lint() { set +e; "$HOTLINT" --no-config -j1 "$@" >"$out" 2>"$out.err"; rc=$?; se
 out=cold.txt lint src
 HOTLINT_CACHE=0 out=nocache.txt lint src
 [ "$rc" = 1 ] || { cat cold.txt cold.txt.err; fail "cold run: exit $rc"; }
-n=$(find cache -type f | wc -l)
+n=$(find cache -mindepth 2 -type f | wc -l)
 [ "$n" = 2 ] || { find cache -type f; fail "expected 2 cache entries after the cold run, found $n"; }
 out=warm.txt lint src
 cmp -s cold.txt warm.txt || { diff cold.txt warm.txt; fail "warm output differs from cold"; }
@@ -106,4 +106,13 @@ sed -i 's/^message: .*/message: "{callee} CHANGED-RULE formats in a loop"/' myru
 out=rules.txt lint --rules myrules src
 grep -q "CHANGED-RULE" rules.txt || { cat rules.txt; fail "a changed rule did not invalidate"; }
 ok "changing a rule invalidates"
+
+# Clean-up: an entry unused for weeks goes (checked once a day), used ones stay.
+mkdir -p cache/ab
+echo stale >cache/ab/00000000000000000000000000000000
+touch -d '20 days ago' cache/ab/00000000000000000000000000000000 cache/last-clean
+out=clean.txt lint src
+[ ! -e cache/ab/00000000000000000000000000000000 ] || fail "a stale entry survived the clean-up"
+[ "$(find cache -mindepth 2 -type f | wc -l)" -ge 2 ] || fail "the clean-up removed entries in use"
+ok "stale entries are removed"
 echo "$pass passed, 0 failed"
