@@ -47,6 +47,12 @@ bool hl_http_token_equal(const char *given, size_t given_len, const char *expect
  * any case); NULL when the header is not a bearer credential. *len is set. */
 const char *hl_http_bearer(const char *header, size_t *len);
 
+/* True when the Host header names this machine's loopback: localhost,
+ * 127.x.x.x or [::1], with or without a port; also when it is absent.
+ * A browser lured to a page whose name resolves to 127.0.0.1 (DNS
+ * rebinding) sends that page's name, which fails this test. */
+bool hl_http_host_is_loopback(const char *host);
+
 /* ---- a request as the endpoints see it (http_server.c fills it) ---- */
 
 typedef struct hl_http_arg {

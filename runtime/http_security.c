@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,13 +79,13 @@ int hl_http_parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t 
     struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
     if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
+        ss->ss_family = AF_INET;
         v4->sin_port = htons(port);
         *len = sizeof *v4;
         return 0;
     }
     if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
+        ss->ss_family = AF_INET6;
         v6->sin6_port = htons(port);
         *len = sizeof *v6;
         return 0;
@@ -95,18 +96,31 @@ int hl_http_parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t 
     return -1;
 }
 
+static bool v4_loopback(const struct in_addr *a)
+{
+    return (ntohl(a->s_addr) >> 24) == 127;
+}
+
+static bool v6_loopback(const struct in6_addr *a)
+{
+    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+}
+
 bool hl_http_is_loopback(const struct sockaddr *sa)
 {
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
-        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    /* Copied out, not cast: the caller may have written it through another
+     * sockaddr type, and the optimizer may assume those do not alias. */
+    sa_family_t family;
+    memcpy(&family, (const char *)sa + offsetof(struct sockaddr, sa_family), sizeof family);
+    if (family == AF_INET) {
+        struct sockaddr_in v4;
+        memcpy(&v4, sa, sizeof v4);
+        return v4_loopback(&v4.sin_addr);
     }
-    if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-        if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr))
-            return true;
-        if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr))
-            return v6->sin6_addr.s6_addr[12] == 127;
+    if (family == AF_INET6) {
+        struct sockaddr_in6 v6;
+        memcpy(&v6, sa, sizeof v6);
+        return v6_loopback(&v6.sin6_addr);
     }
     return false;
 }
@@ -183,4 +197,36 @@ const char *hl_http_bearer(const char *header, size_t *len)
         n--;
     *len = n;
     return t;
+}
+
+bool hl_http_host_is_loopback(const char *host)
+{
+    char name[64];
+    const char *end;
+    if (!host)
+        return true; /* HTTP/1.0 without Host: not a browser */
+    if (host[0] == '[') {
+        host++;
+        end = strchr(host, ']');
+        if (!end || (end[1] && end[1] != ':'))
+            return false;
+    } else {
+        end = strchr(host, ':');
+        if (!end)
+            end = host + strlen(host);
+    }
+    size_t n = (size_t)(end - host);
+    if (n == 0 || n >= sizeof name)
+        return false;
+    memcpy(name, host, n);
+    name[n] = '\0';
+    if (!strcasecmp(name, "localhost"))
+        return true;
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, name, &a4) == 1)
+        return v4_loopback(&a4);
+    if (inet_pton(AF_INET6, name, &a6) == 1)
+        return v6_loopback(&a6);
+    return false;
 }

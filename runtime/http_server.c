@@ -30,6 +30,7 @@ static int g_listen_fd = -1;
 static char *g_token;
 static size_t g_token_len;
 static char g_addr[80];
+static bool g_check_host; /* loopback bind without a token: Host must be loopback */
 static int g_atfork_done;
 
 /* Per-request state kept between the calls MHD makes for one request. */
@@ -157,6 +158,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return reply_now(c, MHD_HTTP_UNAUTHORIZED,
                              "unauthorized: this endpoint needs its token, as "
                              "'Authorization: Bearer TOKEN' or '?token=TOKEN'");
+        }
+        if (g_check_host &&
+            !hl_http_host_is_loopback(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"))) {
+            st->answered = true;
+            return reply_now(c, MHD_HTTP_FORBIDDEN,
+                             "forbidden: this endpoint answers only requests addressed to "
+                             "localhost, 127.0.0.1 or [::1] (the Host header names another "
+                             "host; a web page may be trying to read it)");
         }
         bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
         bool post = !strcmp(method, "POST");
@@ -358,6 +367,7 @@ int hotlint_http_start(const char *addr)
         goto err;
     }
     g_listen_fd = fd;
+    g_check_host = !g_token && hl_http_is_loopback((struct sockaddr *)&ss);
     describe_bound(fd, addr, g_addr, sizeof g_addr);
     if (!g_atfork_done && pthread_atfork(NULL, NULL, atfork_child) == 0)
         g_atfork_done = 1;

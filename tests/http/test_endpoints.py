@@ -88,6 +88,14 @@ for m in ("PUT", "DELETE", "OPTIONS", "PATCH"):
     check(st == 405 and "GET" in h.get("allow", ""), "%s is 405 with Allow" % m)
 st, _, _ = request(a, "/debug/pprof/threads", method="POST", body=b"x")
 check(st == 405, "POST on threads is 405")
+# DNS rebinding: a page of evil.example resolving to 127.0.0.1 sends its own
+# name as Host; without a token the endpoint answers only loopback names.
+for host in ("evil.example", "evil.example:%s" % a.rsplit(":", 1)[1], "10.1.2.3"):
+    st, h, body = request(a, "/debug/pprof/cmdline", headers={"Host": host})
+    check(st == 403 and b"localhost" in body, "Host: %s is refused with 403" % host)
+for host in ("localhost:1", "127.0.0.1", "[::1]:6060"):
+    st, h, body = request(a, "/debug/pprof/cmdline", headers={"Host": host})
+    check(st == 200, "Host: %s is accepted" % host)
 st, h, body = request(a, "/debug/pprof/cmdline", method="HEAD")
 check(st == 200 and body == b"", "HEAD answers without a body")
 

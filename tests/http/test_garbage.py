@@ -73,31 +73,31 @@ def garbage():
     p = rng.choice(PATHS)
     if k == 0:  # bad methods
         m = rng.choice([b"FOO", b"G\x00T", b"get", b"X" * 5000, b"PUT", b"TRACE", b"CONNECT"])
-        return req(m + b" " + p + b" HTTP/1.1", [b"Host: x"])
+        return req(m + b" " + p + b" HTTP/1.1", [b"Host: 127.0.0.1"])
     if k == 1:  # broken request lines
         return rng.choice([b"GET\r\n\r\n", b"GET " + p + b"\r\n\r\n", b"GET  HTTP/1.1\r\n\r\n",
                            b"GET " + p + b" HTTP/9.9\r\nHost: x\r\n\r\n", b"\r\n\r\n\r\n",
                            b"GET " + p + b" HTTP/1.1\nHost: x\n\n", b" / HTTP/1.1\r\n\r\n"])
     if k == 2:  # huge header value
-        return req(b"GET " + p + b" HTTP/1.1", [b"Host: x", b"X-Big: " + b"a" * 100000])
+        return req(b"GET " + p + b" HTTP/1.1", [b"Host: 127.0.0.1", b"X-Big: " + b"a" * 100000])
     if k == 3:  # many headers
         return req(b"GET " + p + b" HTTP/1.1",
-                   [b"Host: x"] + [b"X-%d: y" % i for i in range(3000)])
+                   [b"Host: 127.0.0.1"] + [b"X-%d: y" % i for i in range(3000)])
     if k == 4:  # huge URL
-        return req(b"GET /debug/pprof/" + b"a" * 70000 + b" HTTP/1.1", [b"Host: x"])
+        return req(b"GET /debug/pprof/" + b"a" * 70000 + b" HTTP/1.1", [b"Host: 127.0.0.1"])
     if k == 5:  # bad parameters
         if rng.randrange(2):
             return req(b"GET /debug/pprof/" + rng.choice(BAD_QUERIES) + b" HTTP/1.1",
-                       [b"Host: x", b"Connection: close"])
+                       [b"Host: 127.0.0.1", b"Connection: close"])
         return req(b"GET /debug/pprof/cmdline?" + rng.choice(JUNK_QUERIES) + b" HTTP/1.1",
-                   [b"Host: x", b"Connection: close"])
+                   [b"Host: 127.0.0.1", b"Connection: close"])
     if k == 6:  # lying Content-Length, short body
         return req(b"POST /debug/pprof/symbol HTTP/1.1",
-                   [b"Host: x", b"Content-Length: %d" % rng.choice([10, 1000, 10 ** 12, -1])],
+                   [b"Host: 127.0.0.1", b"Content-Length: %d" % rng.choice([10, 1000, 10 ** 12, -1])],
                    b"0x1+")
     if k == 7:  # broken chunked body
         return req(b"POST /debug/pprof/symbol HTTP/1.1",
-                   [b"Host: x", b"Transfer-Encoding: chunked"],
+                   [b"Host: 127.0.0.1", b"Transfer-Encoding: chunked"],
                    rng.choice([b"zz\r\nabc\r\n0\r\n\r\n", b"ffffffffffffffff\r\nab",
                                b"5\r\n0x1+0x2\r\n0\r\n\r\n", b"-1\r\n"]))
     if k == 8:  # random bytes
@@ -105,14 +105,15 @@ def garbage():
     if k == 9:  # bad header syntax
         return req(b"GET " + p + b" HTTP/1.1",
                    rng.choice([[b"NoColon"], [b": empty"], [b"Host x"], [b"\x00\x01: \x02"],
-                               [b"Host: x", b" folded continuation"],
-                               [b"Host: x", b"Content-Length: abc"],
-                               [b"Host: x", b"Content-Length: 1", b"Content-Length: 2"]]))
+                               [b"Host: 127.0.0.1", b" folded continuation"],
+                               [b"Host: 127.0.0.1", b"Content-Length: abc"],
+                               [b"Host: 127.0.0.1", b"Content-Length: 1", b"Content-Length: 2"],
+                               [b"Host: evil.example"], [b"Host: [::1"], [b"Host: " + b"h" * 300]]))
     if k == 10:  # a symbol body over the limit
         return req(b"POST /debug/pprof/symbol HTTP/1.1",
-                   [b"Host: x", b"Content-Length: 70000"], b"0x1+" * 17500)
+                   [b"Host: 127.0.0.1", b"Content-Length: 70000"], b"0x1+" * 17500)
     # pipelined: a valid request followed by junk
-    return req(b"GET /debug/pprof/cmdline HTTP/1.1", [b"Host: x"]) + b"\x00\xff junk\r\n\r\n"
+    return req(b"GET /debug/pprof/cmdline HTTP/1.1", [b"Host: 127.0.0.1"]) + b"\x00\xff junk\r\n\r\n"
 
 
 def patient(addr, path):
@@ -165,6 +166,7 @@ print("%d malformed requests in %.1f s; statuses %s" % (N, elapsed, sorted(
 check(s.alive(), "the program is still running")
 check(statuses.get(400, 0) > 100, "malformed requests got 400s")
 check(statuses.get(405, 0) > 50, "bad methods got 405s")
+check(statuses.get(403, 0) > 10, "requests naming another host got 403s")
 check(statuses.get(413, 0) + statuses.get(431, 0) + statuses.get(414, 0) > 50,
       "oversized requests got 413/414/431")
 # 501 (unknown method) and 505 (HTTP/9.9) are libmicrohttpd's right answers;

@@ -146,12 +146,35 @@ static void test_bearer(void **state)
     assert_int_equal(n, 0);
 }
 
+static void test_host_header(void **state)
+{
+    (void)state;
+    const char *ok[] = {NULL,          "localhost", "LOCALHOST:6060", "127.0.0.1", "127.0.0.1:6060",
+                        "127.9.9.9:1", "[::1]",     "[::1]:6060"};
+    const char *bad[] = {"evil.example",
+                         "evil.example:6060",
+                         "10.0.0.1:6060",
+                         "0.0.0.0:6060",
+                         "localhost.evil.example",
+                         "[::1",
+                         "[::2]:6060",
+                         "",
+                         ":6060",
+                         "127.0.0.1.evil:80",
+                         "[::1]x"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        assert_true(hl_http_host_is_loopback(ok[i]));
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_false(hl_http_host_is_loopback(bad[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_forms), cmocka_unit_test(test_parse_rejects),
         cmocka_unit_test(test_loopback),    cmocka_unit_test(test_policy),
         cmocka_unit_test(test_token_equal), cmocka_unit_test(test_bearer),
+        cmocka_unit_test(test_host_header),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,8 @@ if s.addr:
     for headers, path, what in good:
         st, h, body = request(a, path, headers=headers)
         check(st == 200 and body.startswith(busy.encode()), "200 for %s" % what)
+    st, _, _ = request(a, "/debug/pprof/cmdline?token=" + TOKEN, headers={"Host": "prod-7:6060"})
+    check(st == 200, "with a token any Host name is fine (the token is the guard)")
     st, _, _ = request(a, "/debug/pprof/nope?token=" + TOKEN)
     check(st == 404, "with the token an unknown path is 404")
 s.stop()
