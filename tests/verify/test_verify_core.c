@@ -79,7 +79,7 @@ static void test_symbol_match(void **state)
 
 /* --- an in-memory profile --- */
 
-enum { F_MAIN, F_PARSE, F_MALLOC, F_HELPER, F_HASH, F_OTHER_MAIN, N_FUNCS };
+enum { F_MAIN, F_PARSE, F_MALLOC, F_HELPER, F_HASH, F_OTHER_MAIN, F_STRCMP, N_FUNCS };
 
 typedef struct fixture {
     hl_profile p;
@@ -157,6 +157,7 @@ static fixture *make_fixture(bool with_lines)
     x->funcs[F_HELPER] = (hl_prof_function){4, "helper", "helper", "/build/src/parse.c", 3};
     x->funcs[F_HASH] = (hl_prof_function){5, "hash_bytes", "hash_bytes", "/build/src/hash.c", 15};
     x->funcs[F_OTHER_MAIN] = (hl_prof_function){6, "other", "other", "/elsewhere/main.c", 1};
+    x->funcs[F_STRCMP] = (hl_prof_function){7, "__strcmp_avx2", "__strcmp_avx2", "", 0};
     for (int i = 0; i < N_FUNCS; i++)
         x->funcs[i].id = (uint64_t)i + 1;
     x->types[0] = (hl_prof_value_type){"samples", "count"};
@@ -340,6 +341,38 @@ static void test_sample_index_and_thresholds(void **state)
     free(x);
 }
 
+/* Evidence needs the cost symbol below the site: a prefix symbol (__strcmp_*)
+ * matches the libc variant, and a cost frame above the site does not count. */
+static void test_evidence_prefix_and_depth(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    hl_prof_location *cmp = loc(x, F_STRCMP, 0, -1, 0);
+    hl_prof_location *main30 = loc(x, F_MAIN, 30, -1, 0);
+    hl_prof_location *p47 = &x->locs[2];
+    sample(x, 6, 2, cmp, main30);      /* strcmp under main:30 */
+    sample(x, 2, 2, main30, cmp);      /* a cost frame above the site: no evidence */
+    sample(x, 1, 3, p47, cmp, main30); /* strcmp under main:30, above parse_row */
+    hl_verify_result r;
+    char err[256] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    const hl_verified *m = item_for(&r, &x->f[2]);
+    assert_int_equal(m->cum, 9 * 10000000LL);
+    assert_int_equal(m->evidence, 7 * 10000000LL); /* not the 2 with strcmp above */
+    assert_float_equal(m->evidence_of_cum, 7.0 / 9.0, 1e-12);
+    /* parse_row's HL002 site gains nothing from strcmp: not its rule's symbol. */
+    assert_int_equal(item_for(&r, &x->f[0])->evidence, 10 * 10000000LL);
+    bool found = false;
+    for (size_t i = 0; i < r.n_families; i++)
+        if (!strcmp(r.families[i].family, "string compares")) {
+            assert_int_equal(r.families[i].value, 9 * 10000000LL); /* once per sample */
+            found = true;
+        }
+    assert_true(found);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
 /* A heap profile has no "samples" type: the interval rests on the total over
  * the sampling period (bytes per sample), not on estimated object counts. */
 static void test_heap_sample_count(void **state)
@@ -419,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_flat_cum_loop_evidence),
         cmocka_unit_test(test_without_lines),
         cmocka_unit_test(test_sample_index_and_thresholds),
+        cmocka_unit_test(test_evidence_prefix_and_depth),
         cmocka_unit_test(test_heap_sample_count),
         cmocka_unit_test(test_trim_and_source_root),
         cmocka_unit_test(test_address_only),
