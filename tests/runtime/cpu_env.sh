@@ -12,6 +12,16 @@ LD_PRELOAD="$HOTLINT_RT" HOTLINT_CPUPROFILE="$tmp/env.prof" HOTLINT_CPUPROFILE_H
     "$CPU_MIX" 300 >/dev/null || fail "preloaded run failed"
 "$HOTLINT" top "$tmp/env.prof" | grep -q "requested 500 Hz" || fail "env.prof missing or wrong rate"
 
+# top's options: -n, --sample-index, --cum.
+rows=$("$HOTLINT" top -n 2 "$tmp/env.prof" | awk 'p { n++ } /flat%/ { p = 1 } END { print n }')
+[ "$rows" = 2 ] || fail "top -n 2 printed $rows rows"
+"$HOTLINT" top --sample-index samples "$tmp/env.prof" | grep -q "^Type: samples" || fail "--sample-index samples"
+"$HOTLINT" top --sample-index 1 "$tmp/env.prof" | grep -q "^Type: cpu" || fail "--sample-index 1"
+"$HOTLINT" top --sample-index bytes "$tmp/env.prof" >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown sample index accepted"
+first=$("$HOTLINT" top --cum "$tmp/env.prof" | awk '/flat%/ { getline; print $4; exit }')
+total=$("$HOTLINT" top "$tmp/env.prof" | sed -n 's/.* of \(.*\) total/\1/p')
+[ "$first" = "$total" ] || fail "--cum: first row has cum $first, total is $total"
+
 # High rates are delivered: at 4000 Hz at least 90% of the samples asked for.
 "$HOTLINT" run --hz 4000 --cpuprofile "$tmp/hi.prof" -- "$CPU_MIX" 2000 >/dev/null || fail "4000 Hz run failed"
 rate=$("$HOTLINT" top "$tmp/hi.prof" | sed -n 's/.*delivered \([0-9.]*\) samples per CPU second.*/\1/p')
