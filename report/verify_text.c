@@ -219,7 +219,8 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
         }
     }
 
-    fprintf(out, "\nhot code no rule explains (samples whose stack holds no finding: %s, %s):\n",
+    fprintf(out,
+            "\nhot code no rule explains (samples whose stack holds no finding's line: %s, %s):\n",
             hl_format_value(r->unexplained_total, r->sample_unit, a, sizeof a),
             pct(r->total > 0 ? (double)r->unexplained_total / (double)r->total : 0.0, b, sizeof b));
     fprintf(out, "    %8s %6s %8s %6s\n", "flat", "flat%", "cum", "cum%");

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define MIN_CHUNK 16384
-#define MASK 0xffffu /* about one cut per 80 KiB */
+#define MASK      0xffffu /* about one cut per 80 KiB */
 
 struct chunk {
     uint64_t fp;
@@ -45,9 +45,9 @@ static void generate(unsigned char *buf, size_t n, uint64_t seed)
 }
 
 /* The hot loop: a gear hash over every byte; returns the number of cuts. */
-__attribute__((noinline)) static size_t find_cuts(const unsigned char *buf, size_t n,
-                                                  size_t *cuts, size_t max_cuts,
-                                                  char *progress, size_t progress_len)
+__attribute__((noinline)) static size_t find_cuts(const unsigned char *buf, size_t n, size_t *cuts,
+                                                  size_t max_cuts, char *progress,
+                                                  size_t progress_len)
 {
     uint32_t h = 0;
     size_t n_cuts = 0, last = 0;
@@ -77,10 +77,9 @@ __attribute__((noinline)) static uint64_t fingerprint(const unsigned char *p, si
 }
 
 /* Indexes the chunks by fingerprint; returns the number of distinct ones. */
-__attribute__((noinline)) static size_t index_chunks(const unsigned char *buf,
-                                                     const size_t *cuts, size_t n_cuts,
-                                                     struct chunk **table, size_t buckets,
-                                                     size_t *dup_bytes)
+__attribute__((noinline)) static size_t index_chunks(const unsigned char *buf, const size_t *cuts,
+                                                     size_t n_cuts, struct chunk **table,
+                                                     size_t buckets, size_t *dup_bytes)
 {
     size_t distinct = 0, start = 0;
     for (size_t i = 0; i < n_cuts; i++) {
@@ -131,7 +130,7 @@ int main(int argc, char **argv)
         }
         distinct = index_chunks(buf, cuts, n_cuts, table, buckets, &dup);
     }
-    printf("chunker: %zu chunks, %zu distinct, %zu bytes duplicate (%s)\n", n_cuts, distinct,
-           dup, progress);
+    printf("chunker: %zu chunks, %zu distinct, %zu bytes duplicate (%s)\n", n_cuts, distinct, dup,
+           progress);
     return 0;
 }
