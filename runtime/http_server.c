@@ -272,7 +272,12 @@ static int open_listener(const struct sockaddr_storage *ss, socklen_t len, const
     if (ss->ss_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (bind(fd, (const struct sockaddr *)ss, len) < 0 || listen(fd, 64) < 0) {
-        snprintf(err, errlen, "%s: %s", addr, strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "%s: %s%s", addr, strerror(e),
+                 e == EADDRINUSE      ? " (another process holds it: choose another port)"
+                 : e == EACCES        ? " (ports below 1024 need privileges: choose another)"
+                 : e == EADDRNOTAVAIL ? " (no interface of this machine has that address)"
+                                      : "");
         close(fd);
         return -1;
     }
