@@ -168,13 +168,43 @@ static void test_host_header(void **state)
         assert_false(hl_http_host_is_loopback(bad[i]));
 }
 
+/* Random and truncated inputs: nothing crashes or reads out of bounds (the
+ * sanitizer build checks the latter); results stay within their contracts. */
+static void test_random_inputs(void **state)
+{
+    (void)state;
+    const char alphabet[] = "0123456789abcdef:[].lLocahst Bearer\t%";
+    unsigned seed = 6060;
+    char buf[80], err[256];
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 16) % (sizeof buf - 1);
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[k] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        buf[n] = '\0';
+        struct sockaddr_storage ss;
+        socklen_t len;
+        if (hl_http_parse_addr(buf, &ss, &len, err, sizeof err) == 0)
+            assert_true(len == sizeof(struct sockaddr_in) || len == sizeof(struct sockaddr_in6));
+        else
+            assert_true(err[0] != '\0');
+        (void)hl_http_host_is_loopback(buf);
+        size_t tl = 99;
+        const char *t = hl_http_bearer(buf, &tl);
+        if (t)
+            assert_true(t >= buf && t + tl <= buf + n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_forms), cmocka_unit_test(test_parse_rejects),
         cmocka_unit_test(test_loopback),    cmocka_unit_test(test_policy),
         cmocka_unit_test(test_token_equal), cmocka_unit_test(test_bearer),
-        cmocka_unit_test(test_host_header),
+        cmocka_unit_test(test_host_header), cmocka_unit_test(test_random_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
