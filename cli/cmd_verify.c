@@ -12,15 +12,9 @@
 #include "verify.h"
 #include "verify_json.h"
 #include "verify_text.h"
-#if __has_include("sarif.h")
+#include "codequality.h"
 #include "github.h"
 #include "sarif.h"
-#define HL_HAVE_SARIF 1
-#endif
-#if __has_include("codequality.h")
-#include "codequality.h"
-#define HL_HAVE_CODEQUALITY 1
-#endif
 
 typedef enum { FAIL_ON_CONFIRMED, FAIL_ON_ANY, FAIL_ON_NONE } fail_on;
 
@@ -59,14 +53,6 @@ static const char *usage_text =
     "  --token T            bearer token for profile URLs\n"
     "  --max-unexplained N  rows in each 'hot code no rule explains' list (default 10)\n"
     "  --fail-on WHEN       exit 1 when: confirmed (default), any (any finding), none\n"
-    "  --format FORMAT      text (default), json"
-#ifdef HL_HAVE_SARIF
-    ", sarif, github"
-#endif
-#ifdef HL_HAVE_CODEQUALITY
-    ", codequality"
-#endif
-    "\n"
     "\nshared options:\n";
 
 static int push(const char ***arr, size_t *n, const char *s)
@@ -283,13 +269,8 @@ int hl_cmd_verify(int argc, char **argv)
         goto out;
     }
     const char *fmt = lc.format;
-    bool known = !strcmp(fmt, "text") || !strcmp(fmt, "json");
-#ifdef HL_HAVE_SARIF
-    known = known || !strcmp(fmt, "sarif") || !strcmp(fmt, "github");
-#endif
-#ifdef HL_HAVE_CODEQUALITY
-    known = known || !strcmp(fmt, "codequality");
-#endif
+    bool known = !strcmp(fmt, "text") || !strcmp(fmt, "json") || !strcmp(fmt, "sarif") ||
+                 !strcmp(fmt, "github") || !strcmp(fmt, "codequality");
     if (!known) {
         fprintf(stderr,
                 "hotlint verify: --format: '%s' is not a format verify writes (see --help)\n", fmt);
@@ -335,16 +316,12 @@ int hl_cmd_verify(int argc, char **argv)
     int wr;
     if (!strcmp(fmt, "json"))
         wr = hl_verify_write_json(stdout, &fs, &vr, name);
-#ifdef HL_HAVE_SARIF
     else if (!strcmp(fmt, "sarif"))
         wr = hl_report_sarif(stdout, &fs, &cat, &vr, HOTLINT_VERSION);
     else if (!strcmp(fmt, "github"))
         wr = hl_report_github(stdout, &fs, &vr);
-#endif
-#ifdef HL_HAVE_CODEQUALITY
     else if (!strcmp(fmt, "codequality"))
         wr = hl_report_codequality(stdout, &fs, &vr);
-#endif
     else
         wr = hl_verify_write_text(stdout, &vr, name);
     if (fflush(stdout) != 0 || wr < 0) {
