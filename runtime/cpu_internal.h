@@ -83,6 +83,8 @@ int hl_cpu_timer_arm(pid_t tid);
 /* Threads that could not get a timer (descriptor limit, ...) since the last
  * reset: their CPU time is missing from the profile. */
 unsigned hl_cpu_timer_failures(bool reset);
+/* Counts a live thread that hl_cpu_timer_arm could not arm. */
+void hl_cpu_timer_count_failure(void);
 /* Arms every thread of the process except skip_tid. Returns how many. */
 int hl_cpu_timer_arm_all(pid_t skip_tid);
 /* Disarms tid's timer (thread exit). */

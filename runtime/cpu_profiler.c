@@ -178,7 +178,11 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     g.t0_cpu_ns = now_ns(CLOCK_PROCESS_CPUTIME_ID);
     atomic_store(&g.writer_stop, 0);
     atomic_store(&g.writer_tid, 0);
-    g.writer_started = real_pthread_create()(&g.writer, NULL, writer_main, NULL) == 0;
+    int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *) =
+        real_pthread_create();
+    /* Without a writer the ring is drained at stop only (and may overflow,
+     * which is counted). */
+    g.writer_started = create && create(&g.writer, NULL, writer_main, NULL) == 0;
     /* Wait for the writer to name itself, so that it is not armed. */
     for (int i = 0; g.writer_started && !atomic_load(&g.writer_tid) && i < 100000; i++)
         sched_yield();
@@ -436,7 +440,8 @@ static void *thread_trampoline(void *p)
     pthread_mutex_lock(&g_lock);
     if (g.running) {
         hl_cpu_unwind_warmup();
-        hl_cpu_timer_arm(hl_gettid());
+        if (hl_cpu_timer_arm(hl_gettid()) < 0)
+            hl_cpu_timer_count_failure();
     }
     pthread_mutex_unlock(&g_lock);
     void *ret;

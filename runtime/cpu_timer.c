@@ -182,9 +182,12 @@ int hl_cpu_timer_arm(pid_t tid)
     free_slot->tid = tid;
 out:
     pthread_mutex_unlock(&table_lock);
-    if (rc < 0)
-        atomic_fetch_add(&g_arm_failures, 1);
     return rc;
+}
+
+void hl_cpu_timer_count_failure(void)
+{
+    atomic_fetch_add(&g_arm_failures, 1);
 }
 
 int hl_cpu_timer_arm_all(pid_t skip_tid)
@@ -198,8 +201,12 @@ int hl_cpu_timer_arm_all(pid_t skip_tid)
         pid_t tid = (pid_t)atoi(e->d_name);
         if (tid <= 0 || tid == skip_tid)
             continue;
+        char task[64];
         if (hl_cpu_timer_arm(tid) == 0)
             n++;
+        else if (snprintf(task, sizeof task, "/proc/self/task/%d", (int)tid) > 0 &&
+                 access(task, F_OK) == 0)
+            hl_cpu_timer_count_failure(); /* still there: its CPU time goes missing */
     }
     closedir(d);
     return n;
