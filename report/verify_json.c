@@ -3,48 +3,13 @@
 
 #include <string.h>
 
-#if __has_include("lint_json.h")
 #include "lint_json.h"
-#define HL_HAVE_LINT_JSON 1
-#endif
 
 /* Adds key: s, or null when s is NULL. Returns 0 or -1. */
 static int set_str(json_t *o, const char *key, const char *s)
 {
     return json_object_set_new(o, key, s ? json_string(s) : json_null());
 }
-
-#ifndef HL_HAVE_LINT_JSON
-/* The lint keys of a finding, as the lint writer emits them. */
-static json_t *hl_finding_to_json(const hl_finding *f)
-{
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    int rc = 0;
-    rc |= set_str(o, "rule", f->rule ? f->rule->id : NULL);
-    rc |= set_str(o, "name", f->rule ? f->rule->name : NULL);
-    rc |= set_str(o, "severity", f->rule ? f->rule->severity : NULL);
-    rc |= set_str(o, "family", f->rule ? f->rule->family : NULL);
-    rc |= set_str(o, "file", f->file);
-    rc |= set_str(o, "abs_file", f->abs_file);
-    rc |= json_object_set_new(o, "line", json_integer(f->line));
-    rc |= json_object_set_new(o, "column", json_integer(f->column));
-    rc |= json_object_set_new(o, "end_line", json_integer(f->end_line));
-    rc |= json_object_set_new(o, "end_column", json_integer(f->end_column));
-    rc |= set_str(o, "function", f->function);
-    rc |= json_object_set_new(o, "loop_start_line", json_integer(f->loop_start_line));
-    rc |= json_object_set_new(o, "loop_end_line", json_integer(f->loop_end_line));
-    rc |= set_str(o, "callee", f->callee);
-    rc |= set_str(o, "message", f->message);
-    rc |= set_str(o, "fix", f->rule ? f->rule->fix : NULL);
-    if (rc) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-#endif
 
 int hl_verified_add_json(json_t *o, const hl_verified *v)
 {
