@@ -255,15 +255,33 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
             n_notice++;
     }
     for (size_t i = 0; i < f->n_errors; i++) {
-        hl_github_escape(f->errors[i], 0, msg, sizeof msg);
-        fprintf(out, "::error title=hotlint::%s\n", msg);
+        /* "path:line:col: error: text" becomes an annotation on that line. */
+        const char *e = f->errors[i], *c1 = strchr(e, ':');
+        char *end1 = NULL, *end2 = NULL;
+        unsigned long line = 0, col = 0;
+        if (c1 && c1 > e) {
+            line = strtoul(c1 + 1, &end1, 10);
+            if (end1 && *end1 == ':')
+                col = strtoul(end1 + 1, &end2, 10);
+        }
+        if (line > 0 && end1 && *end1 == ':' && end2 && *end2 == ':') {
+            char path[4096];
+            snprintf(path, sizeof path, "%.*s", (int)(c1 - e), e);
+            hl_github_escape(path, 1, file, sizeof file);
+            hl_github_escape(end2 + 1 + (end2[1] == ' '), 0, msg, sizeof msg);
+            fprintf(out, "::error file=%s,line=%lu,col=%lu,title=hotlint::%s\n", file, line, col,
+                    msg);
+        } else {
+            hl_github_escape(e, 0, msg, sizeof msg);
+            fprintf(out, "::error title=hotlint::%s\n", msg);
+        }
     }
     fprintf(out, "hotlint: %zu finding%s (%zu error, %zu warning, %zu notice", f->n,
             f->n == 1 ? "" : "s", n_err, n_warn, n_notice);
     if (vr)
         fprintf(out, "; %zu confirmed", n_confirmed);
     if (f->n_errors)
-        fprintf(out, "; %zu file%s not analyzed", f->n_errors, f->n_errors == 1 ? "" : "s");
+        fprintf(out, "; %zu analysis error%s", f->n_errors, f->n_errors == 1 ? "" : "s");
     fputs(")", out);
     if (n_err > HL_GITHUB_MAX_PER_LEVEL || n_warn > HL_GITHUB_MAX_PER_LEVEL ||
         n_notice > HL_GITHUB_MAX_PER_LEVEL)

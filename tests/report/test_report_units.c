@@ -205,6 +205,26 @@ static void test_github_order_and_summary(void **state)
     hl_findings_free(&f);
 }
 
+static void test_github_errors(void **state)
+{
+    hl_findings f;
+    struct ctx c = {&f, NULL};
+    char *out;
+    (void)state;
+    make_findings(&f, 0);
+    f.errors = calloc(2, sizeof *f.errors);
+    f.errors[0] = strdup("src/a,b.c:12:3: error: unknown type name 'x'");
+    f.errors[1] = strdup("src/c.c: libclang could not parse the file (error 1)");
+    f.n_errors = f.cap_errors = 2;
+    out = capture(run_github, &c);
+    assert_non_null(strstr(out, "::error file=src/a%2Cb.c,line=12,col=3,title=hotlint::error: "
+                                "unknown type name 'x'\n"));
+    assert_non_null(strstr(out, "::error title=hotlint::src/c.c: libclang could not parse"));
+    assert_non_null(strstr(out, "2 analysis errors"));
+    free(out);
+    hl_findings_free(&f);
+}
+
 static void test_sarif_shape(void **state)
 {
     hl_findings f;
@@ -527,6 +547,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_github_escape),
         cmocka_unit_test(test_github_order_and_summary),
+        cmocka_unit_test(test_github_errors),
         cmocka_unit_test(test_sarif_shape),
         cmocka_unit_test(test_codequality_shape),
         cmocka_unit_test(test_baseline_survives_shift),
