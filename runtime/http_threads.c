@@ -166,6 +166,30 @@ static void thread_name(pid_t tid, char *name, size_t len)
     name[strcspn(name, "\n")] = '\0';
 }
 
+/* Where a thread that cannot be signalled waits: the user pc at its system
+ * call entry, from /proc/self/task/TID/syscall ("NR args... SP PC").
+ * Returns 0, or -1 when it is running or the file cannot be read. */
+static int proc_leaf(pid_t tid, uintptr_t *pc, long *nr)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
+    read_small(path, buf, sizeof buf);
+    if (!buf[0] || !strncmp(buf, "running", 7))
+        return -1;
+    char *end;
+    *nr = strtol(buf, &end, 10);
+    if (end == buf)
+        return -1;
+    char *last = strrchr(buf, ' ');
+    if (!last)
+        return -1;
+    unsigned long long v = strtoull(last + 1, &end, 16);
+    if (!v)
+        return -1;
+    *pc = (uintptr_t)v;
+    return 0;
+}
+
 hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, size_t errlen)
 {
     pthread_mutex_lock(&g_capture);
@@ -292,9 +316,36 @@ hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, 
     for (size_t i = 0; i < n_skipped; i++) {
         char name[32];
         thread_name(skipped[i], name, sizeof name);
-        snprintf(comment, sizeof comment, "thread %d (%s): not captured (it blocks signal %d%s)",
-                 (int)skipped[i], name, g_signo,
-                 strncmp(name, "MHD-", 4) ? "" : "; a thread of this endpoint");
+        if (!strncmp(name, "MHD-", 4)) {
+            snprintf(comment, sizeof comment,
+                     "thread %d (%s): a thread of this endpoint (not captured)", (int)skipped[i],
+                     name);
+            hl_sp_add_comment(sp, comment);
+            continue;
+        }
+        /* It blocks our signal: the kernel still tells where it waits. */
+        uintptr_t pc;
+        long nr;
+        if (proc_leaf(skipped[i], &pc, &nr) == 0) {
+            int64_t one = 1;
+            hl_prof_label labels[3] = {
+                {.key = (char *)"thread", .num = skipped[i]},
+                {.key = (char *)"thread_name", .str = name},
+                {.key = (char *)"stack", .str = (char *)"leaf only"},
+            };
+            if (hl_sp_add(sp, &pc, 1, &one, per_thread ? labels : NULL, per_thread ? 3 : 0) < 0) {
+                snprintf(err, errlen, "out of memory");
+                goto err;
+            }
+            snprintf(comment, sizeof comment,
+                     "thread %d (%s): blocks signal %d; only where it waits is known (system "
+                     "call %ld)",
+                     (int)skipped[i], name, g_signo, nr);
+        } else {
+            snprintf(comment, sizeof comment,
+                     "thread %d (%s): not captured (it blocks signal %d and is running)",
+                     (int)skipped[i], name, g_signo);
+        }
         hl_sp_add_comment(sp, comment);
     }
     snprintf(comment, sizeof comment, "thread %d: the thread serving this request (not captured)",

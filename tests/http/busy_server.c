@@ -1,6 +1,7 @@
 /* busy_server.c - a long-running CPU-busy program for the /debug/pprof/ tests:
  * the main thread burns CPU in burn(), a worker sleeps, a third waits for
- * SIGUSR1 with sigwait() (the endpoint must never take that signal from it).
+ * SIGUSR1 with sigwait() (the endpoint must never take that signal from it),
+ * a fourth sleeps with every signal blocked.
  * Runs for --seconds N (default 60) or, with --work N, does N rounds of work,
  * prints the elapsed time and exits (for bench/http-overhead). --fork forks a
  * sleeping child first; --cycle (linked build) stops and restarts the endpoint. */
@@ -46,6 +47,19 @@ __attribute__((noinline)) static uint64_t burn(uint64_t seed)
 static void *sleeper(void *arg)
 {
     (void)arg;
+    for (;;)
+        sleep(1);
+    return NULL;
+}
+
+/* Blocks every signal, as some servers' workers do: its stack cannot be
+ * taken by a signal, only where it waits. */
+static void *masked_sleeper(void *arg)
+{
+    (void)arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
     for (;;)
         sleep(1);
     return NULL;
@@ -103,9 +117,10 @@ int main(int argc, char **argv)
     }
     (void)cycle;
 #endif
-    pthread_t t1, t2;
+    pthread_t t1, t2, t3;
     pthread_create(&t1, NULL, sleeper, NULL);
     pthread_create(&t2, NULL, usr1_waiter, &usr1);
+    pthread_create(&t3, NULL, masked_sleeper, NULL);
     if (fork_child) {
         /* A child that only sleeps: it must not keep the endpoint's port. */
         pid_t pid = fork();

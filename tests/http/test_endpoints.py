@@ -52,7 +52,9 @@ check(st == 200 and text.startswith("threads profile:"), "threads?debug=1 answer
 check("\tsleeper\t" in text and "\tusr1_waiter\t" in text and "\tmain\t" in text,
       "threads?debug=1 shows the main, sleeper and sigwait threads' frames")
 check("busy_server.c:" in text, "threads?debug=1 has file:line")
-check(text.count("thread_name=") == 3, "three application threads captured")
+check(text.count("thread_name=") == 4, "four application threads in the text")
+check(text.count("stack=leaf only") == 1 and "blocks signal" in text,
+      "the thread blocking every signal is shown where it waits (leaf only)")
 check("not captured" in text, "the endpoint's own threads are named as not captured")
 st, h, body = request(a, "/debug/pprof/threads")
 check(st == 200 and body[:2] == b"\x1f\x8b", "threads answers a gzip profile")
