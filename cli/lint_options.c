@@ -231,6 +231,8 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         .n_extra_args = c->n_extra_args,
         .jobs = c->jobs,
         .progress = c->progress,
+        .skip = c->no_config && !c->config_path ? NULL : hl_configs_skip,
+        .skip_user = c->configs,
     };
     if (hl_lint_run(&o, cat, out, err, errlen) < 0) {
         hl_findings_free(out);

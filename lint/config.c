@@ -717,6 +717,22 @@ out:
     return rc;
 }
 
+bool hl_configs_skip(void *user, const char *abs_path)
+{
+    hl_configs *cs = user;
+    char err[256];
+    int failed = 0;
+    const hl_config *c;
+    if (!cs || cs->n_cfgs == 0)
+        return false;
+    c = hl_configs_for(cs, abs_path, &failed, err, sizeof err);
+    if (c && hl_config_excludes(c, abs_path)) {
+        cs->n_excluded++;
+        return true;
+    }
+    return false;
+}
+
 void hl_configs_verify_thresholds(const hl_configs *cs, double *min_share, int64_t *min_samples)
 {
     if (!cs->first)

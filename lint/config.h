@@ -88,6 +88,11 @@ int hl_configs_prepare(hl_configs *cs, hl_catalog *cat, const char *const *paths
  * Returns 0, or -1 with err when a config does not parse. */
 int hl_configs_apply(hl_configs *cs, hl_findings *f, char *err, size_t errlen);
 
+/* For hl_lint_options.skip: true when the nearest config of abs_path
+ * excludes it (user is the hl_configs). A config that does not parse skips
+ * nothing here; hl_configs_apply reports it. */
+bool hl_configs_skip(void *user, const char *abs_path);
+
 /* The verify thresholds of the first path's config: sets what it defines and
  * leaves the rest. */
 void hl_configs_verify_thresholds(const hl_configs *cs, double *min_share, int64_t *min_samples);

@@ -310,6 +310,23 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     for (size_t i = 0; i < errors.n; i++)
         if (hl_findings_add_error(out, errors.v[i]) < 0)
             goto oom;
+    if (opt->skip && src.n > 0) { /* excluded by the caller: not parsed at all */
+        size_t w = 0;
+        for (size_t i = 0; i < src.n; i++) {
+            if (opt->skip(opt->skip_user, src.v[i].abs_path)) {
+                free(src.v[i].path);
+                free(src.v[i].abs_path);
+                continue;
+            }
+            src.v[w++] = src.v[i];
+        }
+        if (w == 0) { /* everything named is excluded: nothing to report */
+            src.n = 0;
+            rc = 0;
+            goto done;
+        }
+        src.n = w;
+    }
     if (src.n == 0) {
         if (errors.n > 0) {
             rc = 0; /* the errors say why */

@@ -15,6 +15,11 @@ typedef struct hl_lint_options {
     int jobs;      /* 0: number of cores */
     bool progress; /* progress line on stderr (terminal only), once the run
                       takes over a second ($HOTLINT_PROGRESS_AFTER seconds) */
+
+    /* Files to leave unparsed (.hotlint.yaml excludes), or NULL: called once
+     * per discovered file with its absolute path, before parsing. */
+    bool (*skip)(void *user, const char *abs_path);
+    void *skip_user;
 } hl_lint_options;
 
 /* Lints the paths with the catalog's rules. Returns 0 when the run completed

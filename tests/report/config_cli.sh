@@ -83,6 +83,20 @@ grep -q "gen.pb.c" out2 && { cat out2; fail "*.pb.c not excluded"; }
 [ "$(grep -c 'HL001' out2)" = 1 ] || { cat out2; fail "expected one HL001 after excludes"; }
 ok "per-path excludes"
 
+# Excluded files are not even parsed: a broken one stays silent, and naming only
+# excluded files is a clean run.
+echo 'this is not C {' > proj/third_party/zlib/broken.c
+set +e
+"$HOTLINT" -q proj >out2b 2>err2b; rc=$?
+set -e
+[ "$rc" = 1 ] && ! grep -q broken.c err2b || { cat err2b; fail "an excluded file was parsed (exit $rc)"; }
+set +e
+"$HOTLINT" -q proj/third_party/zlib/broken.c proj/src/gen.pb.c >out2c 2>err2c; rc=$?
+set -e
+[ "$rc" = 0 ] && [ ! -s out2c ] || { cat out2c err2c; fail "only excluded files named: exit $rc, expected 0"; }
+rm proj/third_party/zlib/broken.c
+ok "excluded files are not parsed"
+
 # The nearest config wins: src/net gets its own.
 printf 'rules: [HL002]\n' > proj/src/net/.hotlint.yaml
 set +e
