@@ -83,6 +83,9 @@ int hl_cpu_timer_arm(pid_t tid);
 /* Threads that could not get a timer (descriptor limit, ...) since the last
  * reset: their CPU time is missing from the profile. */
 unsigned hl_cpu_timer_failures(bool reset);
+/* Perf mode: the CPU time (ns) that the perf events released so far counted,
+ * and in *armed how many timers were armed (both since the last reset). */
+int64_t hl_cpu_timer_counted_ns(unsigned *armed, bool reset);
 /* Counts a live thread that hl_cpu_timer_arm could not arm. */
 void hl_cpu_timer_count_failure(void);
 /* Arms every thread of the process except skip_tid. Returns how many. */

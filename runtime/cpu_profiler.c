@@ -46,10 +46,13 @@ static int64_t now_ns(clockid_t c)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static int64_t g_recorded_ns; /* sum of the weights drained (under drain_lock) */
+
 static void add_slot(const hl_cpu_slot *s, void *ctx)
 {
     hl_stack_profile *sp = ctx;
     int64_t values[2] = {1, s->weight_ns};
+    g_recorded_ns += s->weight_ns;
     if (hl_sp_add(sp, s->pcs, s->depth, values, NULL, 0) < 0) {
         atomic_fetch_add(&hl_cpu_counters.dropped_full, 1);
         atomic_fetch_add(&hl_cpu_counters.dropped_ns, s->weight_ns);
@@ -187,6 +190,8 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     for (int i = 0; g.writer_started && !atomic_load(&g.writer_tid) && i < 100000; i++)
         sched_yield();
     hl_cpu_timer_failures(true);
+    hl_cpu_timer_counted_ns(NULL, true);
+    g_recorded_ns = 0;
     atomic_store_explicit(&hl_cpu_active, 1, memory_order_release);
     hl_cpu_timer_arm_all(atomic_load(&g.writer_tid));
     return 0;
@@ -249,6 +254,19 @@ static hl_profile *stop_locked(void)
                  "dynamic loader)",
                  (unsigned long long)leaf);
         hl_sp_add_comment(sp, c);
+    }
+    unsigned armed = 0;
+    int64_t counted = hl_cpu_timer_counted_ns(&armed, true);
+    int64_t missing = counted - g_recorded_ns;
+    /* Each thread leaves up to a period after its last sample. */
+    if (hl_cpu_mode_now == HL_CPU_MODE_PERF &&
+        missing > (int64_t)armed * hl_cpu_period_ns + counted / 50) {
+        snprintf(c, sizeof c,
+                 "%.3f s of the %.3f s of CPU time the threads used was not sampled (threads "
+                 "blocking SIGPROF?)",
+                 (double)missing / 1e9, (double)counted / 1e9);
+        hl_sp_add_comment(sp, c);
+        fprintf(stderr, "hotlint: warning: %s\n", c);
     }
     unsigned unarmed = hl_cpu_timer_failures(true);
     if (unarmed) {

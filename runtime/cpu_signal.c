@@ -100,8 +100,10 @@ static int64_t sample_weight(const siginfo_t *si)
         if (si->si_fd >= 0 && read(si->si_fd, &count, sizeof count) == (ssize_t)sizeof count) {
             int64_t d = (int64_t)(count - tls_last_count);
             tls_last_count = count;
-            /* The first sample of a thread, or a counter from elsewhere. */
-            if (d <= 0 || d > period * 1000)
+            /* Merged signals stand for a few periods. More means the thread
+             * had SIGPROF blocked: that time is not given to wherever the
+             * thread happens to be now (the profiler reports it instead). */
+            if (d <= 0 || d > period * 10)
                 d = period;
             return d;
         }

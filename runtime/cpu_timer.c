@@ -31,6 +31,8 @@ static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static thread_timer table[MAX_THREADS];
 static int g_mode;
 static int64_t g_period_ns;
+static _Atomic int64_t g_counted_ns; /* CPU time the released perf events counted */
+static _Atomic unsigned g_armed;     /* timers armed since the last reset */
 
 pid_t hl_gettid(void)
 {
@@ -180,6 +182,7 @@ int hl_cpu_timer_arm(pid_t tid)
         goto out;
     }
     free_slot->tid = tid;
+    atomic_fetch_add(&g_armed, 1);
 out:
     pthread_mutex_unlock(&table_lock);
     return rc;
@@ -225,11 +228,24 @@ static bool still_perf_event(int fd)
     return strstr(target, "perf_event") != NULL;
 }
 
+static _Atomic int64_t g_counted_ns; /* CPU time the released perf events counted */
+static _Atomic unsigned g_armed;     /* timers armed since the last reset */
+
+int64_t hl_cpu_timer_counted_ns(unsigned *armed, bool reset)
+{
+    if (armed)
+        *armed = reset ? atomic_exchange(&g_armed, 0) : atomic_load(&g_armed);
+    return reset ? atomic_exchange(&g_counted_ns, 0) : atomic_load(&g_counted_ns);
+}
+
 static void release(thread_timer *t)
 {
     if (t->fd >= 0) {
         if (still_perf_event(t->fd)) {
+            uint64_t count;
             ioctl(t->fd, PERF_EVENT_IOC_DISABLE, 0);
+            if (read(t->fd, &count, sizeof count) == (ssize_t)sizeof count)
+                atomic_fetch_add(&g_counted_ns, (int64_t)count);
             close(t->fd);
         }
     } else {

@@ -22,6 +22,14 @@ first=$("$HOTLINT" top --cum "$tmp/env.prof" | awk '/flat%/ { getline; print $4;
 total=$("$HOTLINT" top "$tmp/env.prof" | sed -n 's/.* of \(.*\) total/\1/p')
 [ "$first" = "$total" ] || fail "--cum: first row has cum $first, total is $total"
 
+# A thread that blocks SIGPROF cannot be sampled: said in the profile and on stderr.
+"$HOTLINT" run --hz 1000 --cpuprofile "$tmp/blk.prof" -- "$CPU_BLOCK" >/dev/null 2>"$tmp/blk.err" || fail "cpu_block failed"
+grep -q "was not sampled" "$tmp/blk.err" || fail "no warning for the blocked thread: $(cat "$tmp/blk.err")"
+"$HOTLINT" top "$tmp/blk.prof" | grep -q "Comment: .*was not sampled" || fail "no comment for the blocked thread"
+# ... and no such warning when every thread is sampled.
+"$HOTLINT" run --hz 1000 --cpuprofile "$tmp/ok.prof" -- "$CPU_MIX" 300 4 >/dev/null 2>"$tmp/ok.err" || fail "cpu_mix failed"
+[ ! -s "$tmp/ok.err" ] || fail "unexpected warning: $(cat "$tmp/ok.err")"
+
 # High rates are delivered: at 4000 Hz at least 90% of the samples asked for.
 "$HOTLINT" run --hz 4000 --cpuprofile "$tmp/hi.prof" -- "$CPU_MIX" 2000 >/dev/null || fail "4000 Hz run failed"
 rate=$("$HOTLINT" top "$tmp/hi.prof" | sed -n 's/.*delivered \([0-9.]*\) samples per CPU second.*/\1/p')
