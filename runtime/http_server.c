@@ -69,6 +69,9 @@ void hl_http_reply_text(hl_http_reply *r, int status, const char *fmt, ...)
     r->len = (size_t)n;
 }
 
+/* Queues r on c with the headers every answer carries; takes ownership of
+ * r->body whatever happens. MHD_NO (MHD then closes the connection) when
+ * the response cannot be built or queued. */
 static enum MHD_Result send_reply(struct MHD_Connection *c, hl_http_reply *r)
 {
     struct MHD_Response *resp =
@@ -126,6 +129,8 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
+/* True when no token is set, or the request carries it as a bearer header
+ * or as ?token=. Both are compared in constant time, always both. */
 static bool authorized(struct MHD_Connection *c)
 {
     if (!g_token)
