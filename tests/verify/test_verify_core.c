@@ -4,11 +4,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "table.h"
 #include "verify.h"
 
 /* --- statistics and matching helpers --- */
@@ -75,6 +77,33 @@ static void test_symbol_match(void **state)
     assert_true(hl_cost_symbol_match("parse", "parse.constprop.0"));
     assert_int_equal(hl_function_name_len("foo.isra.0"), 3);
     assert_int_equal(hl_function_name_len("foo"), 3);
+}
+
+/* The hash tables keep ids dense and stable through growth. */
+static void test_tables(void **state)
+{
+    (void)state;
+    hl_strtab st = {0};
+    hl_u64tab ut = {0};
+    char buf[32];
+    for (int i = 0; i < 50000; i++) {
+        int n = snprintf(buf, sizeof buf, "fn_%d", i);
+        assert_int_equal(hl_strtab_intern(&st, buf, (size_t)n), i);
+        assert_int_equal(hl_u64tab_intern(&ut, (uint64_t)i * 0x100000001ULL), i);
+    }
+    for (int i = 0; i < 50000; i += 7) {
+        int n = snprintf(buf, sizeof buf, "fn_%d", i);
+        assert_int_equal(hl_strtab_find(&st, buf, (size_t)n), i);
+        assert_int_equal(hl_strtab_intern(&st, buf, (size_t)n), i);
+        assert_int_equal(hl_u64tab_find(&ut, (uint64_t)i * 0x100000001ULL), i);
+    }
+    assert_int_equal(hl_strtab_find(&st, "fn_", 3), -1);
+    assert_int_equal(hl_strtab_find(&st, "fn_12x", 5), 12); /* "fn_12": length counts */
+    assert_int_equal(hl_u64tab_find(&ut, 3), -1);
+    assert_int_equal(st.n, 50000);
+    hl_strtab_free(&st);
+    hl_u64tab_free(&ut);
+    assert_int_equal(hl_strtab_find(&st, "fn_1", 4), -1); /* freed tables are empty */
 }
 
 /* --- an in-memory profile --- */
@@ -449,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_wilson_known_values),
         cmocka_unit_test(test_path_suffix),
         cmocka_unit_test(test_symbol_match),
+        cmocka_unit_test(test_tables),
         cmocka_unit_test(test_flat_cum_loop_evidence),
         cmocka_unit_test(test_without_lines),
         cmocka_unit_test(test_sample_index_and_thresholds),
