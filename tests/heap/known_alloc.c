@@ -42,8 +42,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: known_alloc [rounds]\n");
         return 2;
     }
-    /* Per round: 256 x 64 B, 256 x 1 KiB, 128 x 16 KiB; bytes 1 : 16 : 128
-     * would be skewed, so counts are chosen for 1 : 2 : 4 by bytes. */
+    /* Per round: 512 x 64 B, 64 x 1 KiB (calloc), 8 x 16 KiB: 32, 64 and
+     * 128 KiB, bytes in proportions 1 : 2 : 4 from three sizes far apart. */
     for (long r = 0; r < rounds; r++) {
         alloc_small(512); /* 32 KiB */
         alloc_medium(64); /* 64 KiB */
