@@ -32,7 +32,8 @@ enum hl_heap_kind {
 };
 
 /* One stack and allocation size: what Go calls a memory-profile bucket.
- * Counters only grow; in use = allocs - frees. */
+ * Counters only grow (but for undoing the free of a failed realloc); in use
+ * = allocs - frees, and frees never exceeds allocs. */
 typedef struct hl_heap_bucket {
     struct hl_heap_bucket *next;     /* chain in the stack table */
     struct hl_heap_bucket *all_next; /* list of every bucket, newest first */
