@@ -124,8 +124,8 @@ static int64_t function_start(const hl_profile *p, const char *name, const char 
     return 0;
 }
 
-static void print_marks(FILE *out, const hl_list_options *o, const hl_verified **marks,
-                        size_t n_marks, int64_t line)
+/* Appends "<- HL002 alloc-in-loop: confirmed" for each finding on line. */
+static void print_marks(FILE *out, const hl_verified **marks, size_t n_marks, int64_t line)
 {
     for (size_t k = 0; k < n_marks; k++) {
         const hl_finding *f = marks[k]->finding;
@@ -133,7 +133,6 @@ static void print_marks(FILE *out, const hl_list_options *o, const hl_verified *
             continue;
         fprintf(out, "   <- %s %s: %s", f->rule ? f->rule->id : "?", f->rule ? f->rule->name : "?",
                 hl_verdict_name(marks[k]->verdict));
-        (void)o;
     }
 }
 
@@ -221,7 +220,7 @@ int hl_list_write_text(FILE *out, const hl_profile *p, const regex_t *re, const 
                     lr && lr->flat ? hl_format_value(lr->flat, unit, a, sizeof a) : ".",
                     lr && lr->cum ? hl_format_value(lr->cum, unit, b, sizeof b) : ".",
                     (long long)line, code);
-            print_marks(out, o, marks, n_marks, line);
+            print_marks(out, marks, n_marks, line);
             fputc('\n', out);
         }
         if (have)
