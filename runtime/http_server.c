@@ -33,6 +33,28 @@ static char g_addr[80];
 static bool g_check_host; /* loopback bind without a token: Host must be loopback */
 static int g_atfork_done;
 
+/* HOTLINT_HTTP_TOKEN and HOTLINT_HTTP_ALLOW_REMOTE as the program's
+ * environment had them when the runtime was loaded: the runtime removes
+ * HOTLINT_* from the environment at start-up (so that programs this one
+ * executes are not affected), and hotlint_http_start() may be called later.
+ * glibc never frees the strings of the initial environment. */
+static const char *g_env_token, *g_env_remote;
+
+/* Runs before every unprioritized constructor, the one that scrubs the
+ * environment included; only reads. */
+__attribute__((constructor(101))) static void hl_http_snapshot_env(void)
+{
+    g_env_token = getenv("HOTLINT_HTTP_TOKEN");
+    g_env_remote = getenv("HOTLINT_HTTP_ALLOW_REMOTE");
+}
+
+/* The variable as the program sees it now, else as it was at load time. */
+static const char *setting(const char *name, const char *at_load)
+{
+    const char *v = getenv(name);
+    return v ? v : at_load;
+}
+
 /* Per-request state kept between the calls MHD makes for one request. */
 typedef struct conn_state {
     char *body;
@@ -328,10 +350,10 @@ int hotlint_http_start(const char *addr)
     }
     if (hl_http_parse_addr(addr, &ss, &len, err, sizeof err) < 0)
         goto err;
-    const char *token = getenv("HOTLINT_HTTP_TOKEN");
+    const char *token = setting("HOTLINT_HTTP_TOKEN", g_env_token);
+    const char *remote = setting("HOTLINT_HTTP_ALLOW_REMOTE", g_env_remote);
     char why[400];
-    if (hl_http_check_policy((struct sockaddr *)&ss, getenv("HOTLINT_HTTP_ALLOW_REMOTE"), token,
-                             why, sizeof why) < 0) {
+    if (hl_http_check_policy((struct sockaddr *)&ss, remote, token, why, sizeof why) < 0) {
         snprintf(err, sizeof err, "%.64s: %s", addr, why);
         goto err;
     }

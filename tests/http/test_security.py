@@ -129,6 +129,20 @@ if s.addr:
     st, _, body = request(s.addr, "/debug/pprof/cmdline")
     check(st == 200 and b"--start" in body, "the linked program answers cmdline")
 s.stop()
+# The runtime removes HOTLINT_* from the environment at start-up; a later
+# hotlint_http_start() still sees the opt-in and the token it was given.
+s = Server([linked, "--seconds", "60", "--start", "0.0.0.0:0"],
+           env={"HOTLINT_HTTP_ALLOW_REMOTE": "1", "HOTLINT_HTTP_TOKEN": TOKEN})
+check(s.addr is not None and s.addr.startswith("0.0.0.0:"),
+      "hotlint_http_start() from code uses the opt-in and token of the environment")
+if s.addr:
+    a = "127.0.0.1:" + s.addr.rsplit(":", 1)[1]
+    st, _, _ = request(a, "/debug/pprof/cmdline")
+    check(st == 401, "and requires the token")
+    st, _, _ = request(a, "/debug/pprof/cmdline", headers={"Authorization": "Bearer " + TOKEN})
+    check(st == 200, "and accepts it")
+s.stop()
+
 # hotlint_http_stop() closes the port; hotlint_http_start() serves again.
 s = Server([linked, "--seconds", "60", "--start", "127.0.0.1:0", "--cycle"])
 first = s.addr
