@@ -123,7 +123,7 @@ typedef struct ctx {
     hl_strtab fnames; /* every normalised function name in the profile */
     /* locations */
     entry *entries;
-    size_t *loc_first; /* entries of location i: loc_first[i] .. loc_first[i+1] */
+    uint32_t *loc_first; /* entries of location i: loc_first[i] .. loc_first[i+1] */
     u32vec site_list, loop_list;
     u32vec line_fn; /* line row -> the function of the first line naming it */
 } ctx;
@@ -412,14 +412,15 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
     c->loc_first = malloc((p->n_locations + 1) * sizeof *c->loc_first);
     if (!c->entries || !c->loc_first)
         return -1;
-    if (p->n_functions >= (1u << 31)) {
-        snprintf(err, errlen, "profile: too many functions (%zu)", p->n_functions);
+    if (p->n_functions >= (1u << 31) || total >= UINT32_MAX) {
+        snprintf(err, errlen, "profile: too many functions or lines (%zu, %zu)", p->n_functions,
+                 total);
         return -2;
     }
     size_t e = 0;
     for (size_t i = 0; i < p->n_locations; i++) {
         const hl_prof_location *loc = &p->locations[i];
-        c->loc_first[i] = e;
+        c->loc_first[i] = (uint32_t)e;
         for (size_t j = 0; j < loc->n_lines; j++) {
             const hl_prof_line *ln = &loc->lines[j];
             int32_t fi = fn_index(p, ln->function);
@@ -474,7 +475,7 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
             en->loop_n = (uint32_t)c->loop_list.n - en->loop_off;
         }
     }
-    c->loc_first[p->n_locations] = e;
+    c->loc_first[p->n_locations] = (uint32_t)e;
     return 0;
 }
 
@@ -721,7 +722,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
             }
             size_t li = (size_t)(loc - lbase);
             loc_used[li] = true;
-            for (size_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++, leaf = false) {
+            for (uint32_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++, leaf = false) {
                 const entry *en = &c.entries[e];
                 for (uint32_t k = 0; k < en->site_n; k++) {
                     uint32_t fx = c.site_list.v[en->site_off + k];
@@ -766,7 +767,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         leaf = true;
         for (size_t l = 0; l < sm->n_locs; l++) {
             size_t li = (size_t)(sm->locs[l] - lbase);
-            for (size_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++, leaf = false) {
+            for (uint32_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++, leaf = false) {
                 const entry *en = &c.entries[e];
                 if (en->line_key >= 0) {
                     if (leaf)
@@ -801,7 +802,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         goto oom;
     for (size_t li = 0; li < prof->n_locations; li++)
         if (loc_used[li])
-            for (size_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++)
+            for (uint32_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++)
                 fn_used[c.entries[e].fn] = true;
     for (size_t fi = 0; fi < prof->n_functions; fi++) {
         int32_t nid = c.fn_name[fi];
