@@ -342,20 +342,34 @@ static const endpoint endpoints[] = {
 
 static void serve_index(const hl_http_request *req, hl_http_reply *r)
 {
-    (void)req;
     strbuf b = {0};
+    /* A browser that came with ?token= keeps it in the links (percent-encoded,
+     * which is also safe inside the HTML attribute); header users need not. */
+    char tok[3 * HL_HTTP_MAX_TOKEN + 16] = "";
+    const char *t = hl_http_arg_get(req, "token");
+    if (t && strlen(t) <= HL_HTTP_MAX_TOKEN) {
+        size_t o = 0;
+        for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+            if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                strchr("-._~", *p))
+                tok[o++] = (char)*p;
+            else
+                o += (size_t)snprintf(tok + o, sizeof tok - o, "%%%02X", *p);
+        }
+        tok[o] = '\0';
+    }
     sb_printf(&b,
               "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>/debug/pprof/"
               "</title></head>\n<body>\n<h1>/debug/pprof/</h1>\n"
               "<p>Profiles of process %ld, served by libhotlint-rt.</p>\n<table>\n",
               (long)getpid());
-    for (size_t i = 0; i < sizeof endpoints / sizeof *endpoints; i++)
-        sb_printf(&b, "<tr><td><a href=\"%s%s\">%s</a></td><td>%s</td></tr>\n", endpoints[i].name,
-                  !strcmp(endpoints[i].name, "threads") || !strcmp(endpoints[i].name, "heap") ||
-                          !strcmp(endpoints[i].name, "allocs")
-                      ? "?debug=1"
-                      : "",
-                  endpoints[i].name, endpoints[i].what);
+    for (size_t i = 0; i < sizeof endpoints / sizeof *endpoints; i++) {
+        const char *n = endpoints[i].name;
+        bool text = !strcmp(n, "threads") || !strcmp(n, "heap") || !strcmp(n, "allocs");
+        sb_printf(&b, "<tr><td><a href=\"/debug/pprof/%s%s%s%s\">%s</a></td><td>%s</td></tr>\n", n,
+                  text ? "?debug=1" : "", tok[0] ? (text ? "&amp;token=" : "?token=") : "", tok, n,
+                  endpoints[i].what);
+    }
     sb_printf(&b, "</table>\n<p>Use: <code>go tool pprof http://HOST:PORT/debug/pprof/"
                   "profile?seconds=30</code> or <code>hotlint top "
                   "http://HOST:PORT/debug/pprof/profile?seconds=30</code>. When the endpoint has "

@@ -22,7 +22,7 @@ a = s.addr
 st, h, body = request(a, "/debug/pprof/")
 check(st == 200 and h.get("content-type", "").startswith("text/html"), "index answers HTML")
 for name in ("profile", "heap", "allocs", "threads", "cmdline", "symbol"):
-    check(('href="%s' % name).encode() in body, "index lists %s" % name)
+    check(('href="/debug/pprof/%s' % name).encode() in body, "index lists %s" % name)
 st, _, body2 = request(a, "/debug/pprof")
 check(st == 200 and body2 == body, "/debug/pprof without slash is the index too")
 

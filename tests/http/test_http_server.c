@@ -159,8 +159,8 @@ static void test_index_and_cmdline(void **state)
     (void)state;
     reply *r = &g_r;
     assert_int_equal(req(r, NULL, "/debug/pprof/", NULL, 0, NULL), 200);
-    assert_non_null(strstr(r->body, "href=\"profile"));
-    assert_non_null(strstr(r->body, "href=\"threads"));
+    assert_non_null(strstr(r->body, "href=\"/debug/pprof/profile\""));
+    assert_non_null(strstr(r->body, "href=\"/debug/pprof/threads?debug=1\""));
     assert_non_null(strstr(r->headers, "text/html"));
     assert_int_equal(req(r, NULL, "/debug/pprof/cmdline", NULL, 0, NULL), 200);
     assert_non_null(strstr(r->body, "test_http_server"));

@@ -85,6 +85,12 @@ if s.addr:
         check(st == 200 and body.startswith(busy.encode()), "200 for %s" % what)
     st, _, _ = request(a, "/debug/pprof/cmdline?token=" + TOKEN, headers={"Host": "prod-7:6060"})
     check(st == 200, "with a token any Host name is fine (the token is the guard)")
+    st, _, body = request(a, "/debug/pprof/?token=" + TOKEN)
+    check(st == 200 and ('href="/debug/pprof/threads?debug=1&amp;token=%s"' % TOKEN).encode()
+          in body and ('href="/debug/pprof/cmdline?token=%s"' % TOKEN).encode() in body,
+          "the index reached with ?token= keeps it in its links")
+    st, _, body = request(a, "/debug/pprof/?token=" + TOKEN.replace("-", "%2D") + "&x=<b>")
+    check(st == 200 and b"<b>" not in body, "nothing of the query is echoed unescaped")
     st, _, _ = request(a, "/debug/pprof/nope?token=" + TOKEN)
     check(st == 404, "with the token an unknown path is 404")
 s.stop()
