@@ -262,7 +262,9 @@ const char *hl_lint_cli_help(void)
            "  --baseline FILE    report only findings not recorded in FILE\n"
            "  --write-baseline FILE  record today's findings in FILE (and report none)\n"
            "  -q, --quiet        no summary line on stderr\n"
-           "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n";
+           "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n"
+           "Results are cached per file ($HOTLINT_CACHE_DIR, ./.hotlint-cache or\n"
+           "$XDG_CACHE_HOME/hotlint); HOTLINT_CACHE=0 turns the cache off.\n";
 }
 
 void hl_lint_cli_free(hl_lint_cli *c)
