@@ -120,6 +120,16 @@ hl_opt_result hl_lint_cli_parse_one(hl_lint_cli *c, int argc, char **argv, int *
         c->config_path = v;
         return HL_OPT_OK;
     }
+    if (!strcmp(arg, "--no-cache")) {
+        c->no_cache = true;
+        return HL_OPT_OK;
+    }
+    if (match_long(arg, "--cache-dir", &v)) {
+        if (!(v = take_value("--cache-dir", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        c->cache_dir = v;
+        return HL_OPT_OK;
+    }
     if (!strcmp(arg, "--no-config")) {
         c->no_config = true;
         return HL_OPT_OK;
@@ -233,6 +243,8 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         .progress = c->progress,
         .skip = c->no_config && !c->config_path ? NULL : hl_configs_skip,
         .skip_user = c->configs,
+        .no_cache = c->no_cache,
+        .cache_dir = c->cache_dir,
     };
     if (hl_lint_run(&o, cat, out, err, errlen) < 0) {
         hl_findings_free(out);
@@ -262,9 +274,11 @@ const char *hl_lint_cli_help(void)
            "  --baseline FILE    report only findings not recorded in FILE\n"
            "  --write-baseline FILE  record today's findings in FILE (and report none)\n"
            "  -q, --quiet        no summary line on stderr\n"
-           "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n"
-           "Results are cached per file ($HOTLINT_CACHE_DIR, ./.hotlint-cache or\n"
-           "$XDG_CACHE_HOME/hotlint); HOTLINT_CACHE=0 turns the cache off.\n";
+           "  --no-cache         parse every file (results are cached per file in\n"
+           "                     $HOTLINT_CACHE_DIR, ./.hotlint-cache or $XDG_CACHE_HOME/hotlint;\n"
+           "                     HOTLINT_CACHE=0 also turns the cache off)\n"
+           "  --cache-dir DIR    keep the result cache in DIR\n"
+           "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n";
 }
 
 void hl_lint_cli_free(hl_lint_cli *c)

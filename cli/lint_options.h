@@ -37,6 +37,8 @@ typedef struct hl_lint_cli {
     const char *baseline;       /* --baseline FILE: report only findings not recorded in it */
     const char *write_baseline; /* --write-baseline FILE: record today's findings */
     struct hl_configs *configs; /* the run's configs (own the findings' severity overrides) */
+    bool no_cache;              /* --no-cache */
+    const char *cache_dir;      /* --cache-dir DIR */
 } hl_lint_cli;
 
 /* A caller's own option layer: offered every option the shared parser does

@@ -378,7 +378,7 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     r.scope = &scope;
     r.src = &src;
     r.flags = flags;
-    r.cache = hl_cache_open(NULL, cat, &scope);
+    r.cache = opt->no_cache ? NULL : hl_cache_open(opt->cache_dir, cat, &scope);
     atomic_init(&r.next, 0);
     atomic_init(&r.done, 0);
     pthread_mutex_init(&r.lock, NULL);

@@ -107,6 +107,15 @@ out=rules.txt lint --rules myrules src
 grep -q "CHANGED-RULE" rules.txt || { cat rules.txt; fail "a changed rule did not invalidate"; }
 ok "changing a rule invalidates"
 
+# --no-cache reads and writes nothing; --cache-dir picks the place.
+before=$(find cache -mindepth 2 -type f | wc -l)
+echo "/* new */" >>src/b.c
+out=nc.txt lint --no-cache src
+[ "$(find cache -mindepth 2 -type f | wc -l)" = "$before" ] || fail "--no-cache wrote cache entries"
+out=cd.txt lint --cache-dir "$work/other" src
+[ "$(find "$work/other" -mindepth 2 -type f | wc -l)" -ge 2 ] || fail "--cache-dir not used"
+ok "--no-cache and --cache-dir"
+
 # Clean-up: an entry unused for weeks goes (checked once a day), used ones stay.
 mkdir -p cache/ab
 echo stale >cache/ab/00000000000000000000000000000000
