@@ -107,6 +107,10 @@ void hl_http_dispatch(const hl_http_request *req, hl_http_reply *r);
  * "thread_name"; otherwise equal stacks summed. NULL with a message in err. */
 hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, size_t errlen);
 
+/* In a forked child (single-threaded): forgets a capture the parent was in
+ * the middle of, so that the child can serve threads later. */
+void hl_http_threads_atfork_child(void);
+
 /* ---- http_text.c ---- */
 
 /* Renders a profile as text for ?debug=1: a header, then one block per

@@ -282,6 +282,7 @@ static void atfork_child(void)
     g_listen_fd = -1;
     g_daemon = NULL;
     pthread_mutex_init(&g_lock, NULL);
+    hl_http_threads_atfork_child();
 }
 
 /* Creates, binds and listens on addr with SO_REUSEADDR and close-on-exec.

@@ -95,6 +95,12 @@ out:
     errno = saved;
 }
 
+void hl_http_threads_atfork_child(void)
+{
+    atomic_store(&g_nslots, 0);
+    pthread_mutex_init(&g_capture, NULL);
+}
+
 /* Installs the handler on a real-time signal the program does not use.
  * Called with g_capture held. Returns 0 or -1 with a message in err. */
 static int install_handler(char *err, size_t errlen)
