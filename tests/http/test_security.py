@@ -45,6 +45,18 @@ port = taken.getsockname()[1]
 refused({"HOTLINT_HTTP": "127.0.0.1:%d" % port}, "a port in use", "Address already in use")
 taken.close()
 
+# With a port of its own choosing the endpoint says nothing: the program's
+# output is the program's.
+probe = socket.socket()
+probe.bind(("127.0.0.1", 0))
+free_port = probe.getsockname()[1]
+probe.close()
+s = Server([busy, "--seconds", "0.5"], env={"HOTLINT_HTTP": "127.0.0.1:%d" % free_port},
+           preload=rt, expect_serving=False)
+rc = s.wait(20)
+check(rc == 0 and s.stderr == b"" and s.stdout.startswith(b"burn=") and b"done" in s.stdout,
+      "a started endpoint adds nothing to the program's output (stderr %r)" % s.stderr[:100])
+
 # ":PORT" means loopback, not every interface.
 s = Server([busy, "--seconds", "60"], env={"HOTLINT_HTTP": ":0"}, preload=rt)
 check(s.addr is not None and s.addr.startswith("127.0.0.1:"), ":0 binds 127.0.0.1 (%r)" % s.addr)
