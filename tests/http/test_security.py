@@ -51,8 +51,10 @@ probe = socket.socket()
 probe.bind(("127.0.0.1", 0))
 free_port = probe.getsockname()[1]
 probe.close()
-s = Server([busy, "--seconds", "0.5"], env={"HOTLINT_HTTP": "127.0.0.1:%d" % free_port},
+s = Server([busy, "--seconds", "2"], env={"HOTLINT_HTTP": "127.0.0.1:%d" % free_port},
            preload=rt, expect_serving=False)
+st, _, _ = request("127.0.0.1:%d" % free_port, "/debug/pprof/cmdline")
+check(st == 200, "the endpoint serves on the port given")
 rc = s.wait(20)
 check(rc == 0 and s.stderr == b"" and s.stdout.startswith(b"burn=") and b"done" in s.stdout,
       "a started endpoint adds nothing to the program's output (stderr %r)" % s.stderr[:100])
