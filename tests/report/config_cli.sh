@@ -75,6 +75,16 @@ grep -q "HL002" out1 && { cat out1; fail "alloc-* glob did not disable HL002"; }
 grep -q "hot.c:13:9: note: qsort sorts on every iteration of this loop \[HL900 sort-in-loop\]" out1 || { cat out1; fail "the user rule HL900 from rule-dirs did not report"; }
 ok "config found by walking up: glob disable, severity override, user rule"
 
+# A user rule reports only in the tree whose config loads it.
+mkdir -p other
+cp proj/src/net/hot.c other/o.c
+set +e
+"$HOTLINT" -q proj/src/net other >outu; rc=$?
+set -e
+grep -q "hot.c:13:9: note: .*HL900" outu && ! grep -q "o.c:.*HL900" outu || { cat outu; fail "HL900 leaked outside its config's tree"; }
+grep -q "o.c:10:19: warning: .*HL002" outu || { cat outu; fail "the tree without config lost the built-in rules"; }
+ok "user rules stay in their config's tree"
+
 set +e
 "$HOTLINT" -q proj >out2; rc=$?
 set -e
