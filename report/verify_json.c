@@ -47,6 +47,7 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
     rc |= json_object_set_new(prof, "total_samples", json_integer(r->total_samples));
     rc |= json_object_set_new(prof, "has_lines", json_boolean(r->profile_has_lines));
     rc |= json_object_set_new(prof, "has_functions", json_boolean(r->profile_has_functions));
+    rc |= json_object_set_new(prof, "unsymbolized_share", json_real(r->unsymbolized_share));
     rc |= json_object_set_new(thr, "min_share", json_real(r->options.min_share));
     rc |= json_object_set_new(thr, "min_samples", json_integer(r->options.min_samples));
     rc |= json_object_set_new(thr, "confidence", json_real(0.95));

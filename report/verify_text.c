@@ -146,6 +146,12 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
               "name, so flat and cum are those of their functions\n",
               out);
 
+    if (r->unsymbolized_share >= o->min_share)
+        fprintf(out,
+                "note: %s of the samples hold frames without symbols outside the system's "
+                "libraries; a function may hide there, so none is called not exercised "
+                "(symbolize the profile, or build with symbols)\n",
+                pct(r->unsymbolized_share, a, sizeof a));
     fputs("\ndiagnosis: share of the total in each rule family's cost symbols\n", out);
     for (size_t i = 0; i < r->n_families; i++) {
         const hl_family_share *f = &r->families[i];

@@ -108,6 +108,7 @@ typedef struct ctx {
     hl_strtab files, names; /* source files (absolute) and function names of findings */
     int32_t *f_file, *f_name, *f_rule;
     csr by_name;         /* name id -> findings */
+    csr by_file;         /* source file id -> findings */
     hl_strtab basenames; /* basename of a source file -> id */
     csr files_by_base;   /* basename id -> source files */
     /* profile files */
@@ -125,7 +126,10 @@ typedef struct ctx {
     entry *entries;
     uint32_t *loc_first; /* entries of location i: loc_first[i] .. loc_first[i+1] */
     u32vec site_list, loop_list;
-    u32vec line_fn; /* line row -> the function of the first line naming it */
+    u32vec line_fn;                   /* line row -> the function of the first line naming it */
+    bool *loc_unknown;                /* no symbol, in a mapping that may hold the program's code */
+    u32vec nameless_loc, nameless_fx; /* a nameless line of a location in a finding's function */
+    bool *mapping_named;              /* some location of the mapping has a function name */
 } ctx;
 
 static void ctx_free(ctx *c)
@@ -138,6 +142,7 @@ static void ctx_free(ctx *c)
     free(c->f_name);
     free(c->f_rule);
     csr_free(&c->by_name);
+    csr_free(&c->by_file);
     hl_strtab_free(&c->basenames);
     csr_free(&c->files_by_base);
     hl_strtab_free(&c->pfiles);
@@ -156,6 +161,10 @@ static void ctx_free(ctx *c)
     free(c->site_list.v);
     free(c->loop_list.v);
     free(c->line_fn.v);
+    free(c->loc_unknown);
+    free(c->nameless_loc.v);
+    free(c->nameless_fx.v);
+    free(c->mapping_named);
 }
 
 static const char *base_name(const char *path)
@@ -181,6 +190,22 @@ static bool is_root_frame(const char *name)
     size_t n = hl_function_name_len(name);
     for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
         if (strlen(roots[i]) == n && !strncmp(roots[i], name, n))
+            return true;
+    return false;
+}
+
+/* True for the system's shared libraries: findings are never in them, so
+ * their unsymbolized frames cannot hide a finding's function. */
+static bool is_system_object(const char *path)
+{
+    static const char *const dirs[] = {"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/",
+                                       "/usr/local/lib/"};
+    if (!path || !path[0])
+        return false;
+    if (path[0] == '[') /* [vdso], [vsyscall], [kernel.kallsyms] */
+        return true;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (!strncmp(path, dirs[i], strlen(dirs[i])))
             return true;
     return false;
 }
@@ -244,7 +269,8 @@ static int index_findings(ctx *c)
                  hl_strtab_intern(&c->names, f->function, hl_function_name_len(f->function))) < 0)
             return -1;
     }
-    if (csr_build(&c->by_name, c->f_name, n, c->names.n) < 0)
+    if (csr_build(&c->by_name, c->f_name, n, c->names.n) < 0 ||
+        csr_build(&c->by_file, c->f_file, n, c->files.n) < 0)
         return -1;
     int32_t *base_of = malloc((c->files.n + 1) * sizeof *base_of);
     if (!base_of)
@@ -400,6 +426,38 @@ static int32_t fn_index(const hl_profile *p, const hl_prof_function *f)
     return (int32_t)(f - p->functions);
 }
 
+/* A line whose function has no name (some symbolizers leave the name of an
+ * out-of-line copy empty) still names a file and a line: it belongs to the
+ * findings of that file whose function spans the line. Adds their sites and
+ * loops to the current entry and remembers the location for "exercised". */
+static int match_nameless(ctx *c, uint32_t loc, int32_t pf, int64_t L)
+{
+    for (uint32_t k = c->cands.off[pf]; k < c->cands.off[pf + 1]; k++) {
+        uint32_t file = c->cands.items[k];
+        for (uint32_t j = c->by_file.off[file]; j < c->by_file.off[file + 1]; j++) {
+            uint32_t fx = c->by_file.items[j];
+            const hl_finding *f = &c->fs->items[fx];
+            unsigned end = f->end_line > f->line ? f->end_line : f->line;
+            bool site = L >= f->line && L <= end;
+            bool loop = f->loop_start_line && L >= f->loop_start_line &&
+                        L <= (f->loop_end_line ? f->loop_end_line : f->loop_start_line);
+            bool inside =
+                site || loop ||
+                (f->function_start_line && L >= f->function_start_line &&
+                 L <= (f->function_end_line ? f->function_end_line : f->function_start_line));
+            if (!inside)
+                continue;
+            if (site && u32vec_push(&c->site_list, fx) < 0)
+                return -1;
+            if (loop && u32vec_push(&c->loop_list, fx) < 0)
+                return -1;
+            if (u32vec_push(&c->nameless_loc, loc) < 0 || u32vec_push(&c->nameless_fx, fx) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* Builds the entries of every location: which findings' sites and loops each
  * line belongs to, and its rows for the unexplained lists. */
 static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
@@ -410,17 +468,37 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
         total += p->locations[i].n_lines;
     c->entries = malloc((total + 1) * sizeof *c->entries);
     c->loc_first = malloc((p->n_locations + 1) * sizeof *c->loc_first);
-    if (!c->entries || !c->loc_first)
+    c->loc_unknown = calloc(p->n_locations + 1, sizeof *c->loc_unknown);
+    if (!c->entries || !c->loc_first || !c->loc_unknown)
         return -1;
     if (p->n_functions >= (1u << 31) || total >= UINT32_MAX) {
         snprintf(err, errlen, "profile: too many functions or lines (%zu, %zu)", p->n_functions,
                  total);
         return -2;
     }
+    bool *mapping_named = c->mapping_named = calloc(p->n_mappings + 1, sizeof *mapping_named);
+    if (!mapping_named)
+        return -1;
+    for (size_t i = 0; i < p->n_locations; i++) {
+        const hl_prof_location *loc = &p->locations[i];
+        if (loc->mapping && loc->mapping >= p->mappings &&
+            loc->mapping < p->mappings + p->n_mappings)
+            for (size_t j = 0; j < loc->n_lines; j++)
+                if (loc->lines[j].function && fn_display_name(loc->lines[j].function)[0])
+                    mapping_named[loc->mapping - p->mappings] = true;
+    }
     size_t e = 0;
     for (size_t i = 0; i < p->n_locations; i++) {
         const hl_prof_location *loc = &p->locations[i];
         c->loc_first[i] = (uint32_t)e;
+        /* An address without symbols can hide a function of the program only
+         * in an object nothing else was symbolized in: where other addresses
+         * have names it is a PLT stub or padding. */
+        const hl_prof_mapping *m = loc->mapping;
+        size_t mi = m ? (size_t)(m - p->mappings) : 0;
+        c->loc_unknown[i] =
+            loc->n_lines == 0 && m && mi < p->n_mappings &&
+            !(m->has_functions || mapping_named[mi] || is_system_object(m->filename));
         for (size_t j = 0; j < loc->n_lines; j++) {
             const hl_prof_line *ln = &loc->lines[j];
             int32_t fi = fn_index(p, ln->function);
@@ -471,6 +549,10 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
                         return -1;
                 }
             }
+            if (nid < 0 && has_lines && ln->line > 0 && c->pfiles.strs[pf][0] &&
+                !fn_display_name(&p->functions[fi])[0] &&
+                match_nameless(c, (uint32_t)i, pf, ln->line) < 0)
+                return -1;
             en->site_n = (uint32_t)c->site_list.n - en->site_off;
             en->loop_n = (uint32_t)c->loop_list.n - en->loop_off;
         }
@@ -703,7 +785,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         !lcum || !st_line || !fflat || !fcum || !st_func || !acc || !loc_used)
         goto oom;
 
-    int64_t total = 0, total_samples = 0, unexpl_total = 0;
+    int64_t total = 0, total_samples = 0, unexpl_total = 0, unsym_total = 0;
     const hl_prof_location *lbase = prof->locations;
     for (size_t s = 0; s < prof->n_samples; s++) {
         const hl_prof_sample *sm = &prof->samples[s];
@@ -713,7 +795,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         total_samples += cnt;
         memset(acc, 0, W * sizeof *acc);
         uint64_t fam = 0;
-        bool explained = false, leaf = true;
+        bool explained = false, leaf = true, unknown = false;
         for (size_t l = 0; l < sm->n_locs; l++) {
             const hl_prof_location *loc = sm->locs[l];
             if (loc < lbase || loc >= lbase + prof->n_locations) {
@@ -722,6 +804,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
             }
             size_t li = (size_t)(loc - lbase);
             loc_used[li] = true;
+            unknown |= c.loc_unknown[li];
             for (uint32_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++, leaf = false) {
                 const entry *en = &c.entries[e];
                 for (uint32_t k = 0; k < en->site_n; k++) {
@@ -761,6 +844,8 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
                 }
             }
         }
+        if (unknown)
+            unsym_total += v;
         if (explained)
             continue;
         unexpl_total += v;
@@ -804,6 +889,9 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         if (loc_used[li])
             for (uint32_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++)
                 fn_used[c.entries[e].fn] = true;
+    for (size_t k = 0; k < c.nameless_loc.n; k++)
+        if (loc_used[c.nameless_loc.v[k]])
+            exercised[c.nameless_fx.v[k]] = true;
     for (size_t fi = 0; fi < prof->n_functions; fi++) {
         int32_t nid = c.fn_name[fi];
         if (!fn_used[fi] || nid < 0)
@@ -840,8 +928,10 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
             it->verdict = HL_VERDICT_INCONCLUSIVE; /* nothing to tell from */
         else if (total > 0 && it->cum_share >= c.opt.min_share)
             it->verdict = HL_VERDICT_CONFIRMED;
-        else if (!exercised[i])
+        else if (!exercised[i] && share(unsym_total, total) < c.opt.min_share)
             it->verdict = HL_VERDICT_NOT_EXERCISED;
+        else if (!exercised[i])
+            it->verdict = HL_VERDICT_INCONCLUSIVE; /* it may hide in unsymbolized frames */
         else if (total_samples >= c.opt.min_samples && it->ci_high < c.opt.min_share)
             it->verdict = HL_VERDICT_DISMISSED;
         else
@@ -946,6 +1036,8 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     out->profile_has_lines = has_lines;
     out->profile_has_functions = has_functions;
     out->unexplained_total = unexpl_total;
+    out->unsymbolized = unsym_total;
+    out->unsymbolized_share = share(unsym_total, total);
     out->options = c.opt;
 
     free(flat), free(cum), free(cumc), free(loopc), free(evid);

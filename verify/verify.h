@@ -89,6 +89,11 @@ typedef struct hl_verify_result {
     bool profile_has_functions; /* at least one location names a function */
     int64_t unexplained_total;  /* value of the samples whose stack holds no site */
     size_t n_confirmed, n_dismissed, n_not_exercised, n_inconclusive;
+    /* Value of the samples with a frame that has no symbol, outside the
+     * system's libraries: a function missing from the profile may hide there,
+     * so at min_share or more "not exercised" becomes inconclusive. */
+    int64_t unsymbolized;
+    double unsymbolized_share;
 } hl_verify_result;
 
 /* How a finding meets the profile:
@@ -97,7 +102,9 @@ typedef struct hl_verify_result {
  *   suffixes ignored) and its file name shares the longest common path suffix
  *   with the finding's file among all the findings' files (after --trim-path;
  *   a relative name under --source-root may match exactly). Inlined frames are
- *   lines of their own.
+ *   lines of their own. A line whose function has no name (some symbolizers
+ *   leave out-of-line copies nameless) matches by file and line alone, within
+ *   the finding's function.
  * - flat: samples whose leaf line is in the site; cum: samples whose stack
  *   holds the site, once per sample; loop cum: the same for the loop's lines;
  *   evidence: cum samples with a rule cost symbol deeper in the stack than
@@ -105,6 +112,10 @@ typedef struct hl_verify_result {
  * - The interval is Wilson's on the cum share with n = the profile's sample
  *   count ("samples" type; else total / period when the period is in the
  *   value's unit, as in heap profiles; else one per sample record).
+ * - Not exercised needs the function absent from every symbolized frame and
+ *   the frames without symbols under min_share of the total (counting only
+ *   mappings the producer did not symbolize, outside /lib and /usr/lib); else
+ *   the verdict is inconclusive.
  * - Without line information the site is the whole function (by_function).
  *   Without function names, or without samples, nothing can be matched:
  *   every verdict is inconclusive.

@@ -402,6 +402,73 @@ static void test_evidence_prefix_and_depth(void **state)
     free(x);
 }
 
+/* Some symbolizers leave the name of an out-of-line copy empty: its lines
+ * still match by file and line within the finding's function. */
+static void test_nameless_lines(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    x->funcs[F_PARSE].name = x->funcs[F_PARSE].system_name = "";
+    x->f[0].function_start_line = 40;
+    x->f[0].function_end_line = 60;
+    hl_verify_result r;
+    char err[256] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    const hl_verified *v = item_for(&r, &x->f[0]);
+    assert_int_equal(v->cum, 21 * 10000000LL);
+    assert_int_equal(v->loop_cum, 24 * 10000000LL);
+    assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    hl_verify_result_free(&r);
+
+    /* Exercised through a nameless line of its function, off the site. */
+    x->f[0].line = x->f[0].end_line = 58;
+    x->f[0].loop_start_line = x->f[0].loop_end_line = 0;
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(item_for(&r, &x->f[0])->verdict, HL_VERDICT_DISMISSED);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
+/* Frames without symbols may hide a function only in an object nothing was
+ * symbolized in; then "not exercised" cannot be claimed. */
+static void test_unsymbolized_frames(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    hl_prof_mapping maps[3] = {
+        {.id = 1, .filename = "/opt/app/bin/app"},                        /* nothing named */
+        {.id = 2, .filename = "/build/proj/app"},                         /* main is in it */
+        {.id = 3, .filename = "/usr/lib/x86_64-linux-gnu/libz.so.1.2.13"} /* system */
+    };
+    x->p.mappings = maps;
+    x->p.n_mappings = 3;
+    x->locs[0].mapping = &maps[1];
+    hl_prof_location *plt = loc(x, F_MAIN, 0, -1, 0);
+    plt->n_lines = 0;
+    plt->mapping = &maps[1];
+    hl_prof_location *z = loc(x, F_MAIN, 0, -1, 0);
+    z->n_lines = 0;
+    z->mapping = &maps[2];
+    sample(x, 50, 2, plt, &x->locs[0]);
+    sample(x, 50, 2, z, &x->locs[0]);
+    hl_verify_result r;
+    char err[256] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_float_equal(r.unsymbolized_share, 0.0, 1e-12);
+    assert_int_equal(item_for(&r, &x->f[1])->verdict, HL_VERDICT_NOT_EXERCISED);
+    hl_verify_result_free(&r);
+
+    hl_prof_location *dark = loc(x, F_MAIN, 0, -1, 0);
+    dark->n_lines = 0;
+    dark->mapping = &maps[0];
+    sample(x, 30, 2, dark, &x->locs[0]);
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_float_equal(r.unsymbolized_share, 30.0 / (1024 + 130), 1e-12);
+    assert_int_equal(item_for(&r, &x->f[1])->verdict, HL_VERDICT_INCONCLUSIVE);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
 /* A heap profile has no "samples" type: the interval rests on the total over
  * the sampling period (bytes per sample), not on estimated object counts. */
 static void test_heap_sample_count(void **state)
@@ -483,6 +550,8 @@ int main(void)
         cmocka_unit_test(test_without_lines),
         cmocka_unit_test(test_sample_index_and_thresholds),
         cmocka_unit_test(test_evidence_prefix_and_depth),
+        cmocka_unit_test(test_nameless_lines),
+        cmocka_unit_test(test_unsymbolized_frames),
         cmocka_unit_test(test_heap_sample_count),
         cmocka_unit_test(test_trim_and_source_root),
         cmocka_unit_test(test_address_only),
