@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../fetch/source.h"
+#include "../lint/config.h"
 #include "../report/flame.h"
 #include "../report/folded.h"
 #include "../verify/verify.h"
@@ -219,6 +220,8 @@ int hl_cmd_flame(int argc, char **argv)
             fprintf(stderr, "%s\n", findings.errors[i]);
         hl_verify_options_init(&vo);
         vo.sample_index = prof->sample_types[six].type;
+        if (a.lint.configs) /* .hotlint.yaml thresholds, unless given here */
+            hl_configs_verify_thresholds(a.lint.configs, &vo.min_share, &vo.min_samples);
         if (a.have_min_share)
             vo.min_share = a.min_share;
         if (hl_verify(&findings, &cat, prof, &vo, &vr, err, sizeof err) < 0) {
