@@ -28,7 +28,8 @@ static const char flame_usage[] =
     "  --findings PATH...     lint these sources, verify the findings against the profile,\n"
     "                         and colour the frames of confirmed findings (rule in tooltip);\n"
     "                         -p DIR, --rules DIR and -- FLAGS work as for lint\n"
-    "  --min-share X          verify threshold for --findings (default 0.01)\n"
+    "  --min-share PCT        confirm at this share of the total, in percent, for\n"
+    "                         --findings (default 1, or verify.min-share of .hotlint.yaml)\n"
     "  -h, --help             this help\n";
 
 struct flame_args {
@@ -119,10 +120,10 @@ static int parse_args(struct flame_args *a, int argc, char **argv)
                 }
             } else if (!strcmp(arg, "--min-share")) {
                 char *end;
-                a->min_share = strtod(v, &end);
-                if (*end || !(a->min_share > 0 && a->min_share < 1)) {
+                a->min_share = strtod(v, &end) / 100.0;
+                if (*end || !(a->min_share > 0 && a->min_share <= 1)) {
                     fprintf(stderr,
-                            "hotlint flame: --min-share %s: give a number between 0 and 1\n", v);
+                            "hotlint flame: --min-share %s: give a percentage in (0, 100]\n", v);
                     return -1;
                 }
                 a->have_min_share = 1;
