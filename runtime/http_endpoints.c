@@ -266,10 +266,23 @@ static void symbolize_list(Dwfl *dwfl, const char *list, size_t len, strbuf *b, 
     }
 }
 
+/* Separate debug files by build id under the local debug directories only:
+ * the standard callback may ask a debuginfod server over the network
+ * (DEBUGINFOD_URLS), which an endpoint inside a server must never do. The
+ * symbol tables of the mapped files themselves are enough for names. */
+static int find_debuginfo_locally(Dwfl_Module *mod, void **userdata, const char *modname,
+                                  Dwarf_Addr base, const char *file_name,
+                                  const char *debuglink_file, GElf_Word debuglink_crc,
+                                  char **debuginfo_file_name)
+{
+    return dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                        debuglink_crc, debuginfo_file_name);
+}
+
 static char *debuginfo_path;
 static const Dwfl_Callbacks self_callbacks = {
     .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = find_debuginfo_locally,
     .debuginfo_path = &debuginfo_path,
 };
 
