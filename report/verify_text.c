@@ -137,9 +137,14 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
         fputs("note: the profile holds no samples, so every verdict is inconclusive; did the "
               "program run long enough under the profiler?\n",
               out);
+    else if (!r->profile_has_functions && !r->profile_has_lines)
+        fputs("note: the profile has neither function names nor lines (only addresses), so "
+              "no finding can be matched; symbolize it first (e.g. go tool pprof -proto "
+              "BINARY PROFILE)\n",
+              out);
     else if (!r->profile_has_functions)
-        fputs("note: the profile has no function names (only addresses), so no finding can be "
-              "matched; symbolize it first (e.g. go tool pprof -proto -symbolize=local)\n",
+        fputs("note: the profile names no functions; findings were matched by file and line "
+              "alone\n",
               out);
     else if (!r->profile_has_lines)
         fputs("note: the profile has no line information; findings were matched by function "

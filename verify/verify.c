@@ -129,7 +129,7 @@ typedef struct ctx {
     u32vec line_fn;                   /* line row -> the function of the first line naming it */
     bool *loc_unknown;                /* no symbol, in a mapping that may hold the program's code */
     u32vec nameless_loc, nameless_fx; /* a nameless line of a location in a finding's function */
-    bool *mapping_named;              /* some location of the mapping has a function name */
+    bool *mapping_named; /* some location of the mapping has lines: it was symbolized */
 } ctx;
 
 static void ctx_free(ctx *c)
@@ -483,9 +483,8 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
         const hl_prof_location *loc = &p->locations[i];
         if (loc->mapping && loc->mapping >= p->mappings &&
             loc->mapping < p->mappings + p->n_mappings)
-            for (size_t j = 0; j < loc->n_lines; j++)
-                if (loc->lines[j].function && fn_display_name(loc->lines[j].function)[0])
-                    mapping_named[loc->mapping - p->mappings] = true;
+            if (loc->n_lines > 0)
+                mapping_named[loc->mapping - p->mappings] = true;
     }
     size_t e = 0;
     for (size_t i = 0; i < p->n_locations; i++) {
@@ -493,7 +492,7 @@ static int build_entries(ctx *c, bool has_lines, char *err, size_t errlen)
         c->loc_first[i] = (uint32_t)e;
         /* An address without symbols can hide a function of the program only
          * in an object nothing else was symbolized in: where other addresses
-         * have names it is a PLT stub or padding. */
+         * have lines it is a PLT stub or padding. */
         const hl_prof_mapping *m = loc->mapping;
         size_t mi = m ? (size_t)(m - p->mappings) : 0;
         c->loc_unknown[i] =
@@ -924,7 +923,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         if (ci < 0)
             it->cum_samples = (int64_t)(it->cum_share * (double)total_samples + 0.5);
         hl_wilson_share(it->cum_share, total_samples, &it->ci_low, &it->ci_high);
-        if (!has_functions || prof->n_samples == 0)
+        if ((!has_functions && !has_lines) || prof->n_samples == 0)
             it->verdict = HL_VERDICT_INCONCLUSIVE; /* nothing to tell from */
         else if (total > 0 && it->cum_share >= c.opt.min_share)
             it->verdict = HL_VERDICT_CONFIRMED;

@@ -117,8 +117,8 @@ typedef struct hl_verify_result {
  *   mappings the producer did not symbolize, outside /lib and /usr/lib); else
  *   the verdict is inconclusive.
  * - Without line information the site is the whole function (by_function).
- *   Without function names, or without samples, nothing can be matched:
- *   every verdict is inconclusive.
+ *   Without function names and lines (addresses only), or without samples,
+ *   nothing can be matched: every verdict is inconclusive.
  * - Unexplained: samples whose stack holds no finding's site. Their lines and
  *   functions are ranked by flat and by cum; functions with a confirmed
  *   finding and the process start-up frames (_start, __libc_start_main, ...)

@@ -2,13 +2,15 @@
 """run_corpus.py - profiles one corpus program and checks hotlint --verify's verdicts
 against its labels file.
 
-usage: run_corpus.py NAME [--json]
+usage: run_corpus.py NAME [--json] [--producer hotlint|gperftools]
 
 Runs build/corpus/corpus_NAME under `hotlint run --cpuprofile --hz 10000` (or --memprofile for
 `profile heap`), then `hotlint --verify PROFILE corpus/NAME --format json`, and checks:
 every `hot` label is confirmed, every `decoy` is dismissed or not exercised, every
 `unexplained FUNC` shows up in the unexplained list. Exits 1 on any mismatch, 2 when
 something cannot run. With --json it prints one line of counts for bench/verify.
+With --producer gperftools the CPU profile comes from gperftools' libprofiler
+instead, converted by `go tool pprof -proto` (profiles from any producer).
 
 Environment: HOTLINT, HOTLINT_SOURCE_DIR, HOTLINT_BINARY_DIR (set by ctest).
 """
@@ -52,9 +54,12 @@ def parse_labels(path):
 
 def main():
     if len(sys.argv) < 2:
-        raise SystemExit("usage: run_corpus.py NAME [--json]")
+        raise SystemExit("usage: run_corpus.py NAME [--json] [--producer hotlint|gperftools]")
     name = sys.argv[1]
     as_json = "--json" in sys.argv[2:]
+    producer = "hotlint"
+    if "--producer" in sys.argv[2:]:
+        producer = sys.argv[sys.argv.index("--producer") + 1]
     missing = [v for v in ("HOTLINT", "HOTLINT_SOURCE_DIR", "HOTLINT_BINARY_DIR")
                if not os.environ.get(v)]
     if missing:
@@ -72,13 +77,30 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="hotlint-e2e-") as tmp:
         prof = os.path.join(tmp, name + ".prof")
-        if labels["profile"] == "heap":
+        env = None
+        if producer == "gperftools":
+            if labels["profile"] != "cpu":
+                print(f"{name}: gperftools gives CPU profiles only", file=sys.stderr)
+                return 2
+            raw = os.path.join(tmp, name + ".gperftools")
+            run = [program] + labels["args"]
+            env = dict(os.environ, LD_PRELOAD="libprofiler.so.0", CPUPROFILE=raw,
+                       CPUPROFILE_FREQUENCY="1000")
+            index = []
+        elif labels["profile"] == "heap":
             run = [hotlint, "run", "--memprofile", prof, "--", program] + labels["args"]
             index = ["--sample-index", "alloc_space"]
         else:
             run = [hotlint, "run", "--cpuprofile", prof, "--hz", HZ, "--", program] + labels["args"]
             index = []
-        r = subprocess.run(run, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        r = subprocess.run(run, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+        if r.returncode == 0 and producer == "gperftools":
+            # The legacy format needs the binary to symbolize: pprof writes the proto.
+            conv = ["go", "tool", "pprof", "-proto", program, raw]
+            with open(prof, "wb") as out:
+                r = subprocess.run(conv, cwd=tmp, stdout=out, stderr=subprocess.PIPE, text=True)
+            run = conv
         if r.returncode != 0 or not os.path.exists(prof):
             print(f"$ {' '.join(run)}\nexit {r.returncode}\n{r.stderr}", file=sys.stderr)
             return 2
