@@ -42,6 +42,9 @@ static const char *usage_text =
     "are directories or C sources (or give --profile FILE). Several profiles are merged\n"
     "when their sample types agree.\n"
     "\n"
+    "Exit status: 0 nothing confirmed, 1 a finding confirmed (see --fail-on), 2 a usage\n"
+    "or input error, or a file that could not be analyzed (the report is printed).\n"
+    "\n"
     "verify options:\n"
     "  --profile FILE       a profile (repeatable)\n"
     "  --min-share PCT      confirm at this share of the total, in percent (default 1)\n"
@@ -328,7 +331,9 @@ int hl_cmd_verify(int argc, char **argv)
         fprintf(stderr, "hotlint verify: writing the report failed: %s\n", strerror(errno));
         goto out;
     }
-    if (vc.fail == FAIL_ON_NONE)
+    if (fs.n_errors)
+        rc = 2; /* as lint: files that could not be analyzed make the run incomplete */
+    else if (vc.fail == FAIL_ON_NONE)
         rc = 0;
     else if (vc.fail == FAIL_ON_ANY)
         rc = vr.n_items > 0 ? 1 : 0;

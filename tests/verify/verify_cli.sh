@@ -153,6 +153,16 @@ set +e
 set -e
 [ "$rc" = 2 ] || fail "bad --fail-on: exit $rc"
 
+# A file lint cannot analyze makes the run incomplete: exit 2, report printed.
+mkdir -p broken
+printf 'int f(void) { return undeclared_thing; }\n' > broken/b.c
+set +e
+"$HOTLINT" --verify cpu.prof src broken --format json > broken.json 2> err.txt; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "a file with errors should exit 2, got $rc"
+grep -q "undeclared_thing" err.txt || fail "the file's error is not shown"
+$PY -c 'import json; r=json.load(open("broken.json")); assert r["errors"] and r["summary"]["confirmed"] == 1, r["errors"]'
+
 # Without line information: matched by function name, and said so.
 "$HOTLINT" --verify nolines.prof src --fail-on none > text.txt
 grep -q "no line information" text.txt || fail "a profile without lines is not reported as such"
