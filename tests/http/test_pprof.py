@@ -70,6 +70,13 @@ check(rc == 0 and "burn" in out, "hotlint top over the URL shows burn (rc %d): %
 rc, out, err = run(["go", "tool", "pprof", "-top", base + "threads"])
 check(rc == 0 and "sleeper" in out and "Type: threads" in out,
       "go tool pprof -top over threads shows every thread")
+# hotlint --verify joins a live profile with the program's source.
+src = os.path.join(tmp, "src")
+os.makedirs(src)
+shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "busy_server.c"), src)
+rc, out, err = run([hotlint, "--verify", base + "profile?seconds=2", src])
+check(rc in (0, 1) and "profile: " + base + "profile?seconds=2" in out,
+      "hotlint --verify over the URL (rc %d): %s" % (rc, (out + err)[-300:]))
 rc, out, err = run([hotlint, "top", base + "nope"])
 check(rc == 2 and "HTTP 404" in err, "hotlint top on a bad URL: exit 2 with the status")
 s.stop()
