@@ -56,3 +56,38 @@ void negatives(char *out, int n)
         printf("%d\n", i);   // silent: printf writes to a stream, not a string (not HL001)
     fake_sys_format(buf, n); // silent: the loop is in a system header
 }
+
+int exits(int n, char *buf)
+{
+    for (int i = 0; i < n; i++) {
+        if (buf[i] == 0) {
+            snprintf(buf, 8, "bad %d", i); // silent: the branch returns: once per call
+            return -1;
+        }
+        if (buf[i] == 1) {
+            snprintf(buf, 8, "stop %d", i); // silent: the branch breaks out of the loop
+            break;
+        }
+        if (buf[i] == 2)
+            exit(snprintf(buf, 8, "%d", i)); // silent: exit() does not come back
+        switch (buf[i]) {
+        case 3:
+            snprintf(buf, 8, "%d", i); // expect: HL001 (this break leaves the switch only)
+            break;
+        }
+        if (buf[i] == 4) {
+            snprintf(buf, 8, "%d", i); // expect: HL001
+        } else {
+            snprintf(buf, 8, "x%d", i); // silent: the else branch leaves through goto
+            goto out;
+        }
+        for (int j = 0; j < n; j++) {
+            if (j == 5) {
+                snprintf(buf, 8, "%d", j); // expect: HL001 (leaves the inner loop only)
+                break;
+            }
+        }
+    }
+out:
+    return 0;
+}
