@@ -726,10 +726,10 @@ static bool in_list(char *const *v, size_t n, const char *s)
 /* In a condition, the compare of some expression with a string literal
  * ("strcmp(x, \"lit\")"): returns the compare call and the subject's key. */
 static bool find_compare(tu_state *st, const hl_rule *r, CXCursor cond, CXCursor *call,
-                         char **subject)
+                         char **subject, bool mark_rest)
 {
-    (void)st;
     struct find_calls fc = {.n = 0};
+    bool found = false;
     if (clang_getCursorKind(cond) == CXCursor_CallExpr)
         fc.v[fc.n++] = cond;
     clang_visitChildren(cond, find_calls_cb, &fc);
@@ -753,11 +753,29 @@ static bool find_compare(tu_state *st, const hl_rule *r, CXCursor cond, CXCursor
             continue;
         if (clang_getCursorKind(subj) == CXCursor_StringLiteral)
             continue;
-        *call = fc.v[i];
-        *subject = expr_key(subj);
-        return *subject != NULL;
+        if (!found) {
+            *call = fc.v[i];
+            *subject = expr_key(subj);
+            if (!*subject)
+                return false;
+            found = true;
+            if (!mark_rest)
+                return true;
+            continue;
+        }
+        /* "!strcmp(x, "a") || !strcmp(x, "b")" in a loop: one finding, at the first. */
+        char *k = expr_key(subj);
+        if (k && !strcmp(k, *subject)) {
+            unsigned o, l, col;
+            CXFile fl;
+            expansion(clang_getRangeStart(clang_getCursorExtent(fc.v[i])), &fl, &l, &col, &o);
+            unsigned *p = GROW(st, st->chain_offsets, st->n_chain_offsets, st->cap_chain_offsets);
+            if (p)
+                *p = o;
+        }
+        free(k);
     }
-    return false;
+    return found;
 }
 
 /* An if/else-if chain starting at c: counts compares of one subject against
@@ -783,7 +801,8 @@ static void detect_chain(tu_state *st, CXCursor c, const frame *f)
                 break;
             CXCursor call;
             char *s = NULL;
-            if (n < 64 && find_compare(st, rule, ks.v[0], &call, &s)) {
+            if (n < 64 &&
+                find_compare(st, rule, ks.v[0], &call, &s, f->loop >= 0 && f->ctx != CTX_NONE)) {
                 calls[n] = call;
                 subj[n] = s;
                 cursor_line(cur, false, &offs[n]);

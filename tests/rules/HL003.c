@@ -63,6 +63,10 @@ int options(int argc, char **argv)
 int short_chain_in_loop(const char **words, int n)
 {
     int t = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(words[i], "yes") || // expect: HL003
+            !strcmp(words[i], "true"))  // silent: same subject, same condition as the line above
+            t++;
     for (int i = 0; i < n; i++) {
         if (!strcmp(words[i], "on")) // expect: HL003 "every iteration"
             t++;
