@@ -961,7 +961,6 @@ static void visit(tu_state *st, CXCursor c, const frame *parent)
         return;
     case CXCursor_CallExpr:
         if (clang_getCursorKind(clang_getCursorReferenced(c)) == CXCursor_FunctionDecl) {
-            size_t before = st->n_calls;
             unsigned off;
             CXFile fl;
             unsigned l, col;
@@ -974,7 +973,6 @@ static void visit(tu_state *st, CXCursor c, const frame *parent)
                     dup = true;
             if (!dup)
                 record_call(st, c, parent);
-            (void)before;
         }
         break;
     case CXCursor_IfStmt:
