@@ -118,7 +118,30 @@ static void unexplained_list(FILE *out, const hl_verify_result *r, bool lines, b
     free(rows);
 }
 
+/* Bold red for confirmed, green for dismissed, dim for not exercised, yellow
+ * for inconclusive. */
+static const char *verdict_color(hl_verdict v)
+{
+    switch (v) {
+    case HL_VERDICT_CONFIRMED:
+        return "\033[1;31m";
+    case HL_VERDICT_DISMISSED:
+        return "\033[32m";
+    case HL_VERDICT_NOT_EXERCISED:
+        return "\033[2m";
+    case HL_VERDICT_INCONCLUSIVE:
+        return "\033[33m";
+    }
+    return "";
+}
+
 int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name)
+{
+    return hl_verify_write_text_color(out, r, profile_name, false);
+}
+
+int hl_verify_write_text_color(FILE *out, const hl_verify_result *r, const char *profile_name,
+                               bool color)
 {
     char a[32], b[32], c[32], d[32], e[32];
     const hl_verify_options *o = &r->options;
@@ -192,14 +215,19 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
         snprintf(rule, sizeof rule, "%s %s", f->rule ? f->rule->id : "?",
                  f->rule ? f->rule->name : "?");
         snprintf(loc, sizeof loc, "%s:%u:%u", f->file ? f->file : "?", f->line, f->column);
+        if (color)
+            fputs(verdict_color(v->verdict), out);
+        fprintf(out, "%-13s", hl_verdict_name(v->verdict));
+        if (color)
+            fputs("\033[0m", out);
         if (v->verdict == HL_VERDICT_NOT_EXERCISED) {
-            fprintf(out, "%-13s %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n", "not exercised", "-",
-                    "-", "-", "-", "", wr, rule, wl, loc, f->function ? f->function : "");
+            fprintf(out, " %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n", "-", "-", "-", "-", "", wr,
+                    rule, wl, loc, f->function ? f->function : "");
             continue;
         }
         snprintf(ci, sizeof ci, "[%.1f,%.1f]", v->ci_low * 100.0, v->ci_high * 100.0);
         fprintf(
-            out, "%-13s %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n", hl_verdict_name(v->verdict),
+            out, " %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n",
             hl_format_value(v->flat, r->sample_unit, a, sizeof a), pct(v->flat_share, b, sizeof b),
             hl_format_value(v->cum, r->sample_unit, c, sizeof c), pct(v->cum_share, d, sizeof d),
             ci, wr, rule, wl, loc, f->function ? f->function : "");

@@ -3,6 +3,7 @@
 #ifndef HL_REPORT_VERIFY_TEXT_H
 #define HL_REPORT_VERIFY_TEXT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,5 +20,8 @@ const char *hl_display_path(const char *path);
 /* Writes the report. profile_name names the profile(s) in the header (may be
  * NULL). Returns 0, or -1 when writing fails. */
 int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name);
+/* The same, with the verdicts coloured for a terminal when color is true. */
+int hl_verify_write_text_color(FILE *out, const hl_verify_result *r, const char *profile_name,
+                               bool color);
 
 #endif

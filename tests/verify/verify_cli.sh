@@ -124,6 +124,13 @@ done
 [ "$(grep -n 'diagnosis:' text.txt | cut -d: -f1)" -lt "$(grep -n '^verdict' text.txt | cut -d: -f1)" ] ||
     fail "the diagnosis should come before the table"
 
+# Colour only when asked for (or on a terminal).
+! grep -q $'\033' text.txt || fail "colour codes in output to a file"
+set +e
+"$HOTLINT" --verify cpu.prof src --color > color.txt
+set -e
+grep -q $'\033\\[1;31mconfirmed' color.txt || fail "--color does not colour the verdicts"
+
 # Two profiles of one kind are merged: every value doubles.
 "$HOTLINT" --verify cpu.prof cpu.prof src --format json --fail-on none > merged.json
 $PY -c 'import json,sys; r=json.load(open("merged.json")); assert r["profile"]["total_samples"] == 2000, r["profile"]'
