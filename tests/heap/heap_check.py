@@ -331,13 +331,18 @@ def check_corpus(args, tmp):
         program = os.path.join(bindir, "corpus", "corpus_" + name)
         prof = os.path.join(tmp, name + ".prof")
         run([hotlint, "run", "--memprofile", prof, "--", program] + pargs, timeout=120)
+        # Labels speak of bytes: by alloc_space a decoy must be dismissed or
+        # not exercised. By alloc_objects a few sampled large blocks are too
+        # few samples to dismiss anything, so there a decoy must only never
+        # be confirmed; hot labels are confirmed by both.
         for index in ("alloc_space", "alloc_objects"):
-            failures += verify_case(hotlint, src, name, prof, index, findings)
+            failures += verify_case(hotlint, src, name, prof, index, findings,
+                                    strict_decoys=index == "alloc_space")
     if failures:
         raise Failure("\n".join(failures))
 
 
-def verify_case(hotlint, src, name, prof, index, findings):
+def verify_case(hotlint, src, name, prof, index, findings, strict_decoys):
     """Verifies one corpus case's heap profile by one sample index; returns
     the label mismatches."""
     failures = []
@@ -362,7 +367,7 @@ def verify_case(hotlint, src, name, prof, index, findings):
         verdict = match[0]["verdict"]
         if expect == "hot":
             ok = verdict == "confirmed"
-        elif empty:
+        elif empty or not strict_decoys:
             ok = verdict in ("dismissed", "not exercised", "inconclusive")
         else:
             ok = verdict in ("dismissed", "not exercised")
