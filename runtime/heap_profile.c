@@ -247,6 +247,10 @@ int hotlint_heap_stop(void)
     if (hl_path[0])
         rc = hl_heap_write(hl_path);
     hl_path[0] = '\0';
+    /* free goes back to its one-load fast path; the tables are emptied
+     * (their memory is kept for the next start). */
+    atomic_store(&hl_heap_armed, 0);
+    hl_heap_tables_reset();
 out:
     pthread_mutex_unlock(&hl_ctl_mu);
     return rc;

@@ -1,6 +1,7 @@
 /* api_alloc.c - drives the C API: hotlint_heap_start at rate 1, a dump after
  * the first phase, a forked child that allocates and exits (it must write
- * nothing), then hotlint_heap_stop. Usage: api_alloc DUMP FINAL. */
+ * nothing), then hotlint_heap_stop; then a second profile from start to stop.
+ * Usage: api_alloc DUMP FINAL AGAIN. */
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -61,8 +62,8 @@ __attribute__((noinline)) void in_child(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: api_alloc DUMP FINAL\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: api_alloc DUMP FINAL AGAIN\n");
         return 2;
     }
     if (hotlint_heap_start(argv[2], 1) != 0)
@@ -99,6 +100,12 @@ int main(int argc, char **argv)
         return 1;
     sink = malloc(4096); /* not profiled any more */
     free(sink);
+    /* A second profile starts empty. */
+    if (hotlint_heap_start(argv[3], 1) != 0)
+        return 1;
+    phase_one();
+    if (hotlint_heap_stop() != 0)
+        return 1;
     puts("api ok");
     return 0;
 }

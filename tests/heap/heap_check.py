@@ -200,7 +200,8 @@ def check_pprof(args, tmp):
 
 def check_api(args, tmp):
     dump, final = os.path.join(tmp, "dump.prof"), os.path.join(tmp, "final.prof")
-    out = run([args.prog, dump, final], {})
+    again = os.path.join(tmp, "again.prof")
+    out = run([args.prog, dump, final, again], {})
     if out.strip() != "api ok":
         raise Failure("api_alloc: %s" % out)
     d = Summary(args, dump)
@@ -223,7 +224,11 @@ def check_api(args, tmp):
     if f.by_site("in_child") is not None or f.by_site("main") is not None and \
             f.by_site("main")[0] > 4:
         raise Failure("final: allocations after stop or from the child were recorded")
-    print("start, dump, fork, stop: profiles as expected")
+    a = Summary(args, again)
+    if a.by_site("phase_one") != [100, 25600, 0, 0] or a.by_site("phase_two") is not None:
+        raise Failure("second profile: phase_one %s phase_two %s" %
+                      (a.by_site("phase_one"), a.by_site("phase_two")))
+    print("start, dump, fork, stop, start again: profiles as expected")
 
 
 def check_top(args, tmp):
