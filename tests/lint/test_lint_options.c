@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "lint.h"
 #include "lint_options.h"
 #include "rule.h"
 
@@ -145,13 +146,55 @@ static void test_catalog(void **state)
     assert_int_equal(cat.n_rules, 0);
 }
 
+/* The fields verify/ relies on: function and loop ranges, the absolute path,
+ * the rule's family and cost symbols. */
+static void test_finding_fields(void **state)
+{
+    (void)state;
+    hl_catalog cat = {0};
+    hl_findings f = {0};
+    char err[512] = "", dir[4096], path[4096];
+    snprintf(dir, sizeof dir, "%s/rules", getenv("HOTLINT_SOURCE_DIR"));
+    snprintf(path, sizeof path, "%s/corpus/keyfmt/main.c", getenv("HOTLINT_SOURCE_DIR"));
+    assert_int_equal(hl_catalog_load_dir(&cat, dir, err, sizeof err), 0);
+    const char *paths[] = {path};
+    hl_lint_options o = {.paths = paths, .n_paths = 1, .jobs = 1, .no_cache = true};
+    assert_int_equal(hl_lint_run(&o, &cat, &f, err, sizeof err), 0);
+    assert_int_equal(f.n_errors, 0);
+    assert_int_equal(f.files_analyzed, 1);
+    assert_int_equal(f.n, 3);
+    const hl_finding *x = &f.items[2]; /* sorted by line: 25 HL001, 48 HL002, 49 HL001 */
+    assert_string_equal(x->rule->id, "HL001");
+    assert_int_equal(x->line, 49);
+    assert_int_equal(x->column, 19);
+    assert_string_equal(x->function, "build_keys");
+    assert_int_equal(x->function_start_line, 41);
+    assert_int_equal(x->function_end_line, 55);
+    assert_int_equal(x->loop_start_line, 45);
+    assert_int_equal(x->loop_end_line, 53);
+    assert_int_equal(x->loop_depth, 1);
+    assert_string_equal(x->callee, "snprintf");
+    assert_string_equal(x->abs_file, path);
+    assert_string_equal(x->file, path);
+    assert_non_null(strstr(x->source_line, "snprintf(key, cap,"));
+    assert_string_equal(x->rule->family, "formatting");
+    assert_true(x->rule->n_cost_symbols > 0);
+    x = &f.items[1];
+    assert_string_equal(x->rule->id, "HL002");
+    assert_string_equal(x->rule->family, "allocation");
+    assert_non_null(strstr(x->message, "freed in the same iteration"));
+    x = &f.items[0];
+    assert_string_equal(x->function, "load_config");
+    hl_findings_free(&f);
+    hl_catalog_free(&cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_shared_options),
-        cmocka_unit_test(test_layered_options),
-        cmocka_unit_test(test_option_errors),
-        cmocka_unit_test(test_catalog),
+        cmocka_unit_test(test_shared_options), cmocka_unit_test(test_layered_options),
+        cmocka_unit_test(test_option_errors),  cmocka_unit_test(test_catalog),
+        cmocka_unit_test(test_finding_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
