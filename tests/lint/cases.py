@@ -42,7 +42,8 @@ def case_json_schema():
     with open(os.path.join(HERE, "lint-output.schema.json")) as f:
         schema = json.load(f)
     rules = os.path.join(SRC, "tests", "rules")
-    r, out = lint_json(["HL001.c", "HL003.c", "HL006.c", "--", "-isystem", "sysinc"], cwd=rules)
+    r, out = lint_json(["HL001.c", "HL003.c", "HL006.c", "--", "-isystem", "sysinc", "-D_GNU_SOURCE"],
+                       cwd=rules)
     check("exit 1 with findings", r.returncode == 1, r.stderr)
     jsonschema.validate(out, schema)
     contract = ["rule", "name", "severity", "file", "line", "column", "end_line", "end_column",

@@ -1,5 +1,5 @@
 /* HL001 format-in-loop: positive and negative cases. */
-// hotlint-test-flags: -isystem sysinc
+// hotlint-test-flags: -isystem sysinc -D_GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
