@@ -246,12 +246,13 @@ def case_outside_scope():
 
 def case_jobs():
     for target in ("corpus", os.path.join("tests", "rules")):
-        r1 = run(["--format", "json", "-j1", target], cwd=SRC)
-        r2 = run(["--format", "json", "-j2", target], cwd=SRC)
+        # --no-cache: both runs really parse (a cached re-run would compare nothing)
+        r1 = run(["--no-cache", "--format", "json", "-j1", target], cwd=SRC)
+        r2 = run(["--no-cache", "--format", "json", "-j2", target], cwd=SRC)
         check(f"{target}: -j1 and -j2 identical", r1.stdout == r2.stdout and r1.stdout,
               f"{len(r1.stdout)} vs {len(r2.stdout)}")
-        t1 = run(["--no-color", "-j1", target], cwd=SRC)
-        t2 = run(["--no-color", "-j2", target], cwd=SRC)
+        t1 = run(["--no-cache", "--no-color", "-j1", target], cwd=SRC)
+        t2 = run(["--no-cache", "--no-color", "-j2", target], cwd=SRC)
         check(f"{target}: text -j1 and -j2 identical", t1.stdout == t2.stdout and t1.stdout)
 
 
