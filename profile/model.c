@@ -19,8 +19,10 @@ void hl_profile_free(hl_profile *p)
     hl_pfree(p->sample_types);
     for (size_t i = 0; i < p->n_samples && p->samples; i++) {
         hl_prof_sample *s = &p->samples[i];
-        hl_pfree(s->locs);
-        hl_pfree(s->values);
+        if (!p->bulk) {
+            hl_pfree(s->locs);
+            hl_pfree(s->values);
+        }
         for (size_t j = 0; j < s->n_labels && s->labels; j++) {
             hl_pfree(s->labels[j].key);
             hl_pfree(s->labels[j].str);
@@ -29,8 +31,9 @@ void hl_profile_free(hl_profile *p)
         hl_pfree(s->labels);
     }
     hl_pfree(p->samples);
-    for (size_t i = 0; i < p->n_locations && p->locations; i++)
+    for (size_t i = 0; i < p->n_locations && p->locations && !p->bulk; i++)
         hl_pfree(p->locations[i].lines);
+    hl_arena_free_chunks(p->bulk);
     hl_pfree(p->locations);
     for (size_t i = 0; i < p->n_functions && p->functions; i++) {
         hl_pfree(p->functions[i].name);

@@ -74,6 +74,11 @@ typedef struct hl_profile {
     hl_prof_value_type period_type;
     int64_t period;
     int64_t time_nanos, duration_nanos;
+    /* When non-NULL (profiles made by the reader), every sample's locs and
+     * values and every location's lines point into this storage (a few big
+     * blocks, private to profile/) instead of being allocations of their own;
+     * hl_profile_free releases it. */
+    void *bulk;
 } hl_profile;
 
 /* Reads a profile in pprof's protobuf format, gzip-compressed or plain.
@@ -103,7 +108,8 @@ void hl_profile_free(hl_profile *p);
 
 /* Ownership: every array and string in an hl_profile is allocated separately
  * with the profile allocator (malloc unless replaced) and released by
- * hl_profile_free; pointers between parts (sample -> location -> function)
+ * hl_profile_free, except the per-sample and per-location arrays of a profile
+ * whose `bulk` is set (see above); pointers between parts (sample -> location -> function)
  * point into the profile's own arrays. Strings are never NULL. */
 
 /* A new, empty profile (all counts zero). NULL on ENOMEM. */

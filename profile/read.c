@@ -42,6 +42,23 @@ static void z_free(void *opaque, void *p)
     hl_pfree(p);
 }
 
+/* The decompressed size a gzip stream announces in its trailer, plus one byte
+ * so that the end of the stream is seen without growing; a guess from the
+ * compressed size when the hint is implausible (deflate expands at most
+ * 1032:1; ISIZE wraps at 4 GiB; a multi-member file has only the last
+ * member's). */
+static size_t gzip_size_hint(const unsigned char *in, size_t len)
+{
+    size_t guess = len * 4 + 4096;
+    if (len < 18)
+        return guess;
+    const unsigned char *t = in + len - 4;
+    size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
+    if (isize == 0 || isize >= HL_PROFILE_MAX_BYTES || isize / 1032 > len)
+        return guess < HL_PROFILE_MAX_BYTES ? guess : HL_PROFILE_MAX_BYTES;
+    return isize + 1;
+}
+
 /* Inflates a gzip stream into a new buffer. Returns 0, or -1 with err set. */
 static int gunzip(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len,
                   const char *name, char *err, size_t errlen)
@@ -54,12 +71,15 @@ static int gunzip(const unsigned char *in, size_t len, unsigned char **out, size
         set_err(err, errlen, name, "cannot start gzip decompression (out of memory)");
         return -1;
     }
-    size_t cap = len * 4 + 4096, n = 0;
+    /* One output buffer sized from the gzip trailer's ISIZE (the length
+     * modulo 2^32 of the last member), grown if that hint is short. */
+    size_t cap = gzip_size_hint(in, len), n = 0;
     unsigned char *buf = hl_pmalloc(cap);
     if (!buf) {
         set_err(err, errlen, name, "out of memory");
         goto err;
     }
+    hl_phuge(buf, cap);
     z.next_in = (unsigned char *)in;
     size_t left = len;
     int rc = Z_OK;
@@ -70,7 +90,7 @@ static int gunzip(const unsigned char *in, size_t len, unsigned char **out, size
                         HL_PROFILE_MAX_BYTES);
                 goto err;
             }
-            size_t ncap = cap * 2;
+            size_t ncap = cap < HL_PROFILE_MAX_BYTES / 2 ? cap * 2 : HL_PROFILE_MAX_BYTES;
             unsigned char *nb = hl_prealloc(buf, ncap);
             if (!nb) {
                 set_err(err, errlen, name, "out of memory");
@@ -115,6 +135,19 @@ err:
     inflateEnd(&z);
     hl_pfree(buf);
     return -1;
+}
+
+/* hl_pcalloc for big arrays: huge pages asked for before the zeroing. */
+static void *hl_pcalloc_huge(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = hl_pmalloc(n * size);
+    if (p) {
+        hl_phuge(p, n * size);
+        memset(p, 0, n * size);
+    }
+    return p;
 }
 
 /* Maps ids to array indices: direct when ids are 1..n in order, else sorted. */
@@ -191,12 +224,100 @@ static size_t id_map_find(const id_map *m, uint64_t id)
 }
 
 struct conv {
-    const PbProfile *pb;
+    const PbProfile *pb;        /* every field but the samples */
+    const unsigned char *bytes; /* the whole encoded profile, for the samples */
+    size_t len, n_samples;
     hl_profile *p;
     const char *name;
     char *err;
     size_t errlen;
+    hl_arena bulk; /* becomes p->bulk */
 };
+
+/* One top-level protobuf field: [start, end) with its tag; [val, val+vlen)
+ * the payload of a length-delimited field. */
+typedef struct {
+    uint64_t number;
+    unsigned wire;
+    size_t start, end;
+    const unsigned char *val;
+    size_t vlen;
+} pb_field;
+
+static int get_varint(const unsigned char *b, size_t len, size_t *pos, uint64_t *v)
+{
+    *v = 0;
+    for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
+        unsigned char c = b[(*pos)++];
+        *v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+/* Reads the field at *pos. Returns 1 with f set, 0 at the end, -1 when the
+ * bytes are not a protobuf message (protobuf-c checks each field's content). */
+static int next_field(const unsigned char *b, size_t len, size_t *pos, pb_field *f)
+{
+    if (*pos >= len)
+        return 0;
+    uint64_t tag, n;
+    f->start = *pos;
+    if (get_varint(b, len, pos, &tag) < 0 || tag >> 3 == 0)
+        return -1;
+    f->number = tag >> 3;
+    f->wire = tag & 7;
+    f->val = NULL;
+    f->vlen = 0;
+    switch (f->wire) {
+    case 0:
+        if (get_varint(b, len, pos, &n) < 0)
+            return -1;
+        break;
+    case 1:
+    case 5:
+        n = f->wire == 1 ? 8 : 4;
+        if (len - *pos < n)
+            return -1;
+        *pos += n;
+        break;
+    case 2:
+        if (get_varint(b, len, pos, &n) < 0 || n > len - *pos)
+            return -1;
+        f->val = b + *pos;
+        f->vlen = (size_t)n;
+        *pos += (size_t)n;
+        break;
+    default: /* groups are not used by profile.proto */
+        return -1;
+    }
+    f->end = *pos;
+    return 1;
+}
+
+#define PB_SAMPLE_FIELD 2 /* Profile.sample */
+
+/* Copies every top-level field but the samples to rest (len bytes) and counts
+ * the samples. Returns 0, or -1 when the bytes are not a protobuf message. */
+static int split_samples(const unsigned char *b, size_t len, unsigned char *rest, size_t *rest_len,
+                         size_t *n_samples)
+{
+    size_t pos = 0, n = 0, rn = 0;
+    pb_field f;
+    int rc;
+    while ((rc = next_field(b, len, &pos, &f)) > 0) {
+        if (f.number == PB_SAMPLE_FIELD && f.wire == 2) {
+            n++;
+            continue;
+        }
+        memcpy(rest + rn, b + f.start, f.end - f.start);
+        rn += f.end - f.start;
+    }
+    *rest_len = rn;
+    *n_samples = n;
+    return rc;
+}
 
 /* Copies string_table[idx] into *out; -1 with err on a bad index or ENOMEM. */
 static int str_at(struct conv *c, int64_t idx, char **out, const char *what)
@@ -237,6 +358,7 @@ static int convert(struct conv *c)
     hl_profile *p = c->p;
     id_map mmap = {0}, fmap = {0}, lmap = {0};
     uint64_t *ids = NULL;
+    hl_arena scratch = {0};
     char what[64];
 
     if (pb->n_string_table == 0 || pb->string_table[0][0] != '\0') {
@@ -318,7 +440,7 @@ static int convert(struct conv *c)
         goto err;
 
     /* Locations. */
-    p->locations = hl_pcalloc(pb->n_location, sizeof *p->locations);
+    p->locations = hl_pcalloc_huge(pb->n_location, sizeof *p->locations);
     if (!p->locations)
         OOM();
     p->n_locations = pb->n_location;
@@ -337,7 +459,7 @@ static int convert(struct conv *c)
             o->mapping = &p->mappings[mi];
         }
         if (l->n_line) {
-            o->lines = hl_pcalloc(l->n_line, sizeof *o->lines);
+            o->lines = hl_arena_alloc(&c->bulk, l->n_line * sizeof *o->lines);
             if (!o->lines)
                 OOM();
         }
@@ -358,25 +480,42 @@ static int convert(struct conv *c)
                      c->errlen) < 0)
         goto err;
 
-    /* Samples. */
-    p->samples = hl_pcalloc(pb->n_sample, sizeof *p->samples);
+    /* Samples, one at a time from the encoded profile: each is unpacked into
+     * a small scratch arena reused for the next, so the unpacked form of a
+     * million samples never exists at once; their values and location
+     * pointers go to the profile's bulk storage. */
+    p->samples = hl_pmalloc(c->n_samples * sizeof *p->samples); /* < plain_len */
     if (!p->samples)
         OOM();
-    p->n_samples = pb->n_sample;
-    for (size_t i = 0; i < pb->n_sample; i++) {
-        const Perftools__Profiles__Sample *s = pb->sample[i];
+    hl_phuge(p->samples, c->n_samples * sizeof *p->samples);
+    hl_arena_init(&scratch, 0);
+    ProtobufCAllocator sa = hl_arena_pb_allocator(&scratch);
+    size_t pos = 0, i = 0;
+    pb_field fl;
+    while (i < c->n_samples && next_field(c->bytes, c->len, &pos, &fl) > 0) {
+        if (fl.number != PB_SAMPLE_FIELD || fl.wire != 2)
+            continue;
+        hl_arena_reset(&scratch);
+        Perftools__Profiles__Sample *s = perftools__profiles__sample__unpack(&sa, fl.vlen, fl.val);
+        if (!s) {
+            set_err(c->err, c->errlen, c->name,
+                    "sample %zu is malformed (or out of memory); not a pprof profile", i);
+            goto err;
+        }
         hl_prof_sample *o = &p->samples[i];
+        memset(o, 0, sizeof *o); /* initialized one by one: no pass over all */
+        p->n_samples = i + 1;
         if (s->n_value != pb->n_sample_type) {
             set_err(c->err, c->errlen, c->name, "sample %zu has %zu values for %zu sample types", i,
                     s->n_value, pb->n_sample_type);
             goto err;
         }
-        o->values = hl_pcalloc(s->n_value, sizeof *o->values);
+        o->values = hl_arena_alloc(&c->bulk, s->n_value * sizeof *o->values);
         if (!o->values)
             OOM();
         memcpy(o->values, s->value, s->n_value * sizeof *o->values);
         if (s->n_location_id) {
-            o->locs = hl_pcalloc(s->n_location_id, sizeof *o->locs);
+            o->locs = hl_arena_alloc(&c->bulk, s->n_location_id * sizeof *o->locs);
             if (!o->locs)
                 OOM();
         }
@@ -408,7 +547,9 @@ static int convert(struct conv *c)
             if (lb->num_unit && str_at(c, lb->num_unit, &ol->num_unit, what) < 0)
                 goto err;
         }
+        i++;
     }
+    hl_arena_release(&scratch);
 
     /* Comments. */
     if (pb->n_comment) {
@@ -427,6 +568,7 @@ static int convert(struct conv *c)
     hl_pfree(lmap.pairs);
     return 0;
 err:
+    hl_arena_release(&scratch);
     hl_pfree(ids);
     hl_pfree(mmap.pairs);
     hl_pfree(fmap.pairs);
@@ -442,6 +584,8 @@ hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *nam
     const unsigned char *bytes = data;
     PbProfile *pb = NULL;
     hl_profile *p = NULL;
+    unsigned char *rest = NULL;
+    hl_arena arena = {0};
 
     if (!name)
         name = "profile";
@@ -458,7 +602,24 @@ hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *nam
             goto err;
         }
     }
-    pb = perftools__profiles__profile__unpack(&hl_pb_allocator, plain_len, bytes);
+    /* The samples, most of a profile, are converted one by one later; the
+     * rest is unpacked whole by protobuf-c, into an arena (protobuf-c
+     * allocates every sub-message) released once the model is built. */
+    rest = hl_pmalloc(plain_len);
+    if (!rest) {
+        set_err(err, errlen, name, "out of memory");
+        goto err;
+    }
+    size_t rest_len = 0, n_samples = 0;
+    if (split_samples(bytes, plain_len, rest, &rest_len, &n_samples) < 0) {
+        set_err(err, errlen, name,
+                "not a pprof profile (malformed or truncated protobuf); expected the output of "
+                "'hotlint run --cpuprofile' or Go's runtime/pprof");
+        goto err;
+    }
+    hl_arena_init(&arena, rest_len * 4);
+    ProtobufCAllocator pa = hl_arena_pb_allocator(&arena);
+    pb = perftools__profiles__profile__unpack(&pa, rest_len, rest);
     if (!pb) {
         set_err(err, errlen, name,
                 "not a pprof profile (malformed or truncated protobuf, or out of memory); "
@@ -470,16 +631,21 @@ hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *nam
         set_err(err, errlen, name, "out of memory");
         goto err;
     }
-    struct conv c = {pb, p, name, err, errlen};
-    if (convert(&c) < 0)
+    struct conv c = {pb, bytes, plain_len, n_samples, p, name, err, errlen, {0}};
+    /* Values and location pointers: varints widen to 8 bytes each. */
+    hl_arena_init(&c.bulk, plain_len * 2);
+    int rc = convert(&c);
+    p->bulk = hl_arena_detach(&c.bulk);
+    if (rc < 0)
         goto err;
-    perftools__profiles__profile__free_unpacked(pb, &hl_pb_allocator);
+    hl_arena_release(&arena);
+    hl_pfree(rest);
     hl_pfree(plain);
     return p;
 err:
     hl_profile_free(p);
-    if (pb)
-        perftools__profiles__profile__free_unpacked(pb, &hl_pb_allocator);
+    hl_arena_release(&arena);
+    hl_pfree(rest);
     hl_pfree(plain);
     return NULL;
 }

@@ -1,6 +1,7 @@
 /* test_profile.c - unit tests of the profile model: round trip, validation,
  * aggregation under recursion, merge, and a reader that fails the Nth
  * allocation without leaking or crashing. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,8 +27,12 @@ static void *t_malloc(size_t n)
     return p;
 }
 
+static long g_reallocs; /* grown buffers */
+
 static void *t_realloc(void *p, size_t n)
 {
+    if (p)
+        g_reallocs++;
     if (g_fail_at && ++g_count == g_fail_at)
         return NULL;
     void *q = realloc(p, n);
@@ -333,6 +338,93 @@ static void test_failing_allocator(void **state)
     free(plain);
 }
 
+/* make_profile with its first sample repeated n times (values varying),
+ * then gzip- or plain-encoded. */
+static void *encode_many(size_t n, bool gz, size_t *len)
+{
+    hl_profile *p = make_profile();
+    hl_prof_sample first = p->samples[0];
+    hl_prof_sample *ns = calloc(n, sizeof *ns);
+    assert_non_null(ns);
+    for (size_t i = 0; i < n; i++) {
+        ns[i] = first;
+        ns[i].labels = NULL;
+        ns[i].n_labels = 0;
+        ns[i].values = calloc(2, sizeof *ns[i].values);
+        ns[i].locs = calloc(first.n_locs, sizeof *ns[i].locs);
+        assert_true(ns[i].values && ns[i].locs);
+        memcpy(ns[i].locs, first.locs, first.n_locs * sizeof *ns[i].locs);
+        ns[i].values[0] = (int64_t)i % 7 + 1;
+        ns[i].values[1] = ns[i].values[0] * 10000000;
+    }
+    for (size_t i = 0; i < p->n_samples; i++) {
+        free(p->samples[i].values);
+        free(p->samples[i].locs);
+        for (size_t j = 0; j < p->samples[i].n_labels; j++) {
+            free(p->samples[i].labels[j].key);
+            free(p->samples[i].labels[j].str);
+        }
+        free(p->samples[i].labels);
+    }
+    free(p->samples);
+    p->samples = ns;
+    p->n_samples = n;
+    void *buf = encode(p, gz, len);
+    hl_profile_free(p);
+    return buf;
+}
+
+/* Allocations made reading a profile of n samples (the counting allocator). */
+static long read_allocations(size_t n, bool gz, long *reallocs)
+{
+    size_t len;
+    void *buf = encode_many(n, gz, &len);
+    char err[256] = "";
+    hl_profile_set_allocator(t_malloc, t_realloc, t_free);
+    g_live = g_count = g_reallocs = 0;
+    g_fail_at = LONG_MAX; /* count, never fail */
+    hl_profile *q = hl_profile_read_buffer(buf, len, "many.prof", err, sizeof err);
+    long count = g_count;
+    *reallocs = g_reallocs;
+    g_fail_at = 0;
+    assert_non_null(q);
+    assert_int_equal(q->n_samples, n);
+    int64_t sum = 0;
+    for (size_t i = 0; i < q->n_samples; i++) {
+        assert_int_equal(q->samples[i].n_locs, 4);
+        assert_ptr_equal(q->samples[i].locs[0], &q->locations[3]);
+        assert_int_equal(q->samples[i].values[1], q->samples[i].values[0] * 10000000);
+        sum += q->samples[i].values[0];
+    }
+    int64_t want = 0;
+    for (size_t i = 0; i < n; i++)
+        want += (int64_t)i % 7 + 1;
+    assert_int_equal(sum, want);
+    hl_profile_free(q);
+    assert_int_equal(g_live, 0);
+    hl_profile_set_allocator(NULL, NULL, NULL);
+    free(buf);
+    return count;
+}
+
+/* Reading costs a number of allocations that does not grow with the number
+ * of samples (protobuf-c's sub-messages come from an arena, sample arrays
+ * from one store), and the gzip output buffer is sized from the trailer once
+ * instead of grown, even when the stream compresses far better than 4:1. */
+static void test_read_allocations(void **state)
+{
+    (void)state;
+    for (int gz = 0; gz < 2; gz++) {
+        long r_small, r_big;
+        long small = read_allocations(10, gz, &r_small);
+        long big = read_allocations(20000, gz, &r_big);
+        assert_true(small < 100);
+        assert_true(big < small + 20);
+        assert_int_equal(r_small, 0);
+        assert_int_equal(r_big, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_reject),
         cmocka_unit_test(test_failing_allocator),
+        cmocka_unit_test(test_read_allocations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
