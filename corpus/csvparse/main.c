@@ -34,7 +34,7 @@ static const char *const rows[] = {
 
 int main(int argc, char **argv)
 {
-    size_t n_rows = argc > 1 ? strtoul(argv[1], NULL, 10) : 2000000;
+    size_t n_rows = argc > 1 ? strtoul(argv[1], NULL, 10) : 2800000;
     struct schema s;
     load_schema(&s, "time,client,method,path,status,bytes,seconds");
     char *fields[MAX_FIELDS];

@@ -81,7 +81,7 @@ static const char *const keys[] = {"user:1001", "session:9f2", "cart:77", "page:
 
 int main(int argc, char **argv)
 {
-    struct options o = {.requests = 32000000, .mode = "bench"};
+    struct options o = {.requests = 45000000, .mode = "bench"};
     if (parse_options(&o, argc, argv)) {
         puts("usage: dispatch [--verbose] [--pipeline] [--requests N] [--mode M]");
         return 0;

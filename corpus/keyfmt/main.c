@@ -56,7 +56,7 @@ __attribute__((noinline)) static unsigned long build_keys(const struct config *c
 
 int main(int argc, char **argv)
 {
-    size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1600000;
+    size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 2400000;
     struct config cfg;
     load_config(&cfg);
     struct record *recs = malloc(4096 * sizeof *recs);

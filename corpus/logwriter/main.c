@@ -42,7 +42,7 @@ __attribute__((noinline)) static void close_streams(const int *fds, int n)
 
 int main(int argc, char **argv)
 {
-    size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 400000;
+    size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
     FILE *log = fopen("/dev/null", "w");
     FILE *console = fopen("/dev/null", "w");
     if (!log || !console)

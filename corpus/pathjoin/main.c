@@ -54,7 +54,7 @@ __attribute__((noinline)) static size_t resolve(struct hit_list *hits)
 
 int main(int argc, char **argv)
 {
-    size_t rounds = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
+    size_t rounds = argc > 1 ? strtoul(argv[1], NULL, 10) : 170000;
     if (argc > 2)
         print_search_dirs(5);
     struct hit_list hits = {0};

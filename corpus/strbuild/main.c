@@ -64,7 +64,7 @@ __attribute__((noinline)) static char *load_header(const char *const *names, int
 
 int main(int argc, char **argv)
 {
-    size_t rows = argc > 1 ? strtoul(argv[1], NULL, 10) : 360000;
+    size_t rows = argc > 1 ? strtoul(argv[1], NULL, 10) : 500000;
     static const char *const words[] = {"strbuild", "report", "renderer", "v1"};
     print_banner(words, 4);
     char *header = load_header(cells, 10);

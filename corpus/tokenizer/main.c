@@ -75,7 +75,7 @@ static const char *const program[] = {
 
 int main(int argc, char **argv)
 {
-    size_t rounds = argc > 1 ? strtoul(argv[1], NULL, 10) : 750000;
+    size_t rounds = argc > 1 ? strtoul(argv[1], NULL, 10) : 1300000;
     struct token toks[128];
     size_t total = 0, keywords_seen = 0;
     for (size_t r = 0; r < rounds; r++) {

@@ -88,7 +88,7 @@ __attribute__((noinline)) static void make_text(void)
 
 int main(int argc, char **argv)
 {
-    size_t n_words = argc > 1 ? strtoul(argv[1], NULL, 10) : 5000000;
+    size_t n_words = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000000;
     char *stop[16];
     size_t n_stop = load_stopwords(stop, "the a of and to in");
     make_text();
