@@ -10,13 +10,13 @@ typedef struct hl_finding {
     char *file;          /* path as the user named it (relative stays relative) */
     char *abs_file;      /* absolute, resolved path (for matching profile paths) */
     unsigned line, column, end_line, end_column; /* 1-based */
-    char *function;      /* enclosing function, or NULL at file scope */
+    char *function;                              /* enclosing function, or NULL at file scope */
     unsigned function_start_line, function_end_line;
     unsigned loop_start_line, loop_end_line; /* 0 when not in a loop */
     unsigned loop_depth;                     /* 0 when not in a loop */
-    char *callee;        /* the matched callee */
-    char *message;       /* rendered message */
-    char *source_line;   /* the text of the line, for carets and fingerprints */
+    char *callee;                            /* the matched callee */
+    char *message;                           /* rendered message */
+    char *source_line;                       /* the text of the line, for carets and fingerprints */
 } hl_finding;
 
 typedef struct hl_findings {

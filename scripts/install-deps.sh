@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
     build-essential cmake pkg-config git
-    libclang-dev clang-tidy bear
+    libclang-dev clang-tidy clang-format bear
     libunwind-dev libdw-dev libelf-dev zlib1g-dev
     libprotobuf-c-dev protobuf-c-compiler
     libyaml-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev
