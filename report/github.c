@@ -141,21 +141,6 @@ static const char *level_of(const hl_finding *x, const hl_verified *v)
     return "warning";
 }
 
-static const char *verdict_text(hl_verdict v)
-{
-    switch (v) {
-    case HL_VERDICT_CONFIRMED:
-        return "confirmed";
-    case HL_VERDICT_DISMISSED:
-        return "dismissed";
-    case HL_VERDICT_NOT_EXERCISED:
-        return "not exercised";
-    case HL_VERDICT_INCONCLUSIVE:
-        return "inconclusive";
-    }
-    return "unknown";
-}
-
 /* Markdown text with '|' and newlines neutralised, for a table cell. */
 static void md_cell(FILE *o, const char *s)
 {
@@ -190,7 +175,7 @@ static void step_summary(const char *path, const hl_findings *f, const size_t *i
             const hl_verified *e = v[idx[k]];
             hl_finding_rel_path(x, NULL, rel, sizeof rel);
             if (vr)
-                fprintf(o, "| %s | %.1f%% ", e ? verdict_text(e->verdict) : "-",
+                fprintf(o, "| %s | %.1f%% ", e ? hl_verdict_name(e->verdict) : "-",
                         e ? 100.0 * e->cum_share : 0.0);
             fprintf(o, "| %s %s | `", x->rule && x->rule->id ? x->rule->id : "",
                     x->rule && x->rule->name ? x->rule->name : "");
@@ -229,9 +214,10 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
         if (v[idx[k]]) {
             const hl_verified *e = v[idx[k]];
             snprintf(raw, sizeof raw, "%s\n%s: flat %.1f%%, cum %.1f%% of %s (95%% CI %.1f-%.1f%%)",
-                     x->message ? x->message : "", verdict_text(e->verdict), 100.0 * e->flat_share,
-                     100.0 * e->cum_share, vr->sample_type ? vr->sample_type : "samples",
-                     100.0 * e->ci_low, 100.0 * e->ci_high);
+                     x->message ? x->message : "", hl_verdict_name(e->verdict),
+                     100.0 * e->flat_share, 100.0 * e->cum_share,
+                     vr->sample_type ? vr->sample_type : "samples", 100.0 * e->ci_low,
+                     100.0 * e->ci_high);
             if (e->verdict == HL_VERDICT_CONFIRMED)
                 n_confirmed++;
         } else {

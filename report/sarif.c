@@ -38,21 +38,6 @@ static void uri_encode(const char *s, char *out, size_t outlen)
     out[o] = '\0';
 }
 
-static const char *verdict_text(hl_verdict v)
-{
-    switch (v) {
-    case HL_VERDICT_CONFIRMED:
-        return "confirmed";
-    case HL_VERDICT_DISMISSED:
-        return "dismissed";
-    case HL_VERDICT_NOT_EXERCISED:
-        return "not exercised";
-    case HL_VERDICT_INCONCLUSIVE:
-        return "inconclusive";
-    }
-    return "unknown";
-}
-
 static json_t *text_obj(const char *s)
 {
     return json_pack("{s:s}", "text", s ? s : "");
@@ -175,7 +160,7 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
         if (x->loop_depth)
             json_object_set_new(props, "loopDepth", json_integer(x->loop_depth));
         if (e) {
-            json_object_set_new(props, "verdict", json_string(verdict_text(e->verdict)));
+            json_object_set_new(props, "verdict", json_string(hl_verdict_name(e->verdict)));
             json_object_set_new(props, "flat", json_integer(e->flat));
             json_object_set_new(props, "cum", json_integer(e->cum));
             json_object_set_new(props, "loopCum", json_integer(e->loop_cum));
