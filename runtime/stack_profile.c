@@ -5,11 +5,14 @@
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../profile/pindex.h"
 #include "stack_profile.h"
@@ -373,6 +376,66 @@ static proc_map *read_maps(size_t *n_out)
     return v ? v : hl_pcalloc(1, sizeof *v);
 }
 
+/* True when the file open on fd has the CRC-32 a .gnu_debuglink asks for. */
+static bool debuglink_crc_matches(int fd, GElf_Word want)
+{
+    unsigned char buf[65536];
+    uLong crc = crc32(0, Z_NULL, 0);
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            break;
+        crc = crc32(crc, buf, (uInt)n);
+    }
+    return lseek(fd, 0, SEEK_SET) == 0 && (GElf_Word)crc == want;
+}
+
+/* libdwfl's find_debuginfo callback, local files only. First by build id
+ * under the debug directories (/usr/lib/debug/.build-id/xx/yyyy.debug), then
+ * by .gnu_debuglink beside the file, in its .debug/ folder and under
+ * /usr/lib/debug, checking the link's CRC. dwfl_standard_find_debuginfo
+ * would go on to ask a debuginfod server when DEBUGINFOD_URLS is set, and a
+ * profiled program must never touch the network as it exits. Returns an open
+ * fd with *debuginfo_file_name malloc'ed, or -1. */
+static int find_debuginfo_locally(Dwfl_Module *mod, void **userdata, const char *modname,
+                                  Dwarf_Addr base, const char *file_name,
+                                  const char *debuglink_file, GElf_Word debuglink_crc,
+                                  char **debuginfo_file_name)
+{
+    int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                          debuglink_crc, debuginfo_file_name);
+    if (fd >= 0 || !debuglink_file || !*debuglink_file || !file_name || file_name[0] != '/' ||
+        strchr(debuglink_file, '/'))
+        return fd;
+    struct stat self;
+    if (stat(file_name, &self) < 0)
+        return -1;
+    const char *slash = strrchr(file_name, '/');
+    int dirlen = (int)(slash - file_name);
+    static const char *const forms[] = {"%.*s/%s", "%.*s/.debug/%s", "/usr/lib/debug%.*s/%s"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char path[4096];
+        int n = snprintf(path, sizeof path, forms[i], dirlen, file_name, debuglink_file);
+        if (n < 0 || (size_t)n >= sizeof path)
+            continue;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct stat st;
+        bool same = fstat(fd, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino;
+        if (!same && (!debuglink_crc || debuglink_crc_matches(fd, debuglink_crc))) {
+            *debuginfo_file_name = strdup(path);
+            return fd;
+        }
+        close(fd);
+    }
+    return -1;
+}
+
 static char *hex_build_id(Dwfl_Module *mod)
 {
     const unsigned char *bits = NULL;
@@ -438,7 +501,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
 
     const Dwfl_Callbacks callbacks = {
         .find_elf = dwfl_linux_proc_find_elf,
-        .find_debuginfo = dwfl_standard_find_debuginfo,
+        .find_debuginfo = find_debuginfo_locally,
         .debuginfo_path = &debuginfo_path,
     };
     dwfl = dwfl_begin(&callbacks);
