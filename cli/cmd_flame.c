@@ -155,30 +155,6 @@ static int parse_args(struct flame_args *a, int argc, char **argv)
     return 0;
 }
 
-static hl_profile *open_profiles(const struct flame_args *a, char *err, size_t errlen)
-{
-    hl_profile **ps = calloc(a->n_profiles, sizeof *ps), *merged = NULL;
-    if (!ps) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    for (size_t i = 0; i < a->n_profiles; i++)
-        if (!(ps[i] = hl_profile_open(a->profiles[i], NULL, err, errlen)))
-            goto out;
-    if (a->n_profiles == 1) {
-        merged = ps[0];
-        ps[0] = NULL;
-    } else {
-        merged = hl_profile_merge(ps, a->n_profiles, err, errlen);
-    }
-out:
-    for (size_t i = 0; i < a->n_profiles; i++)
-        if (ps[i])
-            hl_profile_free(ps[i]);
-    free(ps);
-    return merged;
-}
-
 int hl_cmd_flame(int argc, char **argv)
 {
     struct flame_args a;
@@ -203,7 +179,7 @@ int hl_cmd_flame(int argc, char **argv)
         rc = pr > 0 ? 0 : 2;
         goto out;
     }
-    if (!(prof = open_profiles(&a, err, sizeof err))) {
+    if (!(prof = hl_verify_open_profiles(a.profiles, a.n_profiles, NULL, err, sizeof err))) {
         fprintf(stderr, "hotlint flame: %s\n", err);
         goto out;
     }

@@ -4,18 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "commands.h"
 #include "lint_options.h"
 #include "list_text.h"
 #include "verify.h"
-
-typedef struct list_cli {
-    const char *sample_index, *source_root, *token;
-    const char **trims;
-    size_t n_trims;
-} list_cli;
+#include "verify_options.h"
 
 static const char *usage_text =
     "usage: hotlint list REGEX PROFILE... [options] [PATH...]\n"
@@ -32,88 +26,22 @@ static const char *usage_text =
     "  --token T            bearer token for profile URLs\n"
     "\nshared options (for the linted PATHs):\n";
 
-static bool is_opt(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
-static const char *value_of(const char *name, int argc, char **argv, int *i, char *err,
-                            size_t errlen)
-{
-    const char *arg = argv[*i];
-    size_t n = strlen(name);
-    if (arg[n] == '=')
-        return arg + n + 1;
-    if (*i + 1 >= argc) {
-        snprintf(err, errlen, "option %s needs a value (see --help)", name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static hl_opt_result list_layer(void *user, int argc, char **argv, int *i, char *err, size_t errlen)
-{
-    list_cli *l = user;
-    const char *arg = argv[*i];
-    if (is_opt(arg, "--sample-index"))
-        return (l->sample_index = value_of("--sample-index", argc, argv, i, err, errlen))
-                   ? HL_OPT_OK
-                   : HL_OPT_ERROR;
-    if (is_opt(arg, "--token"))
-        return (l->token = value_of("--token", argc, argv, i, err, errlen)) ? HL_OPT_OK
-                                                                            : HL_OPT_ERROR;
-    if (is_opt(arg, "--source-root"))
-        return (l->source_root = value_of("--source-root", argc, argv, i, err, errlen))
-                   ? HL_OPT_OK
-                   : HL_OPT_ERROR;
-    if (is_opt(arg, "--trim-path")) {
-        const char *v = value_of("--trim-path", argc, argv, i, err, errlen);
-        if (!v)
-            return HL_OPT_ERROR;
-        const char **t = realloc(l->trims, (l->n_trims + 1) * sizeof *t);
-        if (!t) {
-            snprintf(err, errlen, "out of memory parsing the arguments");
-            return HL_OPT_ERROR;
-        }
-        t[l->n_trims++] = v;
-        l->trims = t;
-        return HL_OPT_OK;
-    }
-    return HL_OPT_NOT_MINE;
-}
-
-static bool is_source_path(const char *arg)
-{
-    struct stat st;
-    if (!strncmp(arg, "http://", 7) || !strncmp(arg, "https://", 8))
-        return false;
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-        return true;
-    const char *dot = strrchr(arg, '.'), *slash = strrchr(arg, '/');
-    if (!dot || (slash && dot < slash))
-        return false;
-    return !strcmp(dot, ".c") || !strcmp(dot, ".h") || !strcmp(dot, ".cc") ||
-           !strcmp(dot, ".cpp") || !strcmp(dot, ".i");
-}
-
 int hl_cmd_list(int argc, char **argv)
 {
     hl_lint_cli lc;
-    list_cli l = {0};
+    hl_profile_cli pc = {0};
     hl_catalog cat = {0};
     hl_findings fs = {0};
     hl_verify_result vr = {0};
     hl_profile *prof = NULL;
-    const char **profiles = NULL;
-    size_t n_profiles = 0;
     regex_t re;
     bool have_re = false, linted = false, verified = false;
     char err[1024] = "";
     int rc = 2;
 
     hl_lint_cli_init(&lc);
-    hl_opt_result pr = hl_lint_cli_parse(&lc, argc, argv, list_layer, &l, err, sizeof err);
+    hl_opt_result pr =
+        hl_lint_cli_parse(&lc, argc, argv, hl_profile_cli_parse_one, &pc, err, sizeof err);
     if (pr == HL_OPT_HELP) {
         fputs(usage_text, stdout);
         fputs(hl_lint_cli_help(), stdout);
@@ -136,36 +64,24 @@ int hl_cmd_list(int argc, char **argv)
         goto out;
     }
     have_re = true;
-    profiles = calloc(lc.n_paths, sizeof *profiles);
-    if (!profiles)
+    if (hl_profile_cli_split(&pc, &lc, 1, true) < 0) {
+        fputs("hotlint list: out of memory\n", stderr);
         goto out;
-    size_t kept = 0;
-    for (size_t i = 1; i < lc.n_paths; i++) {
-        if (i == 1 || !is_source_path(lc.paths[i]))
-            profiles[n_profiles++] = lc.paths[i];
-        else
-            lc.paths[kept++] = lc.paths[i];
     }
-    lc.n_paths = kept;
-    if (!(prof = hl_verify_open_profiles(profiles, n_profiles, l.token, err, sizeof err))) {
+    size_t six;
+    if (!(prof = hl_profile_cli_open(&pc, &six, err, sizeof err))) {
         fprintf(stderr, "hotlint list: %s\n", err);
         goto out;
     }
     hl_list_options lo = {
-        .sample_index = prof->default_sample_index,
-        .trim_paths = l.trims,
-        .n_trim_paths = l.n_trims,
-        .source_root = l.source_root,
+        .sample_index = six,
+        .trim_paths = pc.trims,
+        .n_trim_paths = pc.n_trims,
+        .source_root = pc.source_root,
     };
-    if (l.sample_index) {
-        int idx = hl_profile_sample_index(prof, l.sample_index);
-        if (idx < 0) {
-            fprintf(stderr, "hotlint list: the profile has no sample type '%s'\n", l.sample_index);
-            goto out;
-        }
-        lo.sample_index = (size_t)idx;
-    }
-    if (kept > 0) {
+    if (lc.n_paths > 1) {
+        lc.n_paths--; /* the source paths after REGEX */
+        memmove(lc.paths, lc.paths + 1, lc.n_paths * sizeof *lc.paths);
         if (hl_lint_cli_run(&lc, &cat, &fs, err, sizeof err) < 0) {
             fprintf(stderr, "hotlint list: %s\n", err);
             goto out;
@@ -175,10 +91,7 @@ int hl_cmd_list(int argc, char **argv)
             fprintf(stderr, "%s\n", fs.errors[i]);
         hl_verify_options vo;
         hl_verify_options_init(&vo);
-        vo.sample_index = l.sample_index;
-        vo.trim_paths = l.trims;
-        vo.n_trim_paths = l.n_trims;
-        vo.source_root = l.source_root;
+        hl_profile_cli_verify_options(&pc, &vo);
         if (hl_verify(&fs, &cat, prof, &vo, &vr, err, sizeof err) < 0) {
             fprintf(stderr, "hotlint list: %s\n", err);
             goto out;
@@ -207,8 +120,7 @@ out:
         hl_profile_free(prof);
     if (have_re)
         regfree(&re);
-    free(profiles);
-    free(l.trims);
+    hl_profile_cli_free(&pc);
     hl_lint_cli_free(&lc);
     return rc;
 }

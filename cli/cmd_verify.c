@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "commands.h"
 #include "../lint/config.h"
 #include "lint_options.h"
 #include "verify.h"
+#include "verify_options.h"
 #include "verify_json.h"
 #include "verify_text.h"
 #include "codequality.h"
@@ -21,11 +21,7 @@ typedef enum { FAIL_ON_CONFIRMED, FAIL_ON_ANY, FAIL_ON_NONE } fail_on;
 /* The options verify adds to the shared lint options. */
 typedef struct verify_cli {
     hl_verify_options vo;
-    const char **profiles;
-    size_t n_profiles;
-    const char **trims;
-    size_t n_trims;
-    const char *token;
+    hl_profile_cli pc; /* profiles, --sample-index, --trim-path, --source-root, --token */
     fail_on fail;
     bool share_set, samples_set; /* given on the command line: .hotlint.yaml does not override */
 } verify_cli;
@@ -58,36 +54,6 @@ static const char *usage_text =
     "  --fail-on WHEN       exit 1 when: confirmed (default), any (any finding), none\n"
     "\nshared options:\n";
 
-static int push(const char ***arr, size_t *n, const char *s)
-{
-    const char **p = realloc(*arr, (*n + 1) * sizeof **arr);
-    if (!p)
-        return -1;
-    p[(*n)++] = s;
-    *arr = p;
-    return 0;
-}
-
-static const char *value_of(const char *name, int argc, char **argv, int *i, char *err,
-                            size_t errlen)
-{
-    const char *arg = argv[*i];
-    size_t n = strlen(name);
-    if (arg[n] == '=')
-        return arg + n + 1;
-    if (*i + 1 >= argc) {
-        snprintf(err, errlen, "option %s needs a value (see --help)", name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static bool is_opt(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
 static bool parse_double(const char *s, double *out)
 {
     char *end;
@@ -116,19 +82,20 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
                                   size_t errlen)
 {
     verify_cli *v = user;
-    const char *arg = argv[*i], *val;
+    const char *val;
     long long n;
-    if (is_opt(arg, "--profile")) {
-        if (!(val = value_of("--profile", argc, argv, i, err, errlen)))
+    hl_opt_result r;
+    if ((r = hl_opt_value("--profile", argc, argv, i, &val, err, errlen)) != HL_OPT_NOT_MINE) {
+        if (r == HL_OPT_OK && hl_profile_cli_add(&v->pc, val) < 0) {
+            snprintf(err, errlen, "out of memory parsing the arguments");
             return HL_OPT_ERROR;
-        if (push(&v->profiles, &v->n_profiles, val) < 0)
-            goto oom;
-        return HL_OPT_OK;
+        }
+        return r;
     }
-    if (is_opt(arg, "--min-share")) {
+    if ((r = hl_opt_value("--min-share", argc, argv, i, &val, err, errlen)) != HL_OPT_NOT_MINE) {
         double d;
-        if (!(val = value_of("--min-share", argc, argv, i, err, errlen)))
-            return HL_OPT_ERROR;
+        if (r != HL_OPT_OK)
+            return r;
         if (!parse_double(val, &d)) {
             snprintf(err, errlen, "--min-share: '%s' is not a percentage in (0, 100]", val);
             return HL_OPT_ERROR;
@@ -137,9 +104,9 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
         v->share_set = true;
         return HL_OPT_OK;
     }
-    if (is_opt(arg, "--min-samples")) {
-        if (!(val = value_of("--min-samples", argc, argv, i, err, errlen)))
-            return HL_OPT_ERROR;
+    if ((r = hl_opt_value("--min-samples", argc, argv, i, &val, err, errlen)) != HL_OPT_NOT_MINE) {
+        if (r != HL_OPT_OK)
+            return r;
         if (!parse_long(val, 1, INT64_MAX / 2, &n)) {
             snprintf(err, errlen, "--min-samples: '%s' is not a positive number", val);
             return HL_OPT_ERROR;
@@ -148,9 +115,10 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
         v->samples_set = true;
         return HL_OPT_OK;
     }
-    if (is_opt(arg, "--max-unexplained")) {
-        if (!(val = value_of("--max-unexplained", argc, argv, i, err, errlen)))
-            return HL_OPT_ERROR;
+    if ((r = hl_opt_value("--max-unexplained", argc, argv, i, &val, err, errlen)) !=
+        HL_OPT_NOT_MINE) {
+        if (r != HL_OPT_OK)
+            return r;
         if (!parse_long(val, 1, 10000, &n)) {
             snprintf(err, errlen, "--max-unexplained: '%s' is not a number in 1..10000", val);
             return HL_OPT_ERROR;
@@ -158,34 +126,9 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
         v->vo.max_unexplained = (size_t)n;
         return HL_OPT_OK;
     }
-    if (is_opt(arg, "--sample-index")) {
-        if (!(val = value_of("--sample-index", argc, argv, i, err, errlen)))
-            return HL_OPT_ERROR;
-        v->vo.sample_index = val;
-        return HL_OPT_OK;
-    }
-    if (is_opt(arg, "--trim-path")) {
-        if (!(val = value_of("--trim-path", argc, argv, i, err, errlen)))
-            return HL_OPT_ERROR;
-        if (push(&v->trims, &v->n_trims, val) < 0)
-            goto oom;
-        return HL_OPT_OK;
-    }
-    if (is_opt(arg, "--token")) {
-        if (!(val = value_of("--token", argc, argv, i, err, errlen)))
-            return HL_OPT_ERROR;
-        v->token = val;
-        return HL_OPT_OK;
-    }
-    if (is_opt(arg, "--source-root")) {
-        if (!(val = value_of("--source-root", argc, argv, i, err, errlen)))
-            return HL_OPT_ERROR;
-        v->vo.source_root = val;
-        return HL_OPT_OK;
-    }
-    if (is_opt(arg, "--fail-on")) {
-        if (!(val = value_of("--fail-on", argc, argv, i, err, errlen)))
-            return HL_OPT_ERROR;
+    if ((r = hl_opt_value("--fail-on", argc, argv, i, &val, err, errlen)) != HL_OPT_NOT_MINE) {
+        if (r != HL_OPT_OK)
+            return r;
         if (!strcmp(val, "confirmed"))
             v->fail = FAIL_ON_CONFIRMED;
         else if (!strcmp(val, "any"))
@@ -198,30 +141,7 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
         }
         return HL_OPT_OK;
     }
-    return HL_OPT_NOT_MINE;
-oom:
-    snprintf(err, errlen, "out of memory parsing the arguments");
-    return HL_OPT_ERROR;
-}
-
-/* A later positional argument is a source path when it is a directory or a
- * C/C++ source or header; anything else (a file, a URL) is a profile. */
-static bool is_source_path(const char *arg)
-{
-    struct stat st;
-    if (!strncmp(arg, "http://", 7) || !strncmp(arg, "https://", 8))
-        return false;
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-        return true;
-    const char *dot = strrchr(arg, '.');
-    const char *slash = strrchr(arg, '/');
-    if (!dot || (slash && dot < slash))
-        return stat(arg, &st) != 0; /* a missing extension-less name: let lint complain */
-    static const char *const exts[] = {".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".i"};
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
-        if (!strcmp(dot, exts[i]))
-            return true;
-    return false;
+    return hl_profile_cli_parse_one(&v->pc, argc, argv, i, err, errlen);
 }
 
 int hl_cmd_verify(int argc, char **argv)
@@ -250,22 +170,13 @@ int hl_cmd_verify(int argc, char **argv)
         fprintf(stderr, "hotlint verify: %s\n", err);
         goto out;
     }
-    /* Split the positional arguments into profiles and source paths: the first
-     * is a profile unless --profile named them. */
-    size_t kept = 0;
-    bool named = vc.n_profiles > 0;
-    for (size_t i = 0; i < lc.n_paths; i++) {
-        if ((i == 0 && !named) || !is_source_path(lc.paths[i])) {
-            if (push(&vc.profiles, &vc.n_profiles, lc.paths[i]) < 0) {
-                fputs("hotlint verify: out of memory\n", stderr);
-                goto out;
-            }
-        } else {
-            lc.paths[kept++] = lc.paths[i];
-        }
+    /* The positional arguments are profiles and source paths: the first is a
+     * profile unless --profile named them. */
+    if (hl_profile_cli_split(&vc.pc, &lc, 0, vc.pc.n_profiles == 0) < 0) {
+        fputs("hotlint verify: out of memory\n", stderr);
+        goto out;
     }
-    lc.n_paths = kept;
-    if (vc.n_profiles == 0) {
+    if (vc.pc.n_profiles == 0) {
         fputs("hotlint verify: no profile given\n"
               "usage: hotlint --verify PROFILE... [options] [PATH...] (see --help)\n",
               stderr);
@@ -279,11 +190,10 @@ int hl_cmd_verify(int argc, char **argv)
                 "hotlint verify: --format: '%s' is not a format verify writes (see --help)\n", fmt);
         goto out;
     }
-    vc.vo.trim_paths = vc.trims;
-    vc.vo.n_trim_paths = vc.n_trims;
+    hl_profile_cli_verify_options(&vc.pc, &vc.vo);
 
     /* Read the profile first: a bad profile should not cost a lint run. */
-    if (!(prof = hl_verify_open_profiles(vc.profiles, vc.n_profiles, vc.token, err, sizeof err))) {
+    if (!(prof = hl_profile_cli_open(&vc.pc, NULL, err, sizeof err))) {
         fprintf(stderr, "hotlint verify: %s\n", err);
         goto out;
     }
@@ -310,8 +220,8 @@ int hl_cmd_verify(int argc, char **argv)
     verified = true;
 
     size_t at = 0;
-    for (size_t i = 0; i < vc.n_profiles && at < sizeof name; i++) {
-        int n = snprintf(name + at, sizeof name - at, "%s%s", i ? " + " : "", vc.profiles[i]);
+    for (size_t i = 0; i < vc.pc.n_profiles && at < sizeof name; i++) {
+        int n = snprintf(name + at, sizeof name - at, "%s%s", i ? " + " : "", vc.pc.profiles[i]);
         if (n < 0)
             break;
         at += (size_t)n;
@@ -348,8 +258,7 @@ out:
     }
     if (prof)
         hl_profile_free(prof);
-    free(vc.profiles);
-    free(vc.trims);
+    hl_profile_cli_free(&vc.pc);
     hl_lint_cli_free(&lc);
     return rc;
 }

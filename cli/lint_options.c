@@ -47,6 +47,15 @@ static const char *take_value(const char *opt, const char *inline_val, int argc,
     return argv[++*i];
 }
 
+hl_opt_result hl_opt_value(const char *name, int argc, char **argv, int *i, const char **val,
+                           char *err, size_t errlen)
+{
+    const char *v = NULL;
+    if (!match_long(argv[*i], name, &v))
+        return HL_OPT_NOT_MINE;
+    return (*val = take_value(name, v, argc, argv, i, err, errlen)) ? HL_OPT_OK : HL_OPT_ERROR;
+}
+
 static bool parse_jobs(const char *s, int *out)
 {
     char *end;

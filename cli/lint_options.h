@@ -48,6 +48,13 @@ typedef hl_opt_result (*hl_opt_layer_fn)(void *user, int argc, char **argv, int 
 
 void hl_lint_cli_init(hl_lint_cli *c);
 
+/* Matches argv[*i] against the long option name ("--name" or "--name=value").
+ * HL_OPT_NOT_MINE when it is another option; HL_OPT_OK with *val set and *i
+ * advanced past a separate value; HL_OPT_ERROR when the value is missing
+ * (message in err). For the option layers of the commands. */
+hl_opt_result hl_opt_value(const char *name, int argc, char **argv, int *i, const char **val,
+                           char *err, size_t errlen);
+
 /* Offers argv[*i] (an option starting with '-') to the shared parser. On
  * HL_OPT_OK *i is advanced past any value it took (to the last argv index
  * used). Supports "--opt value" and "--opt=value", "-jN" and "-pDIR". */

@@ -22,6 +22,28 @@ const char *hl_verdict_name(hl_verdict v)
     return "unknown";
 }
 
+int hl_verify_sample_index(const hl_profile *prof, const char *name, char *err, size_t errlen)
+{
+    if (prof->n_sample_types == 0) {
+        snprintf(err, errlen, "profile: no sample types; is it a pprof profile?");
+        return -1;
+    }
+    if (!name)
+        return prof->default_sample_index < prof->n_sample_types ? (int)prof->default_sample_index
+                                                                 : (int)prof->n_sample_types - 1;
+    for (size_t i = 0; i < prof->n_sample_types; i++)
+        if (prof->sample_types[i].type && !strcmp(prof->sample_types[i].type, name))
+            return (int)i;
+    int len =
+        snprintf(err, errlen, "profile: no sample type '%s' (give --sample-index one of:", name);
+    for (size_t i = 0; i < prof->n_sample_types && len > 0 && (size_t)len < errlen; i++)
+        len += snprintf(err + len, errlen - (size_t)len, " %s",
+                        prof->sample_types[i].type ? prof->sample_types[i].type : "?");
+    if (len > 0 && (size_t)len < errlen)
+        snprintf(err + len, errlen - (size_t)len, ")");
+    return -1;
+}
+
 void hl_verify_options_init(hl_verify_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -712,28 +734,9 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     int64_t fam_value[MAX_FAMILIES] = {0};
 
     /* The value to sum and the count behind the interval. */
-    if (prof->n_sample_types == 0) {
-        snprintf(err, errlen, "profile: no sample types; is it a pprof profile?");
+    int vi = hl_verify_sample_index(prof, c.opt.sample_index, err, errlen);
+    if (vi < 0)
         goto fail;
-    }
-    int vi = (int)prof->default_sample_index;
-    if (c.opt.sample_index) {
-        vi = -1;
-        for (size_t i = 0; i < prof->n_sample_types; i++)
-            if (prof->sample_types[i].type &&
-                !strcmp(prof->sample_types[i].type, c.opt.sample_index))
-                vi = (int)i;
-        if (vi < 0) {
-            int len =
-                snprintf(err, errlen, "profile: no sample type '%s'; it has:", c.opt.sample_index);
-            for (size_t i = 0; i < prof->n_sample_types && len > 0 && (size_t)len < errlen; i++)
-                len += snprintf(err + len, errlen - (size_t)len, " %s",
-                                prof->sample_types[i].type ? prof->sample_types[i].type : "?");
-            goto fail;
-        }
-    }
-    if (vi < 0 || (size_t)vi >= prof->n_sample_types)
-        vi = (int)prof->n_sample_types - 1;
     /* The number of samples behind the shares, for the interval: the "samples"
      * type when there is one (CPU profiles); else the total over the sampling
      * period when it is in the same unit (heap profiles: bytes per sample);

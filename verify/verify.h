@@ -157,6 +157,12 @@ bool hl_cost_symbol_match(const char *symbol, const char *name);
 /* Length of name without GCC clone and symbol version suffixes. */
 size_t hl_function_name_len(const char *name);
 
+/* The sample type verify sums: the one named (by type, e.g. "cpu",
+ * "alloc_space"), else the profile's default. Returns its index, or -1 with a
+ * message in err listing the profile's types when name is not one of them or
+ * the profile has none. */
+int hl_verify_sample_index(const hl_profile *prof, const char *name, char *err, size_t errlen);
+
 /* Opens every profile (a path or a URL, fetched with token as a bearer token
  * when not NULL) and merges them when there are several. NULL with a message in err naming the
  * source when one cannot be read, or naming both when their sample types differ. (verify/load.c,

@@ -1,0 +1,110 @@
+/* verify_options.c - the profile options `verify` and `list` share, and opening their profiles. */
+#include "verify_options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int hl_profile_cli_add(hl_profile_cli *p, const char *source)
+{
+    const char **a = realloc(p->profiles, (p->n_profiles + 1) * sizeof *a);
+    if (!a)
+        return -1;
+    a[p->n_profiles++] = source;
+    p->profiles = a;
+    return 0;
+}
+
+hl_opt_result hl_profile_cli_parse_one(void *user, int argc, char **argv, int *i, char *err,
+                                       size_t errlen)
+{
+    hl_profile_cli *p = user;
+    const char *v;
+    hl_opt_result r;
+    if ((r = hl_opt_value("--sample-index", argc, argv, i, &p->sample_index, err, errlen)) !=
+        HL_OPT_NOT_MINE)
+        return r;
+    if ((r = hl_opt_value("--source-root", argc, argv, i, &p->source_root, err, errlen)) !=
+        HL_OPT_NOT_MINE)
+        return r;
+    if ((r = hl_opt_value("--token", argc, argv, i, &p->token, err, errlen)) != HL_OPT_NOT_MINE)
+        return r;
+    if ((r = hl_opt_value("--trim-path", argc, argv, i, &v, err, errlen)) != HL_OPT_OK)
+        return r;
+    const char **t = realloc(p->trims, (p->n_trims + 1) * sizeof *t);
+    if (!t) {
+        snprintf(err, errlen, "out of memory parsing the arguments");
+        return HL_OPT_ERROR;
+    }
+    t[p->n_trims++] = v;
+    p->trims = t;
+    return HL_OPT_OK;
+}
+
+/* A positional argument is a source path when it is a directory or a C/C++
+ * source or header; anything else (a file, a URL) is a profile. A missing
+ * name without an extension counts as a source path so that lint names it. */
+static bool is_source_path(const char *arg)
+{
+    struct stat st;
+    if (!strncmp(arg, "http://", 7) || !strncmp(arg, "https://", 8))
+        return false;
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    const char *dot = strrchr(arg, '.');
+    const char *slash = strrchr(arg, '/');
+    if (!dot || (slash && dot < slash))
+        return stat(arg, &st) != 0;
+    static const char *const exts[] = {".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".i"};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (!strcmp(dot, exts[i]))
+            return true;
+    return false;
+}
+
+int hl_profile_cli_split(hl_profile_cli *p, hl_lint_cli *lc, size_t from, bool first_is_profile)
+{
+    size_t kept = from;
+    for (size_t i = from; i < lc->n_paths; i++) {
+        if ((i == from && first_is_profile) || !is_source_path(lc->paths[i])) {
+            if (hl_profile_cli_add(p, lc->paths[i]) < 0)
+                return -1;
+        } else {
+            lc->paths[kept++] = lc->paths[i];
+        }
+    }
+    lc->n_paths = kept;
+    return 0;
+}
+
+hl_profile *hl_profile_cli_open(const hl_profile_cli *p, size_t *sample_index, char *err,
+                                size_t errlen)
+{
+    hl_profile *prof = hl_verify_open_profiles(p->profiles, p->n_profiles, p->token, err, errlen);
+    if (!prof)
+        return NULL;
+    int ix = hl_verify_sample_index(prof, p->sample_index, err, errlen);
+    if (ix < 0) {
+        hl_profile_free(prof);
+        return NULL;
+    }
+    if (sample_index)
+        *sample_index = (size_t)ix;
+    return prof;
+}
+
+void hl_profile_cli_verify_options(const hl_profile_cli *p, hl_verify_options *vo)
+{
+    vo->sample_index = p->sample_index;
+    vo->trim_paths = p->trims;
+    vo->n_trim_paths = p->n_trims;
+    vo->source_root = p->source_root;
+}
+
+void hl_profile_cli_free(hl_profile_cli *p)
+{
+    free(p->profiles);
+    free(p->trims);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,48 @@
+/* verify_options.h - the profile options `verify` and `list` share, and opening their profiles. */
+#ifndef HL_VERIFY_OPTIONS_H
+#define HL_VERIFY_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../verify/verify.h"
+#include "lint_options.h"
+
+/* The profiles and the options that say how to read them. Zero-initialise. */
+typedef struct hl_profile_cli {
+    const char **profiles; /* in order; borrowed from argv */
+    size_t n_profiles;
+    const char **trims; /* --trim-path PREFIX, repeatable */
+    size_t n_trims;
+    const char *sample_index; /* --sample-index NAME; NULL: verify's choice */
+    const char *source_root;  /* --source-root DIR */
+    const char *token;        /* --token T, for profile URLs */
+} hl_profile_cli;
+
+/* An option layer (hl_opt_layer_fn) for --sample-index, --trim-path,
+ * --source-root and --token; user is an hl_profile_cli. */
+hl_opt_result hl_profile_cli_parse_one(void *user, int argc, char **argv, int *i, char *err,
+                                       size_t errlen);
+
+/* Adds a profile to p. Returns 0, or -1 when out of memory. */
+int hl_profile_cli_add(hl_profile_cli *p, const char *source);
+
+/* Moves the positional arguments of lc from index `from` on that are not
+ * source paths (directories, C sources and headers) to p's profiles, leaving
+ * the source paths in lc. The first of them is a profile whatever its name
+ * when first_is_profile. Returns 0, or -1 when out of memory. */
+int hl_profile_cli_split(hl_profile_cli *p, hl_lint_cli *lc, size_t from, bool first_is_profile);
+
+/* Opens and merges p's profiles, and resolves the sample type the run uses
+ * (hl_verify_sample_index) into *sample_index (when not NULL). NULL with a message in err
+ * naming the profile (or the sample type) when one cannot be used. */
+hl_profile *hl_profile_cli_open(const hl_profile_cli *p, size_t *sample_index, char *err,
+                                size_t errlen);
+
+/* Copies the options verify needs (sample type, --trim-path, --source-root)
+ * into vo; the strings stay borrowed from p. */
+void hl_profile_cli_verify_options(const hl_profile_cli *p, hl_verify_options *vo);
+
+void hl_profile_cli_free(hl_profile_cli *p);
+
+#endif
