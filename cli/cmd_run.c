@@ -1,5 +1,5 @@
-/* cmd_run.c - `hotlint run`: runs a program with libhotlint-rt preloaded and
- * returns the program's exit status. */
+/* cmd_run.c - `hotlint run`: runs a program with libhotlint-rt preloaded,
+ * passes termination signals on to it and ends as it ended. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,6 +87,43 @@ static char *absolute(const char *path)
     return r;
 }
 
+/* The signals passed on to the program, as timeout(1) does. */
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+#define N_FORWARDED (sizeof forwarded / sizeof forwarded[0])
+
+static volatile sig_atomic_t g_child; /* the program's pid once it runs */
+
+/* Async-signal-safe: passes the signal on to the program. A signal the
+ * kernel sent (a terminal's Ctrl-C, Ctrl-\ or hangup goes to the whole
+ * foreground process group) has reached the program already. */
+static void forward(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    if (info && info->si_code == SI_KERNEL)
+        return;
+    pid_t pid = (pid_t)g_child;
+    if (pid > 0) {
+        int saved = errno;
+        kill(pid, sig);
+        errno = saved;
+    }
+}
+
+/* Dies of sig as the program did, so the shell sees the same death: the
+ * default action restored, no core file of our own. Returns only when the
+ * signal does not end the process. */
+static void die_like(int sig)
+{
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+}
+
 static bool positive_number(const char *s, long max)
 {
     char *end;
@@ -163,21 +201,37 @@ int hl_cmd_run(int argc, char **argv)
         fprintf(stderr, "hotlint run: out of memory\n");
         return 2;
     }
-    /* Let a Ctrl-C reach the program; we only wait for it. */
-    struct sigaction ign, old_int, old_quit;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGINT, &ign, &old_int);
-    sigaction(SIGQUIT, &ign, &old_quit);
+    /* The forwarded signals go to the program; they are blocked until its
+     * pid is known, and a signal ignored when hotlint started stays ignored
+     * (the program inherits that). */
+    sigset_t fwd_set, old_mask;
+    sigemptyset(&fwd_set);
+    for (size_t k = 0; k < N_FORWARDED; k++)
+        sigaddset(&fwd_set, forwarded[k]);
+    sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
+    struct sigaction old_act[N_FORWARDED];
+    for (size_t k = 0; k < N_FORWARDED; k++) {
+        sigaction(forwarded[k], NULL, &old_act[k]);
+        if (old_act[k].sa_handler == SIG_IGN)
+            continue;
+        struct sigaction fa;
+        memset(&fa, 0, sizeof fa);
+        fa.sa_sigaction = forward;
+        fa.sa_flags = SA_SIGINFO | SA_RESTART;
+        sigfillset(&fa.sa_mask);
+        sigaction(forwarded[k], &fa, NULL);
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "hotlint run: cannot start %s: %s\n", argv[i], strerror(errno));
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
         return 2;
     }
     if (pid == 0) {
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGQUIT, &old_quit, NULL);
+        for (size_t k = 0; k < N_FORWARDED; k++)
+            sigaction(forwarded[k], &old_act[k], NULL);
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
         const char *pre = getenv("LD_PRELOAD");
         size_t n = strlen(rt) + (pre ? strlen(pre) : 0) + 2;
         char *preload = malloc(n);
@@ -207,6 +261,8 @@ int hl_cmd_run(int argc, char **argv)
         fprintf(stderr, "hotlint run: cannot run %s: %s\n", argv[i], strerror(errno));
         _exit(errno == ENOENT ? 127 : 126);
     }
+    g_child = pid;
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
     int status;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
@@ -214,8 +270,9 @@ int hl_cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGQUIT, &old_quit, NULL);
+    g_child = 0; /* reaped: its pid may be reused */
+    for (size_t k = 0; k < N_FORWARDED; k++)
+        sigaction(forwarded[k], &old_act[k], NULL);
     struct stat st;
     if (cpu_abs && stat(cpu_abs, &st) < 0 && WIFEXITED(status) && WEXITSTATUS(status) < 126)
         fprintf(stderr,
@@ -226,7 +283,9 @@ int hl_cmd_run(int argc, char **argv)
     free(mem_abs);
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
+    if (WIFSIGNALED(status)) {
+        die_like(WTERMSIG(status));
         return 128 + WTERMSIG(status); /* as a shell reports it */
+    }
     return 2;
 }
