@@ -23,6 +23,58 @@ static uint64_t hash_u64(uint64_t x)
     return x ^ (x >> 33);
 }
 
+/* Places id at the first free slot from hash h. The table has a free slot. */
+static void slot_put(uint32_t *slots, size_t cap, uint64_t h, size_t id)
+{
+    size_t i = h & (cap - 1);
+    while (slots[i])
+        i = (i + 1) & (cap - 1);
+    slots[i] = (uint32_t)id + 1;
+}
+
+/* Doubles *slots (64 at first) and places ids 0..n-1 again by hash_of(t, id).
+ * Returns 0, or -1 when out of memory with the table unchanged. */
+static int slots_grow(uint32_t **slots, size_t *cap, size_t n,
+                      uint64_t (*hash_of)(const void *t, size_t id), const void *t)
+{
+    size_t ncap = *cap ? *cap * 2 : 64;
+    uint32_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return -1;
+    for (size_t id = 0; id < n; id++)
+        slot_put(ns, ncap, hash_of(t, id), id);
+    free(*slots);
+    *slots = ns;
+    *cap = ncap;
+    return 0;
+}
+
+/* Makes room for one more element of size elem in *arr (n used of *cap).
+ * Returns 0, or -1 when out of memory with *arr unchanged. */
+static int room_for_one(void **arr, size_t *cap, size_t n, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : first;
+    void *p = realloc(*arr, ncap * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+static uint64_t strtab_hash_of(const void *t, size_t id)
+{
+    const char *k = ((const hl_strtab *)t)->strs[id];
+    return hash_bytes(k, strlen(k));
+}
+
+static uint64_t u64tab_hash_of(const void *t, size_t id)
+{
+    return hash_u64(((const hl_u64tab *)t)->keys[id]);
+}
+
 int32_t hl_strtab_find(const hl_strtab *t, const char *s, size_t len)
 {
     if (!t->cap_slots)
@@ -38,25 +90,6 @@ int32_t hl_strtab_find(const hl_strtab *t, const char *s, size_t len)
     }
 }
 
-static int strtab_grow(hl_strtab *t)
-{
-    size_t cap = t->cap_slots ? t->cap_slots * 2 : 64;
-    uint32_t *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return -1;
-    for (size_t id = 0; id < t->n; id++) {
-        const char *k = t->strs[id];
-        size_t i = hash_bytes(k, strlen(k)) & (cap - 1);
-        while (slots[i])
-            i = (i + 1) & (cap - 1);
-        slots[i] = (uint32_t)id + 1;
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->cap_slots = cap;
-    return 0;
-}
-
 int32_t hl_strtab_intern(hl_strtab *t, const char *s, size_t len)
 {
     int32_t id = hl_strtab_find(t, s, len);
@@ -64,27 +97,20 @@ int32_t hl_strtab_intern(hl_strtab *t, const char *s, size_t len)
         return id;
     if (t->n >= INT32_MAX - 1)
         return -1;
-    if ((t->n + 1) * 2 > t->cap_slots && strtab_grow(t) < 0)
+    if ((t->n + 1) * 2 > t->cap_slots &&
+        slots_grow(&t->slots, &t->cap_slots, t->n, strtab_hash_of, t) < 0)
         return -1;
-    if (t->n == t->cap_strs) {
-        size_t cap = t->cap_strs ? t->cap_strs * 2 : 32;
-        char **strs = realloc(t->strs, cap * sizeof *strs);
-        if (!strs)
-            return -1;
-        t->strs = strs;
-        t->cap_strs = cap;
-    }
+    void *strs = t->strs;
+    if (room_for_one(&strs, &t->cap_strs, t->n, sizeof *t->strs, 32) < 0)
+        return -1;
+    t->strs = strs;
     char *copy = malloc(len + 1);
     if (!copy)
         return -1;
     memcpy(copy, s, len);
     copy[len] = '\0';
-    size_t mask = t->cap_slots - 1;
-    size_t i = hash_bytes(s, len) & mask;
-    while (t->slots[i])
-        i = (i + 1) & mask;
     t->strs[t->n] = copy;
-    t->slots[i] = (uint32_t)t->n + 1;
+    slot_put(t->slots, t->cap_slots, hash_bytes(s, len), t->n);
     return (int32_t)t->n++;
 }
 
@@ -111,24 +137,6 @@ int32_t hl_u64tab_find(const hl_u64tab *t, uint64_t key)
     }
 }
 
-static int u64tab_grow(hl_u64tab *t)
-{
-    size_t cap = t->cap_slots ? t->cap_slots * 2 : 64;
-    uint32_t *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return -1;
-    for (size_t id = 0; id < t->n; id++) {
-        size_t i = hash_u64(t->keys[id]) & (cap - 1);
-        while (slots[i])
-            i = (i + 1) & (cap - 1);
-        slots[i] = (uint32_t)id + 1;
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->cap_slots = cap;
-    return 0;
-}
-
 int32_t hl_u64tab_intern(hl_u64tab *t, uint64_t key)
 {
     int32_t id = hl_u64tab_find(t, key);
@@ -136,22 +144,15 @@ int32_t hl_u64tab_intern(hl_u64tab *t, uint64_t key)
         return id;
     if (t->n >= INT32_MAX - 1)
         return -1;
-    if ((t->n + 1) * 2 > t->cap_slots && u64tab_grow(t) < 0)
+    if ((t->n + 1) * 2 > t->cap_slots &&
+        slots_grow(&t->slots, &t->cap_slots, t->n, u64tab_hash_of, t) < 0)
         return -1;
-    if (t->n == t->cap_keys) {
-        size_t cap = t->cap_keys ? t->cap_keys * 2 : 32;
-        uint64_t *keys = realloc(t->keys, cap * sizeof *keys);
-        if (!keys)
-            return -1;
-        t->keys = keys;
-        t->cap_keys = cap;
-    }
-    size_t mask = t->cap_slots - 1;
-    size_t i = hash_u64(key) & mask;
-    while (t->slots[i])
-        i = (i + 1) & mask;
+    void *keys = t->keys;
+    if (room_for_one(&keys, &t->cap_keys, t->n, sizeof *t->keys, 32) < 0)
+        return -1;
+    t->keys = keys;
     t->keys[t->n] = key;
-    t->slots[i] = (uint32_t)t->n + 1;
+    slot_put(t->slots, t->cap_slots, hash_u64(key), t->n);
     return (int32_t)t->n++;
 }
 
