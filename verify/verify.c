@@ -604,24 +604,29 @@ typedef struct row {
     int64_t flat, cum;
 } row;
 
+/* -1, 0 or 1 for a descending order of a and b. */
+static int desc(int64_t a, int64_t b)
+{
+    return (a < b) - (a > b);
+}
+
+/* By flat then cum (by_flat), or by cum then flat; then by key. */
+static int cmp_rows(const row *x, const row *y, bool by_flat)
+{
+    int c = by_flat ? desc(x->flat, y->flat) : desc(x->cum, y->cum);
+    if (!c)
+        c = by_flat ? desc(x->cum, y->cum) : desc(x->flat, y->flat);
+    return c ? c : (x->key > y->key) - (x->key < y->key);
+}
+
 static int cmp_rows_flat(const void *a, const void *b)
 {
-    const row *x = a, *y = b;
-    if (x->flat != y->flat)
-        return x->flat > y->flat ? -1 : 1;
-    if (x->cum != y->cum)
-        return x->cum > y->cum ? -1 : 1;
-    return x->key < y->key ? -1 : x->key > y->key;
+    return cmp_rows(a, b, true);
 }
 
 static int cmp_rows_cum(const void *a, const void *b)
 {
-    const row *x = a, *y = b;
-    if (x->cum != y->cum)
-        return x->cum > y->cum ? -1 : 1;
-    if (x->flat != y->flat)
-        return x->flat > y->flat ? -1 : 1;
-    return x->key < y->key ? -1 : x->key > y->key;
+    return cmp_rows(a, b, false);
 }
 
 static int cmp_families(const void *a, const void *b)
