@@ -1,8 +1,6 @@
 /* github.c - GitHub Actions annotations through workflow commands. */
 #include "github.h"
 
-#include "../lint/baseline.h"
-
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,18 +125,47 @@ void hl_github_escape(const char *s, int property, char *out, size_t outlen)
     out[o] = '\0';
 }
 
-static const char *level_of(const hl_finding *x, const hl_verified *v)
+hl_report_level hl_report_level_of(const hl_finding *x, const hl_verified *v)
 {
     const char *sev = x->rule && x->rule->severity ? x->rule->severity : "warning";
     if (v && v->verdict == HL_VERDICT_CONFIRMED)
-        return "error";
+        return HL_LEVEL_LOUD;
     if (v && v->verdict == HL_VERDICT_DISMISSED)
-        return "notice";
+        return HL_LEVEL_QUIET;
     if (!strcmp(sev, "error"))
-        return "error";
+        return HL_LEVEL_LOUD;
     if (!strcmp(sev, "note"))
-        return "notice";
-    return "warning";
+        return HL_LEVEL_QUIET;
+    return HL_LEVEL_NORMAL;
+}
+
+static int fp_cmp(const void *a, const void *b)
+{
+    const hl_report_fp *x = *(const hl_report_fp *const *)a, *y = *(const hl_report_fp *const *)b;
+    int c = strcmp(x->fp, y->fp);
+    return c ? c : (x > y) - (x < y);
+}
+
+hl_report_fp *hl_report_fingerprints(const hl_findings *f, const size_t *idx, const char *root)
+{
+    hl_report_fp *fps = calloc(f->n + 1, sizeof *fps);
+    hl_report_fp **by = calloc(f->n + 1, sizeof *by);
+    if (!fps || !by) {
+        free(fps);
+        free(by);
+        return NULL;
+    }
+    for (size_t k = 0; k < f->n; k++) {
+        hl_finding_fingerprint(&f->items[idx[k]], root, fps[k].fp);
+        by[k] = &fps[k];
+    }
+    /* Equal fingerprints sort together, in report order: number them. */
+    qsort(by, f->n, sizeof *by, fp_cmp);
+    for (size_t k = 0; k < f->n; k++)
+        by[k]->occurrence =
+            k > 0 && !strcmp(by[k - 1]->fp, by[k]->fp) ? by[k - 1]->occurrence + 1 : 1;
+    free(by);
+    return fps;
 }
 
 /* Markdown text with '|' and newlines neutralised, for a table cell. */
@@ -202,7 +229,8 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
         return -1;
     for (size_t k = 0; k < f->n; k++) {
         const hl_finding *x = &f->items[idx[k]];
-        const char *lvl = level_of(x, v[idx[k]]);
+        static const char *const levels[] = {"notice", "warning", "error"};
+        const char *lvl = levels[hl_report_level_of(x, v[idx[k]])];
         const char *id = x->rule && x->rule->id ? x->rule->id : "HL";
         const char *name = x->rule && x->rule->name ? x->rule->name : "";
         char rel[4096];

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lint/baseline.h"
 #include "github.h"
 
 static const char *sarif_level(const char *severity)
@@ -84,9 +83,9 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
     const hl_verified **v = NULL;
     size_t *idx = hl_report_order(f, vr, &v);
     json_t *log = NULL, *run, *rules, *results, *notes, *driver;
-    char cwd[PATH_MAX], uri[PATH_MAX * 3], rel[PATH_MAX], fp[HL_FINGERPRINT_LEN], lh[64];
-    char **seen = NULL; /* fingerprints already used, for the occurrence counter */
-    size_t nseen = 0;
+    static const char *const levels[] = {"note", "warning", "error"};
+    char cwd[PATH_MAX], uri[PATH_MAX * 3], rel[PATH_MAX], lh[64];
+    hl_report_fp *fps = NULL;
     int rc = -1;
 
     if (!idx)
@@ -96,11 +95,11 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
     rules = json_array();
     results = json_array();
     notes = json_array();
-    seen = calloc(f->n + 1, sizeof *seen);
+    fps = hl_report_fingerprints(f, idx, cwd);
     driver =
         json_pack("{s:s, s:s, s:s, s:o}", "name", "hotlint", "version", version ? version : "0",
                   "semanticVersion", version ? version : "0.0.0", "rules", rules);
-    if (!rules || !results || !notes || !seen || !driver)
+    if (!rules || !results || !notes || !fps || !driver)
         goto out;
     for (size_t i = 0; cat && i < cat->n_rules; i++)
         json_array_append_new(rules, rule_obj(&cat->rules[i]));
@@ -108,24 +107,14 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
     for (size_t k = 0; k < f->n; k++) {
         const hl_finding *x = &f->items[idx[k]];
         const hl_verified *e = v[idx[k]];
-        const char *level = sarif_level(x->rule ? x->rule->severity : NULL);
+        const char *level = levels[hl_report_level_of(x, e)];
         json_t *res, *loc, *phys, *region, *props;
         int ri = rule_index(cat, x->rule);
-        size_t occ = 1;
         int under_cwd;
 
         hl_finding_rel_path(x, cwd, rel, sizeof rel);
         under_cwd = rel[0] != '/';
-        hl_finding_fingerprint(x, cwd, fp);
-        for (size_t s = 0; s < nseen; s++)
-            if (!strcmp(seen[s], fp))
-                occ++;
-        seen[nseen++] = strdup(fp);
-        snprintf(lh, sizeof lh, "%s:%zu", fp, occ);
-        if (e && e->verdict == HL_VERDICT_CONFIRMED)
-            level = "error";
-        else if (e && e->verdict == HL_VERDICT_DISMISSED)
-            level = "note";
+        snprintf(lh, sizeof lh, "%s:%zu", fps[k].fp, fps[k].occurrence);
 
         uri_encode(rel, uri + (under_cwd ? 0 : 7), sizeof uri - 7);
         if (!under_cwd)
@@ -206,9 +195,7 @@ out:
     json_decref(driver);
     json_decref(notes);
     json_decref(results);
-    for (size_t s = 0; s < nseen; s++)
-        free(seen[s]);
-    free(seen);
+    free(fps);
     free(idx);
     free(v);
     return rc;
