@@ -1,5 +1,6 @@
 /* baseline.c - fingerprints of findings and the baseline file that records them. */
 #include "baseline.h"
+#include "lint_internal.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -177,7 +178,6 @@ int hl_baseline_filter(hl_findings *f, const char *path, size_t *n_suppressed, c
     json_t *doc, *arr;
     struct fp_count *fps = NULL;
     size_t nfps = 0, keep = 0, gone = 0;
-    hl_finding *dropped = NULL;
 
     *n_suppressed = 0;
     doc = json_load_file(path, 0, &jerr);
@@ -206,8 +206,7 @@ int hl_baseline_filter(hl_findings *f, const char *path, size_t *n_suppressed, c
         return -1;
     }
     fps = calloc(json_array_size(arr) + 1, sizeof *fps);
-    dropped = calloc(f->n + 1, sizeof *dropped);
-    if (!fps || !dropped) {
+    if (!fps) {
         snprintf(err, errlen, "%s: out of memory", path);
         goto fail;
     }
@@ -236,27 +235,18 @@ int hl_baseline_filter(hl_findings *f, const char *path, size_t *n_suppressed, c
             hit++;
         if (hit && hit < fps + nfps && !strcmp(hit->fp, fp)) {
             hit->count = 0;
-            dropped[gone++] = f->items[i];
+            hl_finding_clear(&f->items[i]);
+            gone++;
         } else {
             f->items[keep++] = f->items[i];
         }
     }
     f->n = keep;
-    if (gone) {
-        /* Freed through lint's own destructor, so every field it owns goes. */
-        hl_findings d = {0};
-        d.items = dropped;
-        d.n = d.cap = gone;
-        hl_findings_free(&d);
-        dropped = NULL;
-    }
     *n_suppressed = gone;
-    free(dropped);
     free(fps);
     json_decref(doc);
     return 0;
 fail:
-    free(dropped);
     free(fps);
     json_decref(doc);
     return -1;

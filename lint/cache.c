@@ -210,16 +210,18 @@ typedef struct {
     int bad;
 } rd;
 
-static long long rd_num(rd *r)
+/* Reads one number in base (10 signed, 16 unsigned) and the blanks after it;
+ * on a malformed one sets r->bad and returns 0. */
+static unsigned long long rd_int(rd *r, int base)
 {
     char *e;
-    long long v;
+    unsigned long long v;
     if (r->bad || r->p >= r->end) {
         r->bad = 1;
         return 0;
     }
     errno = 0;
-    v = strtoll(r->p, &e, 10);
+    v = base == 10 ? (unsigned long long)strtoll(r->p, &e, 10) : strtoull(r->p, &e, base);
     if (e == r->p || errno) {
         r->bad = 1;
         return 0;
@@ -230,23 +232,14 @@ static long long rd_num(rd *r)
     return v;
 }
 
+static long long rd_num(rd *r)
+{
+    return (long long)rd_int(r, 10);
+}
+
 static unsigned long long rd_hex(rd *r)
 {
-    char *e;
-    unsigned long long v;
-    if (r->bad || r->p >= r->end) {
-        r->bad = 1;
-        return 0;
-    }
-    v = strtoull(r->p, &e, 16);
-    if (e == r->p) {
-        r->bad = 1;
-        return 0;
-    }
-    r->p = e;
-    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n'))
-        r->p++;
-    return v;
+    return rd_int(r, 16);
 }
 
 /* "<len>:<bytes>\n"; len -1 for NULL. Returns a malloc'ed copy (NULL for NULL or error). */

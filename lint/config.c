@@ -2,6 +2,7 @@
  * applies them to a run: rule selection, excludes, severities, user rules. */
 #include "config.h"
 #include "baseline.h"
+#include "lint_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -637,11 +638,10 @@ static const hl_rule *rule_with_severity(hl_configs *cs, const hl_config *c, con
 int hl_configs_apply(hl_configs *cs, hl_findings *f, char *err, size_t errlen)
 {
     size_t keep = 0, gone = 0, ekeep = 0;
-    hl_finding *dropped = calloc(f->n + 1, sizeof *dropped);
     const hl_rule **newrule = calloc(f->n + 1, sizeof *newrule);
     int rc = -1;
 
-    if (!dropped || !newrule) {
+    if (!newrule) {
         snprintf(err, errlen, "error: out of memory");
         goto out;
     }
@@ -698,21 +698,14 @@ int hl_configs_apply(hl_configs *cs, hl_findings *f, char *err, size_t errlen)
             f->items[i].rule = newrule[i];
             f->items[keep++] = f->items[i];
         } else {
-            dropped[gone++] = f->items[i];
+            hl_finding_clear(&f->items[i]);
+            gone++;
         }
     }
     f->n = keep;
     cs->n_excluded += gone;
-    if (gone) {
-        hl_findings d = {0};
-        d.items = dropped;
-        d.n = d.cap = gone;
-        hl_findings_free(&d);
-        dropped = NULL;
-    }
     rc = 0;
 out:
-    free(dropped);
     free(newrule);
     return rc;
 }
