@@ -345,7 +345,33 @@ int hotlint_cpu_stop(void)
     return rc;
 }
 
+/* Sleeps until deadline in steps of at most 100 ms, asking cancelled(arg)
+ * after each. Returns true when it said so. */
+static bool wait_or_cancel(const struct timespec *deadline, int (*cancelled)(void *), void *arg)
+{
+    for (;;) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long left = (long long)(deadline->tv_sec - now.tv_sec) * 1000000000LL +
+                         (deadline->tv_nsec - now.tv_nsec);
+        if (left <= 0)
+            return false;
+        long long step = left < 100000000LL ? left : 100000000LL;
+        struct timespec ts = {(time_t)(step / 1000000000LL), (long)(step % 1000000000LL)};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+            ;
+        if (cancelled && cancelled(arg))
+            return true;
+    }
+}
+
 int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *err, size_t errlen)
+{
+    return hl_rt_cpu_collect_cancellable(seconds, hz, NULL, NULL, out, out_len, err, errlen);
+}
+
+int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *), void *arg,
+                                  void **out, size_t *out_len, char *err, size_t errlen)
 {
     if (seconds <= 0) {
         snprintf(err, errlen, "seconds must be positive");
@@ -357,9 +383,18 @@ int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *er
     pthread_mutex_unlock(&g_lock);
     if (rc < 0)
         return -1;
-    struct timespec ts = {seconds, 0};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += seconds;
+    if (wait_or_cancel(&deadline, cancelled, arg)) {
+        pthread_mutex_lock(&g_lock);
+        hl_profile *dropped = g.running && g.collecting ? stop_locked() : NULL;
+        pthread_mutex_unlock(&g_lock);
+        hl_profile_free(dropped);
+        snprintf(err, errlen, "the CPU profile was cancelled");
+        errno = ECANCELED;
+        return -1;
+    }
     pthread_mutex_lock(&g_lock);
     hl_profile *p = g.running && g.collecting ? stop_locked() : NULL;
     pthread_mutex_unlock(&g_lock);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,16 @@ static void reply_profile_text(hl_http_reply *r, const hl_profile *p, const char
     r->len = len;
 }
 
+/* Non-zero once the client has gone: it closed or reset the connection
+ * while it waited (poll sees POLLRDHUP, POLLHUP or POLLERR; the request is
+ * read in full, so nothing else is expected from it until the answer). */
+static int client_gone(void *arg)
+{
+    const hl_http_request *req = arg;
+    struct pollfd pfd = {.fd = req->client_fd, .events = POLLRDHUP};
+    return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
+}
+
 static void serve_profile(const hl_http_request *req, hl_http_reply *r)
 {
     long seconds, hz;
@@ -78,8 +89,13 @@ static void serve_profile(const hl_http_request *req, hl_http_reply *r)
     size_t len = 0;
     char err[256] = "";
     errno = 0;
-    if (hl_rt_cpu_collect((int)seconds, (int)hz, &out, &len, err, sizeof err) < 0) {
-        if (errno == EBUSY)
+    /* Stops early when the client goes away, so that the next may profile. */
+    if (hl_rt_cpu_collect_cancellable((int)seconds, (int)hz,
+                                      req->has_client_fd ? client_gone : NULL, (void *)req, &out,
+                                      &len, err, sizeof err) < 0) {
+        if (errno == ECANCELED)
+            hl_http_reply_text(r, 499, "the client closed the connection: profile dropped\n");
+        else if (errno == EBUSY)
             hl_http_reply_text(r, 500,
                                "Could not enable CPU profiling: a CPU profile is already running "
                                "in this process (one at a time); retry when it ends\n");

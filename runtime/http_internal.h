@@ -66,6 +66,8 @@ typedef struct hl_http_request {
     size_t n_args;
     const char *body; /* POST body (not NUL-terminated), may be NULL */
     size_t body_len;
+    bool has_client_fd; /* client_fd is the client's socket, to notice a disconnect */
+    int client_fd;
 } hl_http_request;
 
 typedef struct hl_http_reply {

@@ -253,6 +253,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (w.overflow)
         return reply_now(c, MHD_HTTP_BAD_REQUEST, "too many query parameters (at most 16)");
 
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci) {
+        req.has_client_fd = true;
+        req.client_fd = ci->connect_fd;
+    }
     hl_http_reply r = {0};
     hl_http_dispatch(&req, &r);
     return send_reply(c, &r);

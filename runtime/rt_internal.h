@@ -10,6 +10,12 @@
  * Fails with EBUSY when a CPU profile is already running. Returns 0 or -1
  * with a message in err. Blocks the calling thread for the duration. */
 int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *err, size_t errlen);
+/* The same, calling cancelled(arg) (when not NULL) about every 100 ms while
+ * it waits, from the calling thread; when that returns non-zero the profile
+ * is stopped and dropped at once, so that another may start, and the call
+ * fails with ECANCELED. For a client that went away mid-profile. */
+int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *), void *arg,
+                                  void **out, size_t *out_len, char *err, size_t errlen);
 
 /* Heap profiler (heap_*.c): the heap profile as it is now, gzip-compressed,
  * in *out (malloc'ed). Fails with ENOTSUP when heap profiling is not enabled.

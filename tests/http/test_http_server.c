@@ -43,6 +43,14 @@ int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *er
     return 0;
 }
 
+int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *), void *arg,
+                                  void **out, size_t *out_len, char *err, size_t errlen)
+{
+    (void)cancelled;
+    (void)arg;
+    return hl_rt_cpu_collect(seconds, hz, out, out_len, err, errlen);
+}
+
 int hl_rt_heap_enabled(void)
 {
     return g_heap_on;

@@ -1,16 +1,34 @@
 /* cpu_api.c - uses the runtime from code: hotlint_cpu_start/stop around a
- * CPU-bound function, hl_rt_cpu_collect (and its EBUSY), and the refusal
- * when the program already handles SIGPROF. Usage: cpu_api MODE [PATH] */
+ * CPU-bound function, hl_rt_cpu_collect (and its EBUSY), its cancellable
+ * variant, and the refusal when the program already handles SIGPROF.
+ * Usage: cpu_api MODE [PATH] */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hotlint/profiler.h>
 
 int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *err, size_t errlen);
+int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *), void *arg,
+                                  void **out, size_t *out_len, char *err, size_t errlen);
+
+/* Cancels on its third call (about 0.3 s in). */
+static int cancel_third(void *arg)
+{
+    int *calls = arg;
+    return ++*calls >= 3;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static volatile unsigned long sink;
 
@@ -86,6 +104,30 @@ int main(int argc, char **argv)
         puts("collected");
         return 0;
     }
-    fprintf(stderr, "usage: cpu_api startstop|sigprof|collect [PATH]\n");
+    if (!strcmp(mode, "cancel")) {
+        void *buf = NULL;
+        size_t len = 0;
+        char err[256];
+        int calls = 0;
+        double t0 = now_s();
+        if (hl_rt_cpu_collect_cancellable(30, 100, cancel_third, &calls, &buf, &len, err,
+                                          sizeof err) != -1 ||
+            errno != ECANCELED)
+            return 40;
+        double took = now_s() - t0;
+        if (calls != 3 || took > 2.0 || buf) {
+            fprintf(stderr, "cancel: %d calls, %.2f s\n", calls, took);
+            return 41;
+        }
+        /* the profiler is free again */
+        if (hl_rt_cpu_collect(1, 100, &buf, &len, err, sizeof err) != 0) {
+            fprintf(stderr, "collect after cancel: %s\n", err);
+            return 42;
+        }
+        free(buf);
+        puts("cancelled");
+        return 0;
+    }
+    fprintf(stderr, "usage: cpu_api startstop|sigprof|collect|cancel [PATH]\n");
     return 2;
 }

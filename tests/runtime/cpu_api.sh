@@ -1,7 +1,8 @@
 #!/bin/bash
 # cpu_api.sh - the C API linked shared and static: start/stop writes a
 # profile of the hot function; a second start fails with EBUSY; a program
-# that handles SIGPROF is refused; hl_rt_cpu_collect returns a gzip profile.
+# that handles SIGPROF is refused; hl_rt_cpu_collect returns a gzip profile;
+# a cancelled collection stops at once and frees the profiler.
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -25,5 +26,8 @@ for bin in "$CPU_API" "$CPU_API_STATIC"; do
     [ "$out" = "collected" ] || fail "$name collect printed: $out"
     top=$("$HOTLINT" top "$tmp/$name.collect.prof") || fail "$name: unreadable collected profile"
     echo "$top" | grep -q "api_hot_function" || fail "$name collect: hot function missing: $top"
+
+    out=$("$bin" cancel 2>"$tmp/err") || fail "$name cancel: exit $?: $(cat "$tmp/err")"
+    [ "$out" = "cancelled" ] || fail "$name cancel printed: $out"
 done
 echo ok
