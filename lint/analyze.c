@@ -51,6 +51,7 @@ typedef struct chain_fact {
     const hl_rule *rule;
     size_t call;    /* index of the head compare in calls */
     unsigned count; /* compares of the same subject */
+    CXCursor last;  /* the chain's last compare of that subject: the finding's range ends there */
 } chain_fact;
 
 typedef struct file_info {
@@ -868,8 +869,13 @@ static void detect_chain(tu_state *st, CXCursor c, const frame *f)
             if (st->n_calls > before) {
                 st->calls[before].in_chain = false;
                 chain_fact *ch = GROW(st, st->chains, st->n_chains, st->cap_chains);
+                unsigned last = best_i;
+                for (unsigned i = best_i + 1; i < n; i++)
+                    if (subj[i] && !strcmp(subj[i], subj[best_i]))
+                        last = i;
                 if (ch)
-                    *ch = (chain_fact){.rule = rule, .call = before, .count = best};
+                    *ch = (chain_fact){
+                        .rule = rule, .call = before, .count = best, .last = calls[last]};
             }
         }
         for (unsigned i = 0; i < n; i++)
@@ -1273,7 +1279,17 @@ static void match_calls(tu_state *st)
                  " against %u literals in one if/else chain: a lookup pays for every branch "
                  "before its match",
                  st->chains[i].count);
-        emit(st, &st->calls[st->chains[i].call], st->chains[i].rule, note);
+        /* Reported at the first compare; the range runs to the end of the last,
+         * so that verify counts the samples of every compare of the chain. */
+        call_fact head = st->calls[st->chains[i].call];
+        CXFile fl;
+        unsigned el, ec, eo;
+        expansion(clang_getRangeEnd(clang_getCursorExtent(st->chains[i].last)), &fl, &el, &ec, &eo);
+        if (fl == head.file && (el > head.end_line || (el == head.end_line && ec > head.end_col))) {
+            head.end_line = el;
+            head.end_col = ec;
+        }
+        emit(st, &head, st->chains[i].rule, note);
     }
     for (size_t i = 0; i < st->n_calls; i++) {
         const call_fact *cf = &st->calls[i];

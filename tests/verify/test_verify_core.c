@@ -496,6 +496,35 @@ static void test_heap_sample_count(void **state)
     free(x);
 }
 
+/* A compare chain's finding sits at its first compare and spans to its last:
+ * samples on a later compare's line count for it, and none outside the range. */
+static void test_site_spans_its_range(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    hl_verify_result r;
+    char err[256] = "";
+    /* An HL003 chain in parse_row, compares on lines 44, 45, 46 and 47: the
+     * samples sit on line 47, the fourth. */
+    x->f[1] = finding(&x->rules[1], "/home/u/proj/src/parse.c", 44, "parse_row", 0, 0);
+    x->f[1].end_line = 47;
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    const hl_verified *v = item_for(&r, &x->f[1]);
+    assert_int_equal(v->cum, 21 * 10000000LL);
+    assert_int_equal(v->flat, 7 * 10000000LL); /* leaf on line 47; the inlined helper is not */
+    assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    hl_verify_result_free(&r);
+
+    /* The same finding ending on its first line sees none of them. */
+    x->f[1].end_line = 44;
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    v = item_for(&r, &x->f[1]);
+    assert_int_equal(v->cum, 0);
+    assert_int_not_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
 static void test_trim_and_source_root(void **state)
 {
     (void)state;
@@ -553,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_nameless_lines),
         cmocka_unit_test(test_unsymbolized_frames),
         cmocka_unit_test(test_heap_sample_count),
+        cmocka_unit_test(test_site_spans_its_range),
         cmocka_unit_test(test_trim_and_source_root),
         cmocka_unit_test(test_address_only),
     };

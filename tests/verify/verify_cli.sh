@@ -206,4 +206,42 @@ ua = sorted((u["function"], u["line"], u["cum"]) for u in a["unexplained"])
 ub = sorted((u["function"], u["line"], u["cum"]) for u in b["unexplained"])
 assert ua == ub, (ua, ub)
 P
+# A compare chain's finding spans its compares: samples on the fourth compare's
+# line confirm it (the finding stays reported at the first).
+mkdir -p chain
+cat > chain/cmd.c <<'C'
+#include <string.h>
+
+int dispatch(const char *cmd)
+{
+    if (strcmp(cmd, "get") == 0)
+        return 1;
+    else if (strcmp(cmd, "set") == 0)
+        return 2;
+    else if (!strcmp(cmd, "del"))
+        return 3;
+    else if (!strcmp(cmd,
+                     "incr"))
+        return 4;
+    return 0;
+}
+C
+cat > chain.spec <<'S'
+sample 300 __strcmp_avx2@:0 dispatch@/ci/build/chain/cmd.c:11 main@/ci/build/main.c:3
+sample 700 main@/ci/build/main.c:4
+S
+"$SYNTH" write chain.spec chain.prof
+set +e
+"$HOTLINT" --verify chain.prof chain --format json > chain.json 2> err.txt; rc=$?
+set -e
+[ "$rc" = 1 ] || { cat err.txt chain.json; fail "the chain should be confirmed (exit 1), got $rc"; }
+$PY - chain.json <<'P'
+import json, sys
+f, = json.load(open(sys.argv[1]))["findings"]
+assert f["rule"] == "HL003" and "4 literals" in f["message"], f
+assert (f["line"], f["column"]) == (5, 9), f
+assert f["end_line"] == 12 and f["end_column"] == 29, f
+assert f["verdict"] == "confirmed" and f["cum"] == 300 * 10000000, f
+P
+
 echo "verify_cli: ok"
