@@ -43,6 +43,8 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
     rc |= set_str(prof, "name", profile_name);
     rc |= set_str(prof, "sample_type", r->sample_type);
     rc |= set_str(prof, "sample_unit", r->sample_unit);
+    if (r->profile_default_type) /* verify chose sample_type over the profile's default */
+        rc |= set_str(prof, "default_sample_type", r->profile_default_type);
     rc |= json_object_set_new(prof, "total", json_integer(r->total));
     rc |= json_object_set_new(prof, "total_samples", json_integer(r->total_samples));
     rc |= json_object_set_new(prof, "has_lines", json_boolean(r->profile_has_lines));

@@ -150,6 +150,12 @@ int hl_verify_write_text_color(FILE *out, const hl_verify_result *r, const char 
             profile_name ? profile_name : "-", r->sample_type ? r->sample_type : "?",
             r->sample_unit ? r->sample_unit : "?",
             hl_format_value(r->total, r->sample_unit, a, sizeof a), (long long)r->total_samples);
+    if (r->profile_default_type)
+        fprintf(out,
+                "sample type: %s, not the profile's default %s: allocation rules are about "
+                "allocated bytes (--sample-index %s for the other)\n",
+                r->sample_type ? r->sample_type : "?", r->profile_default_type,
+                r->profile_default_type);
     fprintf(out,
             "thresholds: confirmed at cum >= %s of the total; dismissed when the 95%% Wilson "
             "upper bound is under %s with >= %lld samples; not exercised when the function "

@@ -28,12 +28,18 @@ int hl_verify_sample_index(const hl_profile *prof, const char *name, char *err, 
         snprintf(err, errlen, "profile: no sample types; is it a pprof profile?");
         return -1;
     }
-    if (!name)
+    if (!name) {
+        /* Allocation rules are about allocated bytes: a heap profile's default
+         * (inuse_space in Go's) shows nothing for a program that frees all. */
+        int alloc = hl_profile_sample_index(prof, "alloc_space");
+        if (alloc >= 0)
+            return alloc;
         return prof->default_sample_index < prof->n_sample_types ? (int)prof->default_sample_index
                                                                  : (int)prof->n_sample_types - 1;
-    for (size_t i = 0; i < prof->n_sample_types; i++)
-        if (prof->sample_types[i].type && !strcmp(prof->sample_types[i].type, name))
-            return (int)i;
+    }
+    int ix = hl_profile_sample_index(prof, name);
+    if (ix >= 0)
+        return ix;
     int len =
         snprintf(err, errlen, "profile: no sample type '%s' (give --sample-index one of:", name);
     for (size_t i = 0; i < prof->n_sample_types && len > 0 && (size_t)len < errlen; i++)
@@ -1039,6 +1045,9 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     out->total = total;
     out->total_samples = total_samples;
     out->sample_type = prof->sample_types[vi].type;
+    if (!c.opt.sample_index && (size_t)vi != prof->default_sample_index &&
+        prof->default_sample_index < prof->n_sample_types)
+        out->profile_default_type = prof->sample_types[prof->default_sample_index].type;
     out->sample_unit = prof->sample_types[vi].unit;
     out->profile_has_lines = has_lines;
     out->profile_has_functions = has_functions;

@@ -30,7 +30,7 @@ const char *hl_verdict_name(hl_verdict v); /* "confirmed", "not exercised", ... 
 #define HL_VERIFY_DEFAULT_MAX_UNEXPLAINED 10
 
 typedef struct hl_verify_options {
-    const char *sample_index; /* NULL: the profile's default */
+    const char *sample_index; /* NULL: alloc_space if present, else the profile's default */
     double min_share;         /* default 0.01 */
     int64_t min_samples;      /* samples needed before "dismissed"; default 100 */
     const char *const *trim_paths;
@@ -94,6 +94,9 @@ typedef struct hl_verify_result {
      * so at min_share or more "not exercised" becomes inconclusive. */
     int64_t unsymbolized;
     double unsymbolized_share;
+    /* The profile's default sample type when verify chose another one on its
+     * own (alloc_space over a heap profile's inuse_space); else NULL. */
+    const char *profile_default_type;
 } hl_verify_result;
 
 /* How a finding meets the profile:
@@ -158,7 +161,10 @@ bool hl_cost_symbol_match(const char *symbol, const char *name);
 size_t hl_function_name_len(const char *name);
 
 /* The sample type verify sums: the one named (by type, e.g. "cpu",
- * "alloc_space"), else the profile's default. Returns its index, or -1 with a
+ * "alloc_space"); else alloc_space when the profile has it (a heap profile:
+ * allocation rules are about allocated bytes, and Go's default inuse_space
+ * makes a program that frees everything look empty); else the profile's
+ * default. Returns its index, or -1 with a
  * message in err listing the profile's types when name is not one of them or
  * the profile has none. */
 int hl_verify_sample_index(const hl_profile *prof, const char *name, char *err, size_t errlen);

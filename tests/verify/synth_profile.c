@@ -7,6 +7,7 @@
  * SPEC, one statement a line ('#' comments):
  *   types samples/count/1 cpu/nanoseconds/10000000   value types, each with its multiplier
  *   sample N FRAME...                                 N counts, frames leaf first
+ *   default TYPE                                      the default sample type (else the last)
  * FRAME is func@file:line, or several joined with '+' for one location with
  * inlined frames (innermost first); file may be empty (malloc@:0). */
 #include <errno.h>
@@ -114,7 +115,7 @@ static int write_spec(const char *in, const char *out)
     s->mult[0] = 1;
     s->mult[1] = 10000000;
     s->p.n_sample_types = 2;
-    char line[8192];
+    char line[8192], deflt[64] = "";
     while (fgets(line, sizeof line, f)) {
         char *save = NULL, *tok = strtok_r(line, " \t\r\n", &save);
         if (!tok || tok[0] == '#')
@@ -133,6 +134,9 @@ static int write_spec(const char *in, const char *out)
                 s->owned_types[k] = true;
                 s->mult[k] = atoll(m + 1);
             }
+        } else if (!strcmp(tok, "default")) {
+            tok = strtok_r(NULL, " \t\r\n", &save);
+            snprintf(deflt, sizeof deflt, "%s", tok ? tok : "");
         } else if (!strcmp(tok, "sample")) {
             hl_prof_sample *sm = &s->samples[s->p.n_samples++];
             int64_t n = atoll(strtok_r(NULL, " \t\r\n", &save));
@@ -146,6 +150,9 @@ static int write_spec(const char *in, const char *out)
     }
     fclose(f);
     s->p.default_sample_index = s->p.n_sample_types - 1;
+    for (size_t k = 0; k < s->p.n_sample_types; k++)
+        if (!strcmp(s->types[k].type, deflt))
+            s->p.default_sample_index = k;
     s->p.period_type = s->types[s->p.n_sample_types - 1];
     s->p.period = s->mult[s->p.n_sample_types - 1];
     int rc = 0;

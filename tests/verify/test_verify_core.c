@@ -525,6 +525,46 @@ static void test_site_spans_its_range(void **state)
     free(x);
 }
 
+/* A heap profile whose default is inuse_space (as Go's): a program that frees
+ * everything has none, so verify sums alloc_space unless told otherwise. */
+static void test_heap_defaults_to_alloc_space(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    x->types[0] = (hl_prof_value_type){"alloc_space", "bytes"};
+    x->types[1] = (hl_prof_value_type){"inuse_space", "bytes"};
+    for (size_t i = 0; i < x->p.n_samples; i++)
+        x->values[i][1] = 0; /* everything freed */
+    hl_verify_result r;
+    hl_verify_options o;
+    char err[256] = "";
+    assert_int_equal(hl_verify_sample_index(&x->p, NULL, err, sizeof err), 0);
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_string_equal(r.sample_type, "alloc_space");
+    assert_string_equal(r.profile_default_type, "inuse_space");
+    assert_int_equal(r.total, 1024);
+    assert_int_equal(item_for(&r, &x->f[0])->verdict, HL_VERDICT_CONFIRMED);
+    hl_verify_result_free(&r);
+
+    /* Named, the default is used and nothing is said about a choice. */
+    hl_verify_options_init(&o);
+    o.sample_index = "inuse_space";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), 0);
+    assert_string_equal(r.sample_type, "inuse_space");
+    assert_null(r.profile_default_type);
+    assert_int_equal(r.total, 0);
+    assert_int_not_equal(item_for(&r, &x->f[0])->verdict, HL_VERDICT_CONFIRMED);
+    hl_verify_result_free(&r);
+
+    /* A CPU profile keeps its default. */
+    x->types[0] = (hl_prof_value_type){"samples", "count"};
+    x->types[1] = (hl_prof_value_type){"cpu", "nanoseconds"};
+    assert_int_equal(hl_verify_sample_index(&x->p, NULL, err, sizeof err), 1);
+    assert_int_equal(hl_verify_sample_index(&x->p, "wall", err, sizeof err), -1);
+    assert_non_null(strstr(err, "--sample-index"));
+    free(x);
+}
+
 static void test_trim_and_source_root(void **state)
 {
     (void)state;
@@ -583,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_unsymbolized_frames),
         cmocka_unit_test(test_heap_sample_count),
         cmocka_unit_test(test_site_spans_its_range),
+        cmocka_unit_test(test_heap_defaults_to_alloc_space),
         cmocka_unit_test(test_trim_and_source_root),
         cmocka_unit_test(test_address_only),
     };

@@ -206,6 +206,36 @@ ua = sorted((u["function"], u["line"], u["cum"]) for u in a["unexplained"])
 ub = sorted((u["function"], u["line"], u["cum"]) for u in b["unexplained"])
 assert ua == ub, (ua, ub)
 P
+# A heap profile whose default is inuse_space (as Go's) of a program that frees
+# everything: verify sums alloc_space and says so; --sample-index overrides.
+cat > goheap.spec <<'S'
+types alloc_objects/count/1 alloc_space/bytes/524288 inuse_objects/count/0 inuse_space/bytes/0
+default inuse_space
+sample 50 malloc@:0 work@/ci/build/src/app.c:6 main@/ci/build/src/main.c:9
+sample 50 main@/ci/build/src/main.c:12
+S
+"$SYNTH" write goheap.spec goheap.prof
+set +e
+"$HOTLINT" --verify goheap.prof src > heap.txt 2> err.txt; rc=$?
+set -e
+[ "$rc" = 1 ] || { cat err.txt heap.txt; fail "alloc_space should confirm work's malloc (exit 1), got $rc"; }
+grep -q "^profile: goheap.prof (alloc_space, bytes)" heap.txt || { cat heap.txt; fail "heap header"; }
+grep -q "^sample type: alloc_space, not the profile's default inuse_space" heap.txt ||
+    { cat heap.txt; fail "the header does not say alloc_space was chosen"; }
+grep -Eq "^confirmed .*HL002 alloc-in-loop +src/app.c:6" heap.txt || { cat heap.txt; fail "heap verdict"; }
+"$HOTLINT" --verify goheap.prof src --format json --fail-on none > heap.json
+$PY - heap.json <<'P'
+import json, sys
+p = json.load(open(sys.argv[1]))["profile"]
+assert p["sample_type"] == "alloc_space" and p["default_sample_type"] == "inuse_space", p
+P
+"$HOTLINT" --verify goheap.prof src --sample-index inuse_space > heap2.txt ||
+    { cat heap2.txt; fail "inuse_space confirms nothing: exit 0"; }
+grep -q "^profile: goheap.prof (inuse_space, bytes)" heap2.txt && ! grep -q "^sample type:" heap2.txt ||
+    { cat heap2.txt; fail "--sample-index inuse_space"; }
+"$HOTLINT" list '^work$' goheap.prof src > heaplist.txt
+grep -q "<- HL002 alloc-in-loop: confirmed" heaplist.txt || { cat heaplist.txt; fail "list on a heap profile"; }
+
 # A compare chain's finding spans its compares: samples on the fourth compare's
 # line confirm it (the finding stays reported at the first).
 mkdir -p chain
