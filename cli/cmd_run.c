@@ -25,7 +25,9 @@ static void usage(FILE *out)
           "  --follow-exec            keep profiling programs that PROGRAM executes\n"
           "  --cpuprofile-fork        forked children write FILE.<pid> of their own\n"
           "The runtime is found next to hotlint (build tree or install prefix); HOTLINT_RT\n"
-          "names it explicitly.\n",
+          "names it explicitly. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 sent to\n"
+          "hotlint go on to PROGRAM; hotlint exits with PROGRAM's status, or dies of the\n"
+          "signal that killed it.\n",
           out);
 }
 
