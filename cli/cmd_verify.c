@@ -237,7 +237,7 @@ int hl_cmd_verify(int argc, char **argv)
     else if (!strcmp(fmt, "codequality"))
         wr = hl_report_codequality(stdout, &fs, &vr);
     else
-        wr = hl_verify_write_text_color(stdout, &vr, name, hl_lint_cli_use_color(&lc));
+        wr = hl_verify_write_text(stdout, &vr, name, hl_lint_cli_use_color(&lc));
     if (fflush(stdout) != 0 || wr < 0) {
         fprintf(stderr, "hotlint verify: writing the report failed: %s\n", strerror(errno));
         goto out;

@@ -26,7 +26,7 @@ struct hl_cache {
     const hl_scope *scope;
     uint64_t base[2]; /* hash of the binary, the catalog and the scope */
     time_t started;
-    atomic_size_t hits, misses, seq;
+    atomic_size_t seq;
 };
 
 typedef struct {
@@ -393,10 +393,8 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
     res->n = got.n;
     res->cap = got.cap;
     res->errors = got.errors;
-    atomic_fetch_add(&c->hits, 1);
     return 0;
 miss:
-    atomic_fetch_add(&c->misses, 1);
     return -1;
 }
 
@@ -465,12 +463,6 @@ void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
         wr_str(f, res->errors.v[i]);
     if (fclose(f) != 0 || rename(tmp, path) < 0)
         unlink(tmp);
-}
-
-void hl_cache_stats(const hl_cache *c, size_t *hits, size_t *misses)
-{
-    *hits = c ? atomic_load(&c->hits) : 0;
-    *misses = c ? atomic_load(&c->misses) : 0;
 }
 
 void hl_cache_close(hl_cache *c)

@@ -35,9 +35,6 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
 void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
                     const hl_file_result *res, const hl_strv *deps);
 
-/* Hits and misses so far. */
-void hl_cache_stats(const hl_cache *c, size_t *hits, size_t *misses);
-
 void hl_cache_close(hl_cache *c);
 
 #endif

@@ -642,7 +642,7 @@ int hl_configs_apply(hl_configs *cs, hl_findings *f, char *err, size_t errlen)
     int rc = -1;
 
     if (!newrule) {
-        snprintf(err, errlen, "error: out of memory");
+        snprintf(err, errlen, "out of memory");
         goto out;
     }
     /* Decide first, so a config that fails to parse leaves f untouched. */

@@ -135,13 +135,7 @@ static const char *verdict_color(hl_verdict v)
     return "";
 }
 
-int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name)
-{
-    return hl_verify_write_text_color(out, r, profile_name, false);
-}
-
-int hl_verify_write_text_color(FILE *out, const hl_verify_result *r, const char *profile_name,
-                               bool color)
+int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name, bool color)
 {
     char a[32], b[32], c[32], d[32], e[32];
     const hl_verify_options *o = &r->options;

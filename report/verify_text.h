@@ -17,11 +17,10 @@ const char *hl_format_value(int64_t value, const char *unit, char *buf, size_t l
  * Returns a pointer into path; can't fail. */
 const char *hl_display_path(const char *path);
 
-/* Writes the report. profile_name names the profile(s) in the header (may be
- * NULL). Returns 0, or -1 when writing fails. */
-int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name);
-/* The same, with the verdicts coloured for a terminal when color is true. */
-int hl_verify_write_text_color(FILE *out, const hl_verify_result *r, const char *profile_name,
-                               bool color);
+/* Writes the report, with the verdicts coloured for a terminal when color is
+ * true. profile_name names the profile(s) in the header (may be NULL).
+ * Returns 0, or -1 when writing fails. */
+int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name,
+                         bool color);
 
 #endif
