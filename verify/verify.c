@@ -717,6 +717,53 @@ static int64_t count_of(const hl_prof_sample *s, int ci)
     return ci >= 0 ? s->values[ci] : 1;
 }
 
+/* The cost symbols of a family's rules, once each in catalog order,
+ * comma-separated. NULL when out of memory. */
+static char *family_symbols(const ctx *c, const char *family)
+{
+    size_t len = 1, at = 0;
+    for (size_t r = 0; r < c->n_rules; r++)
+        if (!strcmp(c->rules[r]->family ? c->rules[r]->family : "other", family))
+            for (size_t s = 0; s < c->rules[r]->n_cost_symbols; s++)
+                len += strlen(c->rules[r]->cost_symbols[s]) + 2;
+    char *out = malloc(len);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (size_t r = 0; r < c->n_rules; r++) {
+        if (strcmp(c->rules[r]->family ? c->rules[r]->family : "other", family))
+            continue;
+        for (size_t s = 0; s < c->rules[r]->n_cost_symbols; s++) {
+            const char *sym = c->rules[r]->cost_symbols[s];
+            bool dup = false;
+            for (size_t q = 0; q < r && !dup; q++)
+                for (size_t t = 0; t < c->rules[q]->n_cost_symbols && !dup; t++)
+                    dup = !strcmp(c->rules[q]->cost_symbols[t], sym) &&
+                          !strcmp(c->rules[q]->family ? c->rules[q]->family : "other", family);
+            for (size_t t = 0; t < s && !dup; t++)
+                dup = !strcmp(c->rules[r]->cost_symbols[t], sym);
+            if (!dup)
+                at += (size_t)sprintf(out + at, "%s%s", at ? ", " : "", sym);
+        }
+    }
+    return out;
+}
+
+/* The verdict of one finding (see hl_verify in verify.h). */
+static hl_verdict decide(const hl_verified *it, bool exercised, bool can_match, int64_t total,
+                         int64_t total_samples, double unsym_share, const hl_verify_options *o)
+{
+    if (!can_match)
+        return HL_VERDICT_INCONCLUSIVE; /* nothing to tell from */
+    if (total > 0 && it->cum_share >= o->min_share)
+        return HL_VERDICT_CONFIRMED;
+    if (!exercised) /* unless it may hide in unsymbolized frames */
+        return unsym_share < o->min_share ? HL_VERDICT_NOT_EXERCISED : HL_VERDICT_INCONCLUSIVE;
+    if (total_samples >= o->min_samples && it->ci_high < o->min_share)
+        return HL_VERDICT_DISMISSED;
+    return HL_VERDICT_INCONCLUSIVE;
+}
+
 int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profile *prof,
               const hl_verify_options *opt, hl_verify_result *out, char *err, size_t errlen)
 {
@@ -743,6 +790,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     bool *loc_used = NULL, *fn_used = NULL, *exercised = NULL, *key_explained = NULL;
     row *rows = NULL;
     int64_t fam_value[MAX_FAMILIES] = {0};
+    int status = -1;
 
     /* The value to sum and the count behind the interval. */
     int vi = hl_verify_sample_index(prof, c.opt.sample_index, err, errlen);
@@ -937,32 +985,12 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         if (ci < 0)
             it->cum_samples = (int64_t)(it->cum_share * (double)total_samples + 0.5);
         hl_wilson_share(it->cum_share, total_samples, &it->ci_low, &it->ci_high);
-        if ((!has_functions && !has_lines) || prof->n_samples == 0)
-            it->verdict = HL_VERDICT_INCONCLUSIVE; /* nothing to tell from */
-        else if (total > 0 && it->cum_share >= c.opt.min_share)
-            it->verdict = HL_VERDICT_CONFIRMED;
-        else if (!exercised[i] && share(unsym_total, total) < c.opt.min_share)
-            it->verdict = HL_VERDICT_NOT_EXERCISED;
-        else if (!exercised[i])
-            it->verdict = HL_VERDICT_INCONCLUSIVE; /* it may hide in unsymbolized frames */
-        else if (total_samples >= c.opt.min_samples && it->ci_high < c.opt.min_share)
-            it->verdict = HL_VERDICT_DISMISSED;
-        else
-            it->verdict = HL_VERDICT_INCONCLUSIVE;
-        switch (it->verdict) {
-        case HL_VERDICT_CONFIRMED:
-            out->n_confirmed++;
-            break;
-        case HL_VERDICT_DISMISSED:
-            out->n_dismissed++;
-            break;
-        case HL_VERDICT_NOT_EXERCISED:
-            out->n_not_exercised++;
-            break;
-        case HL_VERDICT_INCONCLUSIVE:
-            out->n_inconclusive++;
-            break;
-        }
+        it->verdict = decide(it, exercised[i], (has_functions || has_lines) && prof->n_samples > 0,
+                             total, total_samples, share(unsym_total, total), &c.opt);
+        out->n_confirmed += it->verdict == HL_VERDICT_CONFIRMED;
+        out->n_dismissed += it->verdict == HL_VERDICT_DISMISSED;
+        out->n_not_exercised += it->verdict == HL_VERDICT_NOT_EXERCISED;
+        out->n_inconclusive += it->verdict == HL_VERDICT_INCONCLUSIVE;
     }
     /* A function with a confirmed finding is explained as a function; its other
      * lines may still be listed. */
@@ -1010,35 +1038,9 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         fsh->family = dup_str(c.families.strs[b]);
         fsh->value = fam_value[b];
         fsh->share = share(fam_value[b], total);
-        size_t len = 1;
-        for (size_t r = 0; r < c.n_rules; r++)
-            if (!strcmp(c.rules[r]->family ? c.rules[r]->family : "other", fsh->family))
-                for (size_t s = 0; s < c.rules[r]->n_cost_symbols; s++)
-                    len += strlen(c.rules[r]->cost_symbols[s]) + 2;
-        fsh->symbols = malloc(len);
+        fsh->symbols = family_symbols(&c, fsh->family);
         if (!fsh->family || !fsh->symbols)
             goto oom;
-        fsh->symbols[0] = '\0';
-        size_t at = 0;
-        for (size_t r = 0; r < c.n_rules; r++) {
-            if (strcmp(c.rules[r]->family ? c.rules[r]->family : "other", fsh->family))
-                continue;
-            for (size_t s = 0; s < c.rules[r]->n_cost_symbols; s++) {
-                const char *sym = c.rules[r]->cost_symbols[s];
-                /* once each, in catalog order */
-                const char *hit = strstr(fsh->symbols, sym);
-                size_t sl = strlen(sym);
-                bool dup = false;
-                while (hit && !dup) {
-                    dup = (hit == fsh->symbols || hit[-1] == ' ') &&
-                          (hit[sl] == ',' || hit[sl] == '\0');
-                    hit = strstr(hit + 1, sym);
-                }
-                if (dup)
-                    continue;
-                at += (size_t)sprintf(fsh->symbols + at, "%s%s", at ? ", " : "", sym);
-            }
-        }
     }
     qsort(out->families, out->n_families, sizeof *out->families, cmp_families);
 
@@ -1055,26 +1057,21 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     out->unsymbolized = unsym_total;
     out->unsymbolized_share = share(unsym_total, total);
     out->options = c.opt;
-
-    free(flat), free(cum), free(cumc), free(loopc), free(evid);
-    free(lflat), free(lcum), free(fflat), free(fcum);
-    free(st_site), free(st_loop), free(st_ev), free(st_line), free(st_func);
-    free(acc), free(loc_used), free(fn_used), free(exercised), free(rows);
-    free(key_explained);
-    ctx_free(&c);
-    return 0;
+    status = 0;
+    goto done;
 
 oom:
     snprintf(err, errlen, "verify: out of memory");
 fail:
+    hl_verify_result_free(out);
+done:
     free(flat), free(cum), free(cumc), free(loopc), free(evid);
     free(lflat), free(lcum), free(fflat), free(fcum);
     free(st_site), free(st_loop), free(st_ev), free(st_line), free(st_func);
     free(acc), free(loc_used), free(fn_used), free(exercised), free(rows);
     free(key_explained);
     ctx_free(&c);
-    hl_verify_result_free(out);
-    return -1;
+    return status;
 }
 
 void hl_verify_result_free(hl_verify_result *r)
