@@ -717,6 +717,51 @@ static int64_t count_of(const hl_prof_sample *s, int ci)
     return ci >= 0 ? s->values[ci] : 1;
 }
 
+/* Which findings' functions appear in the profile at all: exercised[fx] for
+ * every finding whose function has a sampled location (loc_used), by name
+ * and compatible file, or through a nameless line in it. fn_used is scratch
+ * of n_functions. Can't fail. */
+static void mark_exercised(const ctx *c, const bool *loc_used, bool *fn_used, bool *exercised)
+{
+    const hl_profile *prof = c->p;
+    for (size_t li = 0; li < prof->n_locations; li++)
+        if (loc_used[li])
+            for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++)
+                fn_used[c->entries[e].fn] = true;
+    for (size_t k = 0; k < c->nameless_loc.n; k++)
+        if (loc_used[c->nameless_loc.v[k]])
+            exercised[c->nameless_fx.v[k]] = true;
+    for (size_t fi = 0; fi < prof->n_functions; fi++) {
+        int32_t nid = c->fn_name[fi];
+        if (!fn_used[fi] || nid < 0)
+            continue;
+        for (uint32_t k = c->by_name.off[nid]; k < c->by_name.off[nid + 1]; k++) {
+            uint32_t fx = c->by_name.items[k];
+            if (file_compatible(c, c->fn_pfile[fi], c->f_file[fx]))
+                exercised[fx] = true;
+        }
+    }
+}
+
+/* A function with a confirmed finding is explained as a function (its other
+ * lines may still be listed): sets explained[key] for its function row.
+ * items are in finding order. Can't fail. */
+static void mark_explained_functions(const ctx *c, const hl_verified *items, bool *explained)
+{
+    const hl_profile *prof = c->p;
+    for (size_t fi = 0; fi < prof->n_functions; fi++) {
+        int32_t nid = c->fn_name[fi];
+        if (nid < 0 || c->fn_key[fi] < 0)
+            continue;
+        for (uint32_t k = c->by_name.off[nid]; k < c->by_name.off[nid + 1]; k++) {
+            uint32_t fx = c->by_name.items[k];
+            if (items[fx].verdict == HL_VERDICT_CONFIRMED &&
+                file_compatible(c, c->fn_pfile[fi], c->f_file[fx]))
+                explained[c->fn_key[fi]] = true;
+        }
+    }
+}
+
 /* The cost symbols of a family's rules, once each in catalog order,
  * comma-separated. NULL when out of memory. */
 static char *family_symbols(const ctx *c, const char *family)
@@ -941,28 +986,11 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
             total_samples = 1;
     }
 
-    /* Which findings' functions appear in the profile at all. */
     fn_used = calloc(prof->n_functions + 1, sizeof *fn_used);
     exercised = calloc(nf + 1, sizeof *exercised);
     if (!fn_used || !exercised)
         goto oom;
-    for (size_t li = 0; li < prof->n_locations; li++)
-        if (loc_used[li])
-            for (uint32_t e = c.loc_first[li]; e < c.loc_first[li + 1]; e++)
-                fn_used[c.entries[e].fn] = true;
-    for (size_t k = 0; k < c.nameless_loc.n; k++)
-        if (loc_used[c.nameless_loc.v[k]])
-            exercised[c.nameless_fx.v[k]] = true;
-    for (size_t fi = 0; fi < prof->n_functions; fi++) {
-        int32_t nid = c.fn_name[fi];
-        if (!fn_used[fi] || nid < 0)
-            continue;
-        for (uint32_t k = c.by_name.off[nid]; k < c.by_name.off[nid + 1]; k++) {
-            uint32_t fx = c.by_name.items[k];
-            if (file_compatible(&c, c.fn_pfile[fi], c.f_file[fx]))
-                exercised[fx] = true;
-        }
-    }
+    mark_exercised(&c, loc_used, fn_used, exercised);
 
     out->items = calloc(nf + 1, sizeof *out->items);
     if (!out->items)
@@ -992,22 +1020,10 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         out->n_not_exercised += it->verdict == HL_VERDICT_NOT_EXERCISED;
         out->n_inconclusive += it->verdict == HL_VERDICT_INCONCLUSIVE;
     }
-    /* A function with a confirmed finding is explained as a function; its other
-     * lines may still be listed. */
     key_explained = calloc(nk + 1, sizeof *key_explained);
     if (!key_explained)
         goto oom;
-    for (size_t fi = 0; fi < prof->n_functions; fi++) {
-        int32_t nid = c.fn_name[fi];
-        if (nid < 0 || c.fn_key[fi] < 0)
-            continue;
-        for (uint32_t k = c.by_name.off[nid]; k < c.by_name.off[nid + 1]; k++) {
-            uint32_t fx = c.by_name.items[k];
-            if (out->items[fx].verdict == HL_VERDICT_CONFIRMED &&
-                file_compatible(&c, c.fn_pfile[fi], c.f_file[fx]))
-                key_explained[c.fn_key[fi]] = true;
-        }
-    }
+    mark_explained_functions(&c, out->items, key_explained);
     qsort(out->items, nf, sizeof *out->items, cmp_items);
 
     /* Hot code no finding explains. */
