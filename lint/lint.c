@@ -292,6 +292,50 @@ static int cpu_count(void)
     return n > 0 ? (int)n : 1;
 }
 
+/* Keeps the sources whose keep[i] is set, in order, and frees the others.
+ * Can't fail. */
+static void sources_keep(hl_sources *src, const bool *keep)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < src->n; i++) {
+        if (!keep[i]) {
+            free(src->v[i].path);
+            free(src->v[i].abs_path);
+            continue;
+        }
+        src->v[w++] = src->v[i];
+    }
+    src->n = w;
+}
+
+/* With a compilation database, a directory it builds files from means those
+ * files: the others are included by them (redis's ae_epoll.c by ae.c) or not
+ * built in this configuration. A directory the database knows nothing of is
+ * linted whole, and a file named on the command line always is. Returns 0, or
+ * -1 when out of memory with src unchanged. */
+static int restrict_to_database(hl_sources *src, size_t n_roots, hl_flags *flags)
+{
+    bool *restricted = calloc(n_roots ? n_roots : 1, sizeof *restricted);
+    bool *keep = calloc(src->n + 1, sizeof *keep);
+    if (!restricted || !keep) {
+        free(restricted);
+        free(keep);
+        return -1;
+    }
+    for (size_t i = 0; i < src->n; i++) {
+        bool have_db;
+        keep[i] = hl_flags_listed(flags, src->v[i].abs_path, &have_db);
+        if (keep[i] && !src->v[i].named)
+            restricted[src->v[i].root] = true;
+    }
+    for (size_t i = 0; i < src->n; i++)
+        keep[i] = keep[i] || src->v[i].named || !restricted[src->v[i].root];
+    sources_keep(src, keep);
+    free(restricted);
+    free(keep);
+    return 0;
+}
+
 int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *out, char *err,
                 size_t errlen)
 {
@@ -311,21 +355,17 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
         if (hl_findings_add_error(out, errors.v[i]) < 0)
             goto oom;
     if (opt->skip && src.n > 0) { /* excluded by the caller: not parsed at all */
-        size_t w = 0;
-        for (size_t i = 0; i < src.n; i++) {
-            if (opt->skip(opt->skip_user, src.v[i].abs_path)) {
-                free(src.v[i].path);
-                free(src.v[i].abs_path);
-                continue;
-            }
-            src.v[w++] = src.v[i];
-        }
-        if (w == 0) { /* everything named is excluded: nothing to report */
-            src.n = 0;
+        bool *keep = calloc(src.n, sizeof *keep);
+        if (!keep)
+            goto oom;
+        for (size_t i = 0; i < src.n; i++)
+            keep[i] = !opt->skip(opt->skip_user, src.v[i].abs_path);
+        sources_keep(&src, keep);
+        free(keep);
+        if (src.n == 0) { /* everything named is excluded: nothing to report */
             rc = 0;
             goto done;
         }
-        src.n = w;
     }
     if (src.n == 0) {
         if (errors.n > 0) {
@@ -344,35 +384,8 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     if (!flags)
         goto done;
 
-    /* With a compilation database, a directory it builds files from means
-     * those files: the others are included by them (redis's ae_epoll.c by
-     * ae.c) or not built in this configuration. A directory the database
-     * knows nothing of is linted whole. */
-    bool *restrict_root = calloc(opt->n_paths ? opt->n_paths : 1, sizeof *restrict_root);
-    bool *listed = calloc(src.n, sizeof *listed);
-    if (!restrict_root || !listed) {
-        free(restrict_root);
-        free(listed);
+    if (restrict_to_database(&src, opt->n_paths, flags) < 0)
         goto oom;
-    }
-    for (size_t i = 0; i < src.n; i++) {
-        bool have_db;
-        listed[i] = hl_flags_listed(flags, src.v[i].abs_path, &have_db);
-        if (listed[i] && !src.v[i].named)
-            restrict_root[src.v[i].root] = true;
-    }
-    size_t w = 0;
-    for (size_t i = 0; i < src.n; i++) {
-        if (!src.v[i].named && !listed[i] && restrict_root[src.v[i].root]) {
-            free(src.v[i].path);
-            free(src.v[i].abs_path);
-            continue;
-        }
-        src.v[w++] = src.v[i];
-    }
-    src.n = w;
-    free(restrict_root);
-    free(listed);
 
     r.cat = cat;
     r.scope = &scope;
