@@ -1466,9 +1466,11 @@ void hl_analyze_file(hl_analyzer *a, const hl_source *src, const hl_strv *args, 
     enum CXErrorCode ec = clang_parseTranslationUnit2(
         a->index, src->abs_path, (const char *const *)args->v, (int)args->n, NULL, 0, opts, &st.tu);
     if (ec != CXError_Success || !st.tu) {
-        char msg[PATH_MAX + 96];
-        snprintf(msg, sizeof msg, "%s: libclang could not parse the file (error %d)", src->path,
-                 (int)ec);
+        char msg[PATH_MAX + 160];
+        snprintf(msg, sizeof msg,
+                 "%s: libclang could not parse the file (error %d); check its compile flags "
+                 "(-p BUILD-DIR or -- FLAGS)",
+                 src->path, (int)ec);
         add_error(res, msg);
         return;
     }
