@@ -43,18 +43,19 @@ struct flame_args {
     int findings;
 };
 
+/* The sample type to draw: the one named (by type or by index), else the
+ * profile's default. Returns 0, or -1 with a message in err listing the types. */
 static int pick_sample_index(const hl_profile *p, const char *s, size_t *out, char *err,
                              size_t errlen)
 {
     char *end;
     long v;
-    int ix;
-    if (!s) {
-        *out = p->default_sample_index;
-        return 0;
+    if (p->n_sample_types == 0) {
+        snprintf(err, errlen, "the profile has no sample types; is it a pprof profile?");
+        return -1;
     }
-    if ((ix = hl_profile_sample_index(p, s)) >= 0) {
-        *out = (size_t)ix;
+    if (!s) {
+        *out = p->default_sample_index < p->n_sample_types ? p->default_sample_index : 0;
         return 0;
     }
     errno = 0;
@@ -63,16 +64,11 @@ static int pick_sample_index(const hl_profile *p, const char *s, size_t *out, ch
         *out = (size_t)v;
         return 0;
     }
-    {
-        size_t at = 0;
-        at += (size_t)snprintf(err, errlen,
-                               "--sample-index %s: no such sample type (the profile has:", s);
-        for (size_t i = 0; i < p->n_sample_types && at < errlen; i++)
-            at += (size_t)snprintf(err + at, errlen - at, " %s", p->sample_types[i].type);
-        if (at < errlen)
-            snprintf(err + at, errlen - at, ")");
-    }
-    return -1;
+    int ix = hl_verify_sample_index(p, s, err, errlen);
+    if (ix < 0)
+        return -1;
+    *out = (size_t)ix;
+    return 0;
 }
 
 /* Parses argv; returns -1 for usage errors (message printed), 1 for --help, 0 otherwise. */
