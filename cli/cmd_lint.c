@@ -50,16 +50,14 @@ int hl_cmd_lint(int argc, char **argv)
         hl_lint_cli_free(&cli);
         return 2;
     }
-    bool json = !strcmp(cli.format, "json");
-    bool sarif = !strcmp(cli.format, "sarif"), github = !strcmp(cli.format, "github"),
-         codequality = !strcmp(cli.format, "codequality");
-    if (!json && !sarif && !github && !codequality && strcmp(cli.format, "text")) {
-        fprintf(stderr,
-                "hotlint: unknown format '%s' (use text, json, sarif, github or codequality)\n",
-                cli.format);
+    if (hl_lint_cli_check_format(&cli, err, sizeof err) < 0) {
+        fprintf(stderr, "hotlint: %s\n", err);
         hl_lint_cli_free(&cli);
         return 2;
     }
+    bool json = !strcmp(cli.format, "json");
+    bool sarif = !strcmp(cli.format, "sarif"), github = !strcmp(cli.format, "github"),
+         codequality = !strcmp(cli.format, "codequality");
     if (hl_lint_cli_run(&cli, &cat, &f, err, sizeof err) < 0) {
         fprintf(stderr, "hotlint: %s\n", err);
         hl_lint_cli_free(&cli);
@@ -75,7 +73,7 @@ int hl_cmd_lint(int argc, char **argv)
                        : hl_report_codequality(stdout, &f, NULL);
     } else {
         hl_report_text_options to = {.color = hl_lint_cli_use_color(&cli), .show_source = true};
-        hl_report_lint_errors(stderr, &f, to.color && cli.color != 0);
+        hl_report_lint_errors(stderr, &f, to.color);
         wrc = hl_report_lint_text(stdout, &f, &to);
     }
     if (!cli.quiet)

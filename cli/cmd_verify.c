@@ -184,11 +184,8 @@ int hl_cmd_verify(int argc, char **argv)
         goto out;
     }
     const char *fmt = lc.format;
-    bool known = !strcmp(fmt, "text") || !strcmp(fmt, "json") || !strcmp(fmt, "sarif") ||
-                 !strcmp(fmt, "github") || !strcmp(fmt, "codequality");
-    if (!known) {
-        fprintf(stderr,
-                "hotlint verify: --format: '%s' is not a format verify writes (see --help)\n", fmt);
+    if (hl_lint_cli_check_format(&lc, err, sizeof err) < 0) {
+        fprintf(stderr, "hotlint verify: %s\n", err);
         goto out;
     }
     hl_profile_cli_verify_options(&vc.pc, &vc.vo);

@@ -205,6 +205,17 @@ oom:
     return HL_OPT_ERROR;
 }
 
+int hl_lint_cli_check_format(const hl_lint_cli *c, char *err, size_t errlen)
+{
+    static const char *const known[] = {"text", "json", "sarif", "github", "codequality"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcmp(c->format, known[i]))
+            return 0;
+    snprintf(err, errlen, "unknown format '%s' (use text, json, sarif, github or codequality)",
+             c->format);
+    return -1;
+}
+
 bool hl_lint_cli_use_color(const hl_lint_cli *c)
 {
     if (c->color >= 0)

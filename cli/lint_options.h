@@ -69,6 +69,11 @@ hl_opt_result hl_lint_cli_parse_one(hl_lint_cli *c, int argc, char **argv, int *
 hl_opt_result hl_lint_cli_parse(hl_lint_cli *c, int argc, char **argv, hl_opt_layer_fn layer,
                                 void *user, char *err, size_t errlen);
 
+/* Checks --format against the formats lint and verify write (text, json,
+ * sarif, github, codequality). Returns 0, or -1 with a message in err
+ * naming the format and the choices. */
+int hl_lint_cli_check_format(const hl_lint_cli *c, char *err, size_t errlen);
+
 /* True when the output of the run should be coloured (--color, or auto and
  * stdout is a terminal). */
 bool hl_lint_cli_use_color(const hl_lint_cli *c);
