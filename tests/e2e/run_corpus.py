@@ -89,7 +89,7 @@ def main():
             index = []
         elif labels["profile"] == "heap":
             run = [hotlint, "run", "--memprofile", prof, "--", program] + labels["args"]
-            index = ["--sample-index", "alloc_space"]
+            index = []  # verify picks alloc_space in a heap profile by itself
         else:
             run = [hotlint, "run", "--cpuprofile", prof, "--hz", HZ, "--", program] + labels["args"]
             index = []
@@ -113,6 +113,9 @@ def main():
         report = json.loads(r.stdout)
 
     failures = []
+    if labels["profile"] == "heap" and report["profile"]["sample_type"] != "alloc_space":
+        failures.append(f"heap profile verified on {report['profile']['sample_type']}, "
+                        "not alloc_space")
     rows = []
     counts = {"case": name, "hot": 0, "confirmed": 0, "decoys": 0, "dismissed": 0,
               "decoys_confirmed": 0, "unexplained": len(labels["unexplained"]),
