@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "github.h"
+#include "ci_order.h"
 
 int hl_report_codequality(FILE *out, const hl_findings *f, const hl_verify_result *vr)
 {

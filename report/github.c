@@ -1,88 +1,8 @@
 /* github.c - GitHub Actions annotations through workflow commands. */
 #include "github.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct order_ctx {
-    const hl_finding *items;
-    const hl_verified **v;
-};
-
-static const struct order_ctx *g_ctx; /* qsort has no context argument in C11 */
-
-static int order_cmp(const void *pa, const void *pb)
-{
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    const hl_verified *va = g_ctx->v[a], *vb = g_ctx->v[b];
-    const hl_finding *fa = &g_ctx->items[a], *fb = &g_ctx->items[b];
-    int ca = va && va->verdict == HL_VERDICT_CONFIRMED,
-        cb = vb && vb->verdict == HL_VERDICT_CONFIRMED;
-    int64_t cuma = va ? va->cum : 0, cumb = vb ? vb->cum : 0;
-    int c;
-    if (ca != cb)
-        return cb - ca;
-    if (cuma != cumb)
-        return cuma > cumb ? -1 : 1;
-    c = strcmp(fa->file ? fa->file : "", fb->file ? fb->file : "");
-    if (c)
-        return c;
-    if (fa->line != fb->line)
-        return fa->line < fb->line ? -1 : 1;
-    if (fa->column != fb->column)
-        return fa->column < fb->column ? -1 : 1;
-    return a < b ? -1 : a > b;
-}
-
-static int ptr_cmp(const void *a, const void *b)
-{
-    const hl_finding *x = (*(const hl_verified *const *)a)->finding;
-    const hl_finding *y = (*(const hl_verified *const *)b)->finding;
-    return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
-}
-
-size_t *hl_report_order(const hl_findings *f, const hl_verify_result *vr,
-                        const hl_verified ***verified)
-{
-    size_t *idx = malloc((f->n + 1) * sizeof *idx);
-    const hl_verified **v = calloc(f->n + 1, sizeof *v);
-    const hl_verified **byptr = NULL;
-    struct order_ctx ctx;
-    if (!idx || !v)
-        goto err;
-    if (vr && vr->n_items) {
-        /* Sort the verified entries by finding address, then look each finding up. */
-        if (!(byptr = malloc(vr->n_items * sizeof *byptr)))
-            goto err;
-        for (size_t i = 0; i < vr->n_items; i++)
-            byptr[i] = &vr->items[i];
-        qsort(byptr, vr->n_items, sizeof *byptr, ptr_cmp);
-        for (size_t i = 0; i < f->n; i++) {
-            hl_verified key = {.finding = &f->items[i]};
-            const hl_verified *kp = &key, **hit;
-            hit = bsearch(&kp, byptr, vr->n_items, sizeof *byptr, ptr_cmp);
-            v[i] = hit ? *hit : NULL;
-        }
-        free(byptr);
-    }
-    for (size_t i = 0; i < f->n; i++)
-        idx[i] = i;
-    ctx.items = f->items;
-    ctx.v = v;
-    g_ctx = &ctx;
-    qsort(idx, f->n, sizeof *idx, order_cmp);
-    g_ctx = NULL;
-    if (verified)
-        *verified = v;
-    else
-        free(v);
-    return idx;
-err:
-    free(idx);
-    free(v);
-    return NULL;
-}
 
 void hl_github_escape(const char *s, int property, char *out, size_t outlen)
 {
@@ -123,49 +43,6 @@ void hl_github_escape(const char *s, int property, char *out, size_t outlen)
         }
     }
     out[o] = '\0';
-}
-
-hl_report_level hl_report_level_of(const hl_finding *x, const hl_verified *v)
-{
-    const char *sev = x->rule && x->rule->severity ? x->rule->severity : "warning";
-    if (v && v->verdict == HL_VERDICT_CONFIRMED)
-        return HL_LEVEL_LOUD;
-    if (v && v->verdict == HL_VERDICT_DISMISSED)
-        return HL_LEVEL_QUIET;
-    if (!strcmp(sev, "error"))
-        return HL_LEVEL_LOUD;
-    if (!strcmp(sev, "note"))
-        return HL_LEVEL_QUIET;
-    return HL_LEVEL_NORMAL;
-}
-
-static int fp_cmp(const void *a, const void *b)
-{
-    const hl_report_fp *x = *(const hl_report_fp *const *)a, *y = *(const hl_report_fp *const *)b;
-    int c = strcmp(x->fp, y->fp);
-    return c ? c : (x > y) - (x < y);
-}
-
-hl_report_fp *hl_report_fingerprints(const hl_findings *f, const size_t *idx, const char *root)
-{
-    hl_report_fp *fps = calloc(f->n + 1, sizeof *fps);
-    hl_report_fp **by = calloc(f->n + 1, sizeof *by);
-    if (!fps || !by) {
-        free(fps);
-        free(by);
-        return NULL;
-    }
-    for (size_t k = 0; k < f->n; k++) {
-        hl_finding_fingerprint(&f->items[idx[k]], root, fps[k].fp);
-        by[k] = &fps[k];
-    }
-    /* Equal fingerprints sort together, in report order: number them. */
-    qsort(by, f->n, sizeof *by, fp_cmp);
-    for (size_t k = 0; k < f->n; k++)
-        by[k]->occurrence =
-            k > 0 && !strcmp(by[k - 1]->fp, by[k]->fp) ? by[k - 1]->occurrence + 1 : 1;
-    free(by);
-    return fps;
 }
 
 /* Markdown text with '|' and newlines neutralised, for a table cell. */

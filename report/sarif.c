@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "github.h"
+#include "ci_order.h"
 
 static const char *sarif_level(const char *severity)
 {
