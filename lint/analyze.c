@@ -1357,6 +1357,10 @@ hl_analyzer *hl_analyzer_new(const hl_catalog *cat, const hl_scope *scope)
     if (!a)
         return NULL;
     a->index = clang_createIndex(0, 0);
+    if (!a->index) {
+        free(a);
+        return NULL;
+    }
     a->cat = cat;
     a->scope = scope;
     return a;

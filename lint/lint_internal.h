@@ -79,6 +79,8 @@ typedef struct hl_file_result {
 
 /* Per-worker parser state (one CXIndex). */
 typedef struct hl_analyzer hl_analyzer;
+/* NULL when out of memory or libclang cannot create an index. cat and scope
+ * must outlive the analyzer. */
 hl_analyzer *hl_analyzer_new(const hl_catalog *cat, const hl_scope *scope);
 /* Parses one file and appends its findings (file, abs_file, lines, function,
  * loop, callee, rule, message; not source_line) and libclang errors to res. */
@@ -86,8 +88,10 @@ void hl_analyze_file(hl_analyzer *a, const hl_source *src, const hl_strv *args,
                      hl_file_result *res);
 void hl_analyzer_free(hl_analyzer *a);
 
-int hl_findings_push(hl_findings *f, const hl_finding *x); /* moves x's strings in */
-int hl_findings_add_error(hl_findings *f, const char *msg);
+/* Both return 0, or -1 when out of memory with f unchanged (push then still
+ * owns nothing of x: the caller frees it). */
+int hl_findings_push(hl_findings *f, const hl_finding *x);  /* moves x's strings in */
+int hl_findings_add_error(hl_findings *f, const char *msg); /* copies msg */
 void hl_finding_clear(hl_finding *x);
 
 /* Renders a rule's message template: {callee}, {function}, {depth}, {note}. */

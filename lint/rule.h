@@ -51,11 +51,14 @@ typedef struct hl_catalog {
 /* Loads every *.yaml in dir, sorted by id. Returns 0, or -1 with a message
  * naming the file and line in err. The catalog is left empty on error. */
 int hl_catalog_load_dir(hl_catalog *cat, const char *dir, char *err, size_t errlen);
-/* Loads one rule file and appends it; a duplicate id replaces the earlier rule. */
+/* Loads one rule file and appends it; a duplicate id replaces the earlier rule.
+ * Returns 0, or -1 with a message naming the file (and line) in err, the
+ * catalog unchanged. */
 int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t errlen);
 /* The directory with the built-in rules: $HOTLINT_RULES_DIR, the installed
  * one, or the source tree's rules/ for an uninstalled build. */
 const char *hl_catalog_default_dir(void);
+/* The rule with this id (any case) or name; NULL when there is none. */
 const hl_rule *hl_catalog_find(const hl_catalog *cat, const char *id_or_name);
 void hl_catalog_free(hl_catalog *cat);
 
