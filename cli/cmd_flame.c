@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "../fetch/source.h"
-#include "../lint/config.h"
 #include "../report/flame.h"
 #include "../report/folded.h"
 #include "../verify/verify.h"
 #include "commands.h"
 #include "lint_options.h"
+#include "verify_options.h"
 
 static const char flame_usage[] =
     "usage: hotlint flame PROFILE... [-o FILE] [options] [--findings PATH... [-- FLAGS...]]\n"
@@ -156,10 +156,9 @@ int hl_cmd_flame(int argc, char **argv)
     struct flame_args a;
     char err[1024], title[512];
     hl_profile *prof = NULL;
-    hl_catalog cat = {0};
-    hl_findings findings = {0};
-    hl_verify_result vr;
-    int have_vr = 0, rc = 2, pr;
+    hl_checked ck = {0};
+    const hl_verify_result *vr = &ck.vr;
+    int rc = 2, pr;
     size_t six = 0;
     hl_flame_mark *marks = NULL;
     char **labels = NULL;
@@ -167,7 +166,6 @@ int hl_cmd_flame(int argc, char **argv)
     FILE *out = stdout;
 
     memset(&a, 0, sizeof a);
-    memset(&vr, 0, sizeof vr);
     pr = parse_args(&a, argc, argv);
     if (pr != 0) {
         if (pr > 0)
@@ -185,31 +183,23 @@ int hl_cmd_flame(int argc, char **argv)
     }
     if (a.findings) {
         hl_verify_options vo;
-        if (hl_lint_cli_run(&a.lint, &cat, &findings, err, sizeof err) < 0) {
-            fprintf(stderr, "hotlint flame: %s\n", err);
-            goto out;
-        }
-        for (size_t i = 0; i < findings.n_errors; i++)
-            fprintf(stderr, "%s\n", findings.errors[i]);
         hl_verify_options_init(&vo);
         vo.sample_index = prof->sample_types[six].type;
-        if (a.lint.configs) /* .hotlint.yaml thresholds, unless given here */
-            hl_configs_verify_thresholds(a.lint.configs, &vo.min_share, &vo.min_samples);
         if (a.have_min_share)
             vo.min_share = a.min_share;
-        if (hl_verify(&findings, &cat, prof, &vo, &vr, err, sizeof err) < 0) {
+        if (hl_lint_and_verify(&a.lint, prof, &vo, a.have_min_share, false, &ck, err, sizeof err) <
+            0) {
             fprintf(stderr, "hotlint flame: %s\n", err);
             goto out;
         }
-        have_vr = 1;
-        marks = calloc(vr.n_items + 1, sizeof *marks);
-        labels = calloc(vr.n_items + 1, sizeof *labels);
+        marks = calloc(vr->n_items + 1, sizeof *marks);
+        labels = calloc(vr->n_items + 1, sizeof *labels);
         if (!marks || !labels) {
             fputs("hotlint flame: out of memory\n", stderr);
             goto out;
         }
-        for (size_t i = 0; i < vr.n_items; i++) {
-            const hl_verified *v = &vr.items[i];
+        for (size_t i = 0; i < vr->n_items; i++) {
+            const hl_verified *v = &vr->items[i];
             const hl_finding *f = v->finding;
             hl_flame_mark *m = &marks[n_marks];
             char buf[1024];
@@ -270,10 +260,7 @@ out:
         free(labels[i]);
     free(labels);
     free(marks);
-    if (have_vr)
-        hl_verify_result_free(&vr);
-    hl_findings_free(&findings);
-    hl_catalog_free(&cat);
+    hl_checked_free(&ck);
     if (prof)
         hl_profile_free(prof);
     free(a.profiles);

@@ -31,12 +31,10 @@ int hl_cmd_list(int argc, char **argv)
 {
     hl_lint_cli lc;
     hl_profile_cli pc = {0};
-    hl_catalog cat = {0};
-    hl_findings fs = {0};
-    hl_verify_result vr = {0};
+    hl_checked ck = {0};
     hl_profile *prof = NULL;
     regex_t re;
-    bool have_re = false, linted = false, verified = false;
+    bool have_re = false;
     char err[1024] = "";
     int rc = 2;
 
@@ -83,22 +81,14 @@ int hl_cmd_list(int argc, char **argv)
     if (lc.n_paths > 1) {
         lc.n_paths--; /* the source paths after REGEX */
         memmove(lc.paths, lc.paths + 1, lc.n_paths * sizeof *lc.paths);
-        if (hl_lint_cli_run(&lc, &cat, &fs, err, sizeof err) < 0) {
-            fprintf(stderr, "hotlint list: %s\n", err);
-            goto out;
-        }
-        linted = true;
-        for (size_t i = 0; i < fs.n_errors; i++)
-            fprintf(stderr, "%s\n", fs.errors[i]);
         hl_verify_options vo;
         hl_verify_options_init(&vo);
         hl_profile_cli_verify_options(&pc, &vo);
-        if (hl_verify(&fs, &cat, prof, &vo, &vr, err, sizeof err) < 0) {
+        if (hl_lint_and_verify(&lc, prof, &vo, false, false, &ck, err, sizeof err) < 0) {
             fprintf(stderr, "hotlint list: %s\n", err);
             goto out;
         }
-        verified = true;
-        lo.vr = &vr;
+        lo.vr = &ck.vr;
     }
     int n = hl_list_write_text(stdout, prof, &re, &lo);
     if (n < 0) {
@@ -111,12 +101,7 @@ int hl_cmd_list(int argc, char **argv)
     }
     rc = 0;
 out:
-    if (verified)
-        hl_verify_result_free(&vr);
-    if (linted) {
-        hl_findings_free(&fs);
-        hl_catalog_free(&cat);
-    }
+    hl_checked_free(&ck);
     if (prof)
         hl_profile_free(prof);
     if (have_re)

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "../lint/config.h"
 #include "lint_options.h"
 #include "verify.h"
 #include "verify_options.h"
@@ -149,13 +148,10 @@ int hl_cmd_verify(int argc, char **argv)
 {
     hl_lint_cli lc;
     verify_cli vc;
-    hl_catalog cat = {0};
-    hl_findings fs = {0};
-    hl_verify_result vr = {0};
+    hl_checked ck = {0};
     hl_profile *prof = NULL;
     char err[1024] = "", name[1024] = "";
     int rc = 2;
-    bool linted = false, verified = false;
 
     hl_lint_cli_init(&lc);
     memset(&vc, 0, sizeof vc);
@@ -195,27 +191,11 @@ int hl_cmd_verify(int argc, char **argv)
         fprintf(stderr, "hotlint verify: %s\n", err);
         goto out;
     }
-    if (hl_lint_cli_run(&lc, &cat, &fs, err, sizeof err) < 0) {
+    if (hl_lint_and_verify(&lc, prof, &vc.vo, vc.share_set, vc.samples_set, &ck, err, sizeof err) <
+        0) {
         fprintf(stderr, "hotlint verify: %s\n", err);
         goto out;
     }
-    linted = true;
-    for (size_t i = 0; i < fs.n_errors; i++)
-        fprintf(stderr, "%s\n", fs.errors[i]);
-    if (lc.configs) { /* verify thresholds of .hotlint.yaml, unless given as options */
-        double share = vc.vo.min_share;
-        int64_t samples = vc.vo.min_samples;
-        hl_configs_verify_thresholds(lc.configs, &share, &samples);
-        if (!vc.share_set)
-            vc.vo.min_share = share;
-        if (!vc.samples_set)
-            vc.vo.min_samples = samples;
-    }
-    if (hl_verify(&fs, &cat, prof, &vc.vo, &vr, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint verify: %s\n", err);
-        goto out;
-    }
-    verified = true;
 
     size_t at = 0;
     for (size_t i = 0; i < vc.pc.n_profiles && at < sizeof name; i++) {
@@ -226,34 +206,29 @@ int hl_cmd_verify(int argc, char **argv)
     }
     int wr;
     if (!strcmp(fmt, "json"))
-        wr = hl_verify_write_json(stdout, &fs, &vr, name);
+        wr = hl_verify_write_json(stdout, &ck.fs, &ck.vr, name);
     else if (!strcmp(fmt, "sarif"))
-        wr = hl_report_sarif(stdout, &fs, &cat, &vr, HOTLINT_VERSION);
+        wr = hl_report_sarif(stdout, &ck.fs, &ck.cat, &ck.vr, HOTLINT_VERSION);
     else if (!strcmp(fmt, "github"))
-        wr = hl_report_github(stdout, &fs, &vr);
+        wr = hl_report_github(stdout, &ck.fs, &ck.vr);
     else if (!strcmp(fmt, "codequality"))
-        wr = hl_report_codequality(stdout, &fs, &vr);
+        wr = hl_report_codequality(stdout, &ck.fs, &ck.vr);
     else
-        wr = hl_verify_write_text(stdout, &vr, name, hl_lint_cli_use_color(&lc));
+        wr = hl_verify_write_text(stdout, &ck.vr, name, hl_lint_cli_use_color(&lc));
     if (fflush(stdout) != 0 || wr < 0) {
         fprintf(stderr, "hotlint verify: writing the report failed: %s\n", strerror(errno));
         goto out;
     }
-    if (fs.n_errors)
+    if (ck.fs.n_errors)
         rc = 2; /* as lint: files that could not be analyzed make the run incomplete */
     else if (vc.fail == FAIL_ON_NONE)
         rc = 0;
     else if (vc.fail == FAIL_ON_ANY)
-        rc = vr.n_items > 0 ? 1 : 0;
+        rc = ck.vr.n_items > 0 ? 1 : 0;
     else
-        rc = vr.n_confirmed > 0 ? 1 : 0;
+        rc = ck.vr.n_confirmed > 0 ? 1 : 0;
 out:
-    if (verified)
-        hl_verify_result_free(&vr);
-    if (linted) {
-        hl_findings_free(&fs);
-        hl_catalog_free(&cat);
-    }
+    hl_checked_free(&ck);
     if (prof)
         hl_profile_free(prof);
     hl_profile_cli_free(&vc.pc);

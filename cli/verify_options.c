@@ -1,5 +1,6 @@
 /* verify_options.c - the profile options `verify` and `list` share, and opening their profiles. */
 #include "verify_options.h"
+#include "../lint/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,4 +108,38 @@ void hl_profile_cli_free(hl_profile_cli *p)
     free(p->profiles);
     free(p->trims);
     memset(p, 0, sizeof *p);
+}
+
+int hl_lint_and_verify(const hl_lint_cli *lc, const hl_profile *prof, hl_verify_options *vo,
+                       bool share_set, bool samples_set, hl_checked *out, char *err, size_t errlen)
+{
+    if (hl_lint_cli_run(lc, &out->cat, &out->fs, err, errlen) < 0)
+        return -1;
+    out->linted = true;
+    for (size_t i = 0; i < out->fs.n_errors; i++)
+        fprintf(stderr, "%s\n", out->fs.errors[i]);
+    if (lc->configs) {
+        double share = vo->min_share;
+        int64_t samples = vo->min_samples;
+        hl_configs_verify_thresholds(lc->configs, &share, &samples);
+        if (!share_set)
+            vo->min_share = share;
+        if (!samples_set)
+            vo->min_samples = samples;
+    }
+    if (hl_verify(&out->fs, &out->cat, prof, vo, &out->vr, err, errlen) < 0)
+        return -1;
+    out->verified = true;
+    return 0;
+}
+
+void hl_checked_free(hl_checked *c)
+{
+    if (c->verified)
+        hl_verify_result_free(&c->vr);
+    if (c->linted) {
+        hl_findings_free(&c->fs);
+        hl_catalog_free(&c->cat);
+    }
+    memset(c, 0, sizeof *c);
 }

@@ -45,4 +45,22 @@ void hl_profile_cli_verify_options(const hl_profile_cli *p, hl_verify_options *v
 
 void hl_profile_cli_free(hl_profile_cli *p);
 
+/* What a command that joins findings and a profile holds. Zero-initialise;
+ * release with hl_checked_free. */
+typedef struct hl_checked {
+    hl_catalog cat;
+    hl_findings fs;
+    hl_verify_result vr;
+    bool linted, verified;
+} hl_checked;
+
+/* Lints lc's paths and prints their per-file errors on stderr, takes the
+ * verify thresholds of .hotlint.yaml that the command line did not set
+ * (share_set, samples_set) into vo, and verifies the findings against prof.
+ * Returns 0, or -1 with a message in err; out holds whatever was done. */
+int hl_lint_and_verify(const hl_lint_cli *lc, const hl_profile *prof, hl_verify_options *vo,
+                       bool share_set, bool samples_set, hl_checked *out, char *err, size_t errlen);
+
+void hl_checked_free(hl_checked *c);
+
 #endif
