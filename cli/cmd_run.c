@@ -251,8 +251,10 @@ int hl_cmd_run(int argc, char **argv)
             setenv("HOTLINT_CPUPROFILE_HZ", hz, 1);
         if (fork_profiles)
             setenv("HOTLINT_CPUPROFILE_FORK", "1", 1);
-        if (mem_abs)
+        if (mem_abs) {
             setenv("HOTLINT_MEMPROFILE", mem_abs, 1);
+            setenv("HOTLINT_MEMPROFILE_PID", pidbuf, 1);
+        }
         if (mem_rate)
             setenv("HOTLINT_MEMPROFILE_RATE", mem_rate, 1);
         if (http)

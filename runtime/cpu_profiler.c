@@ -79,6 +79,7 @@ static int (*real_pthread_create(void))(pthread_t *, const pthread_attr_t *, voi
 static void *writer_main(void *arg)
 {
     (void)arg;
+    hl_rt_own_begin(); /* for the thread's whole life */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, HL_CPU_SIGNAL);
@@ -322,10 +323,12 @@ int hotlint_cpu_start(const char *path, int hz)
         errno = EINVAL;
         return -1;
     }
+    int own = hl_rt_own_begin();
     pthread_mutex_lock(&g_lock);
     int rc = start_locked(path, hz, false, err, sizeof err);
     int e = errno;
     pthread_mutex_unlock(&g_lock);
+    hl_rt_own_end(own);
     if (rc < 0)
         fprintf(stderr, "hotlint: %s: CPU profiling not started: %s\n", path, err);
     errno = e;
@@ -340,7 +343,9 @@ int hotlint_cpu_stop(void)
         errno = g.running ? EBUSY : EINVAL;
         return -1;
     }
+    int own = hl_rt_own_begin();
     int rc = stop_and_write_locked();
+    hl_rt_own_end(own);
     pthread_mutex_unlock(&g_lock);
     return rc;
 }
@@ -370,8 +375,22 @@ int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *er
     return hl_rt_cpu_collect_cancellable(seconds, hz, NULL, NULL, out, out_len, err, errlen);
 }
 
+static int collect(int seconds, int hz, int (*cancelled)(void *), void *arg, void **out,
+                   size_t *out_len, char *err, size_t errlen);
+
 int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *), void *arg,
                                   void **out, size_t *out_len, char *err, size_t errlen)
+{
+    int own = hl_rt_own_begin();
+    int rc = collect(seconds, hz, cancelled, arg, out, out_len, err, errlen);
+    int e = errno;
+    hl_rt_own_end(own);
+    errno = e;
+    return rc;
+}
+
+static int collect(int seconds, int hz, int (*cancelled)(void *), void *arg, void **out,
+                   size_t *out_len, char *err, size_t errlen)
 {
     if (seconds <= 0) {
         snprintf(err, errlen, "seconds must be positive");
@@ -417,12 +436,14 @@ int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *),
 
 static void atexit_write(void)
 {
+    int own = hl_rt_own_begin();
     pthread_mutex_lock(&g_lock);
     if (g.running && !g.collecting)
         stop_and_write_locked();
     else if (g.running)
         hl_profile_free(stop_locked());
     pthread_mutex_unlock(&g_lock);
+    hl_rt_own_end(own);
 }
 
 static void atfork_prepare(void)
@@ -477,6 +498,7 @@ void hl_cpu_set_fork_profiles(bool on)
 typedef struct {
     void *(*fn)(void *);
     void *arg;
+    int own; /* created by the profiler: works for it for its whole life */
 } thread_start;
 
 static void thread_exit_cleanup(void *arg)
@@ -489,6 +511,8 @@ static void thread_exit_cleanup(void *arg)
 static void *thread_trampoline(void *p)
 {
     thread_start ts = *(thread_start *)p;
+    if (ts.own)
+        hl_rt_own_begin();
     free(p);
     pthread_mutex_lock(&g_lock);
     if (g.running) {
@@ -512,11 +536,14 @@ __attribute__((visibility("default"))) int pthread_create(pthread_t *t, const pt
         real_pthread_create();
     if (!real)
         return EAGAIN;
+    int own = hl_rt_own_begin();
     thread_start *ts = malloc(sizeof *ts);
+    hl_rt_own_end(own);
     if (!ts)
         return real(t, attr, fn, arg);
     ts->fn = fn;
     ts->arg = arg;
+    ts->own = own;
     int rc = real(t, attr, thread_trampoline, ts);
     if (rc != 0)
         free(ts);

@@ -256,6 +256,18 @@ out:
     return rc;
 }
 
+int hl_rt_own_begin(void)
+{
+    int saved = hl_heap_tls.guard;
+    hl_heap_tls.guard = 1;
+    return saved;
+}
+
+void hl_rt_own_end(int saved)
+{
+    hl_heap_tls.guard = saved;
+}
+
 int hl_rt_heap_enabled(void)
 {
     return atomic_load(&hl_heap_on);

@@ -18,6 +18,7 @@
 
 #include "hotlint/profiler.h"
 #include "http_internal.h"
+#include "rt_internal.h"
 
 #define PREFIX "/debug/pprof"
 
@@ -394,12 +395,16 @@ int hotlint_http_start(const char *addr)
                      MHD_USE_POLL | MHD_USE_ITC;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    /* The server's threads work for the profiler: their allocations are not
+     * the application's and are never heap-sampled. */
+    int own = hl_rt_own_begin();
     g_daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET,
                                 fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned)HL_HTTP_CONN_LIMIT,
                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HL_HTTP_PER_IP_LIMIT,
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HL_HTTP_IDLE_TIMEOUT,
                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HL_HTTP_CONN_MEMORY,
                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+    hl_rt_own_end(own);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!g_daemon) {
         snprintf(err, sizeof err, "%s: libmicrohttpd could not start its threads", addr);

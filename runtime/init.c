@@ -13,6 +13,7 @@
 
 #include "cpu_internal.h"
 #include "hotlint/profiler.h"
+#include "rt_internal.h"
 
 void hl_cpu_set_fork_profiles(bool on);
 
@@ -22,36 +23,37 @@ static bool env_true(const char *name)
     return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
 }
 
-/* Drops every LD_PRELOAD entry naming libhotlint-rt. */
+/* Drops every LD_PRELOAD entry naming libhotlint-rt. Edits the variable's
+ * string in place: no allocation, so the heap profiler (already running)
+ * never records the runtime's own start-up. */
 static void scrub_preload(void)
 {
-    const char *pre = getenv("LD_PRELOAD");
-    if (!pre)
+    char *value = getenv("LD_PRELOAD");
+    if (!value)
         return;
-    size_t n = strlen(pre);
-    char *copy = strdup(pre), *out = malloc(n + 1);
-    if (!copy || !out) {
-        free(copy);
-        free(out);
-        return;
-    }
-    out[0] = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, " :", &save); tok; tok = strtok_r(NULL, " :", &save)) {
-        const char *base = strrchr(tok, '/');
+    char *out = value;
+    const char *p = value;
+    while (*p) {
+        while (*p == ' ' || *p == ':')
+            p++;
+        const char *tok = p;
+        while (*p && *p != ' ' && *p != ':')
+            p++;
+        size_t len = (size_t)(p - tok);
+        if (len == 0)
+            break;
+        const char *base = memrchr(tok, '/', len);
         base = base ? base + 1 : tok;
-        if (!strncmp(base, "libhotlint-rt", 13))
+        if ((size_t)(p - base) >= 13 && !strncmp(base, "libhotlint-rt", 13))
             continue;
-        if (out[0])
-            strcat(out, ":");
-        strcat(out, tok);
+        if (out != value)
+            *out++ = ':';
+        memmove(out, tok, len);
+        out += len;
     }
-    if (out[0])
-        setenv("LD_PRELOAD", out, 1);
-    else
+    *out = '\0';
+    if (!*value)
         unsetenv("LD_PRELOAD");
-    free(copy);
-    free(out);
 }
 
 static void scrub_env(void)
@@ -81,6 +83,7 @@ static void scrub_env(void)
 
 __attribute__((constructor)) static void hl_rt_init(void)
 {
+    int own = hl_rt_own_begin(); /* the runtime's start-up is not the program's heap use */
     const char *path = getenv("HOTLINT_CPUPROFILE");
     const char *hz_s = getenv("HOTLINT_CPUPROFILE_HZ");
     const char *orig_pid = getenv("HOTLINT_CPUPROFILE_PID");
@@ -115,4 +118,5 @@ __attribute__((constructor)) static void hl_rt_init(void)
     if (mine)
         hotlint_cpu_start(mine, hz);
     free(mine);
+    hl_rt_own_end(own);
 }

@@ -24,4 +24,11 @@ int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen);
 /* Non-zero when heap profiling is running. */
 int hl_rt_heap_enabled(void);
 
+/* Marks the calling thread as working for the profiler until the matching
+ * hl_rt_own_end(saved): the heap profiler does not sample its allocations,
+ * and threads it creates meanwhile work for the profiler for their whole
+ * life. Nestable; async-signal-safe (a thread-local flag). */
+int hl_rt_own_begin(void);
+void hl_rt_own_end(int saved);
+
 #endif

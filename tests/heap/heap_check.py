@@ -259,6 +259,11 @@ def check_run(args, tmp):
     for site, (objs, nbytes) in truth(out).items():
         if s.by_site(site) != [objs, nbytes, 0, 0]:
             raise Failure("hotlint run: %s %s, want %d %d" % (site, s.by_site(site), objs, nbytes))
+    # The runtime's own start-up (environment scrubbing) is never recorded.
+    own = run([hotlint, "top", "--cum", "-n", "0", "--sample-index", "alloc_space", prof])
+    for name in ("scrub_preload", "scrub_env", "hl_rt_init", "hl_heap_ctor"):
+        if name in own:
+            raise Failure("the profiler's own allocation in %s was recorded:\n%s" % (name, own))
     # --follow-exec: a program the started one executes writes PATH.<pid>.
     prof = os.path.join(tmp, "exec.prof")
     out = run([hotlint, "run", "--cpuprofile", cpu, "--memprofile", prof, "--memprofile-rate",
@@ -270,6 +275,21 @@ def check_run(args, tmp):
     for site, (objs, nbytes) in truth(out).items():
         if s.by_site(site) != [objs, nbytes, 0, 0]:
             raise Failure("--follow-exec: %s %s" % (site, s.by_site(site)))
+    # The same with the heap profile alone: the program the started shell
+    # executes writes PATH.<pid>, never the started process's PATH (the shell
+    # leaves with _exit and writes nothing).
+    for f in os.listdir(tmp):
+        if f.startswith("exec.prof"):
+            os.unlink(os.path.join(tmp, f))
+    out = run([hotlint, "run", "--memprofile", prof, "--memprofile-rate", "1", "--follow-exec",
+               "--", "/bin/sh", "-c", "%s 10; true" % args.prog])
+    mine = sorted(f for f in os.listdir(tmp) if f.startswith("exec.prof"))
+    if len(mine) != 1 or not mine[0].startswith("exec.prof."):
+        raise Failure("--memprofile --follow-exec: want only exec.prof.<pid>, got %s" % mine)
+    s = Summary(args, os.path.join(tmp, mine[0]))
+    for site, (objs, nbytes) in truth(out).items():
+        if s.by_site(site) != [objs, nbytes, 0, 0]:
+            raise Failure("--memprofile --follow-exec: %s %s" % (site, s.by_site(site)))
     print("hotlint run --memprofile: exact at rate 1, with --cpuprofile, and across exec")
 
 

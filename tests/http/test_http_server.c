@@ -51,6 +51,16 @@ int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *),
     return hl_rt_cpu_collect(seconds, hz, out, out_len, err, errlen);
 }
 
+int hl_rt_own_begin(void)
+{
+    return 0;
+}
+
+void hl_rt_own_end(int saved)
+{
+    (void)saved;
+}
+
 int hl_rt_heap_enabled(void)
 {
     return g_heap_on;
