@@ -215,44 +215,9 @@ static void serve_cmdline(const hl_http_request *req, hl_http_reply *r)
     r->len = n;
 }
 
-typedef struct strbuf {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} strbuf;
-
-static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(strbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    if (b->oom)
-        return;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = true;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
 /* Appends one "0xADDR name" line per address of list (separated by '+',
  * spaces or commas) that names a function; at most MAX_SYMBOLS. */
-static void symbolize_list(Dwfl *dwfl, const char *list, size_t len, strbuf *b, size_t *count)
+static void symbolize_list(Dwfl *dwfl, const char *list, size_t len, hl_http_buf *b, size_t *count)
 {
     size_t i = 0;
     while (i < len && *count < MAX_SYMBOLS) {
@@ -275,7 +240,7 @@ static void symbolize_list(Dwfl *dwfl, const char *list, size_t len, strbuf *b, 
                 Dwfl_Module *m = dwfl ? dwfl_addrmodule(dwfl, (Dwarf_Addr)pc) : NULL;
                 const char *name = m ? dwfl_module_addrname(m, (GElf_Addr)pc) : NULL;
                 if (name)
-                    sb_printf(b, "%#llx %s\n", pc, name);
+                    hl_http_buf_printf(b, "%#llx %s\n", pc, name);
             }
         }
         i = j;
@@ -307,9 +272,9 @@ static const Dwfl_Callbacks self_callbacks = {
  * for the addresses that resolve, after that header line, as Go does. */
 static void serve_symbol(const hl_http_request *req, hl_http_reply *r)
 {
-    strbuf b = {0};
+    hl_http_buf b = {0};
     size_t count = 0;
-    sb_printf(&b, "num_symbols: 1\n");
+    hl_http_buf_printf(&b, "num_symbols: 1\n");
     Dwfl *dwfl = NULL;
     bool want = req->body_len > 0;
     for (size_t i = 0; i < req->n_args; i++)
@@ -371,7 +336,7 @@ static const endpoint endpoints[] = {
 
 static void serve_index(const hl_http_request *req, hl_http_reply *r)
 {
-    strbuf b = {0};
+    hl_http_buf b = {0};
     /* A browser that came with ?token= keeps it in the links (percent-encoded,
      * which is also safe inside the HTML attribute); header users need not. */
     char tok[3 * HL_HTTP_MAX_TOKEN + 16] = "";
@@ -387,23 +352,25 @@ static void serve_index(const hl_http_request *req, hl_http_reply *r)
         }
         tok[o] = '\0';
     }
-    sb_printf(&b,
-              "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>/debug/pprof/"
-              "</title></head>\n<body>\n<h1>/debug/pprof/</h1>\n"
-              "<p>Profiles of process %ld, served by libhotlint-rt.</p>\n<table>\n",
-              (long)getpid());
+    hl_http_buf_printf(&b,
+                       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>/debug/pprof/"
+                       "</title></head>\n<body>\n<h1>/debug/pprof/</h1>\n"
+                       "<p>Profiles of process %ld, served by libhotlint-rt.</p>\n<table>\n",
+                       (long)getpid());
     for (size_t i = 0; i < sizeof endpoints / sizeof *endpoints; i++) {
         const char *n = endpoints[i].name;
         bool text = !strcmp(n, "threads") || !strcmp(n, "heap") || !strcmp(n, "allocs");
-        sb_printf(&b, "<tr><td><a href=\"/debug/pprof/%s%s%s%s\">%s</a></td><td>%s</td></tr>\n", n,
-                  text ? "?debug=1" : "", tok[0] ? (text ? "&amp;token=" : "?token=") : "", tok, n,
-                  endpoints[i].what);
+        hl_http_buf_printf(
+            &b, "<tr><td><a href=\"/debug/pprof/%s%s%s%s\">%s</a></td><td>%s</td></tr>\n", n,
+            text ? "?debug=1" : "", tok[0] ? (text ? "&amp;token=" : "?token=") : "", tok, n,
+            endpoints[i].what);
     }
-    sb_printf(&b, "</table>\n<p>Use: <code>go tool pprof http://HOST:PORT/debug/pprof/"
-                  "profile?seconds=30</code> or <code>hotlint top "
-                  "http://HOST:PORT/debug/pprof/profile?seconds=30</code>. When the endpoint has "
-                  "a token, add <code>?token=TOKEN</code> or send <code>Authorization: Bearer "
-                  "TOKEN</code>.</p>\n</body></html>\n");
+    hl_http_buf_printf(
+        &b, "</table>\n<p>Use: <code>go tool pprof http://HOST:PORT/debug/pprof/"
+            "profile?seconds=30</code> or <code>hotlint top "
+            "http://HOST:PORT/debug/pprof/profile?seconds=30</code>. When the endpoint has "
+            "a token, add <code>?token=TOKEN</code> or send <code>Authorization: Bearer "
+            "TOKEN</code>.</p>\n</body></html>\n");
     if (b.oom) {
         free(b.s);
         hl_http_reply_text(r, 500, "out of memory\n");

@@ -115,6 +115,16 @@ void hl_http_threads_atfork_child(void);
 
 /* ---- http_text.c ---- */
 
+/* A growing text buffer; allocation failure is sticky in oom (the caller
+ * checks it once at the end and frees s). */
+typedef struct hl_http_buf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} hl_http_buf;
+
+void hl_http_buf_printf(hl_http_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Renders a profile as text for ?debug=1: a header, then one block per
  * sample with its values, labels and symbolized frames. Returns a malloc'ed
  * NUL-terminated string and its length, or NULL on ENOMEM. */

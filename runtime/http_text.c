@@ -8,67 +8,60 @@
 
 #include "http_internal.h"
 
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} text;
-
-static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(text *t, const char *fmt, ...)
+void hl_http_buf_printf(hl_http_buf *b, const char *fmt, ...)
 {
     va_list ap;
-    if (t->oom)
+    if (b->oom)
         return;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0)
         return;
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 4096;
-        while (cap < t->len + (size_t)n + 1)
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + (size_t)n + 1)
             cap *= 2;
-        char *s = realloc(t->s, cap);
-        if (!s) {
-            t->oom = true;
+        char *grown = realloc(b->s, cap);
+        if (!grown) {
+            b->oom = true;
             return;
         }
-        t->s = s;
-        t->cap = cap;
+        b->s = grown;
+        b->cap = cap;
     }
     va_start(ap, fmt);
-    vsnprintf(t->s + t->len, (size_t)n + 1, fmt, ap);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    t->len += (size_t)n;
+    b->len += (size_t)n;
 }
 
 char *hl_http_profile_text(const hl_profile *p, const char *title, size_t *len)
 {
-    text t = {0};
-    put(&t, "%s profile: %zu samples; values:", title, p->n_samples);
+    hl_http_buf t = {0};
+    hl_http_buf_printf(&t, "%s profile: %zu samples; values:", title, p->n_samples);
     for (size_t i = 0; i < p->n_sample_types; i++)
-        put(&t, " %s/%s", p->sample_types[i].type, p->sample_types[i].unit);
-    put(&t, "\n");
+        hl_http_buf_printf(&t, " %s/%s", p->sample_types[i].type, p->sample_types[i].unit);
+    hl_http_buf_printf(&t, "\n");
     for (size_t i = 0; i < p->n_comments; i++)
-        put(&t, "# %s\n", p->comments[i]);
+        hl_http_buf_printf(&t, "# %s\n", p->comments[i]);
     for (size_t i = 0; i < p->n_samples; i++) {
         const hl_prof_sample *s = &p->samples[i];
-        put(&t, "\n");
+        hl_http_buf_printf(&t, "\n");
         for (size_t v = 0; v < p->n_sample_types; v++)
-            put(&t, "%s%" PRId64, v ? " " : "", s->values[v]);
+            hl_http_buf_printf(&t, "%s%" PRId64, v ? " " : "", s->values[v]);
         for (size_t l = 0; l < s->n_labels; l++) {
             if (s->labels[l].str)
-                put(&t, " %s=%s", s->labels[l].key, s->labels[l].str);
+                hl_http_buf_printf(&t, " %s=%s", s->labels[l].key, s->labels[l].str);
             else
-                put(&t, " %s=%" PRId64, s->labels[l].key, s->labels[l].num);
+                hl_http_buf_printf(&t, " %s=%" PRId64, s->labels[l].key, s->labels[l].num);
         }
-        put(&t, "\n");
+        hl_http_buf_printf(&t, "\n");
         for (size_t k = 0; k < s->n_locs; k++) {
             const hl_prof_location *loc = s->locs[k];
             if (!loc->n_lines) {
                 const char *map = loc->mapping ? loc->mapping->filename : "";
-                put(&t, "#\t%#" PRIx64 "\t?\t%s\n", loc->address, map ? map : "");
+                hl_http_buf_printf(&t, "#\t%#" PRIx64 "\t?\t%s\n", loc->address, map ? map : "");
                 continue;
             }
             for (size_t j = 0; j < loc->n_lines; j++) {
@@ -79,10 +72,10 @@ char *hl_http_profile_text(const hl_profile *p, const char *title, size_t *len)
                 const char *file =
                     ln->function && ln->function->filename ? ln->function->filename : "";
                 if (*file && ln->line)
-                    put(&t, "#\t%#" PRIx64 "\t%s\t%s:%" PRId64 "\n", loc->address, fn, file,
-                        ln->line);
+                    hl_http_buf_printf(&t, "#\t%#" PRIx64 "\t%s\t%s:%" PRId64 "\n", loc->address,
+                                       fn, file, ln->line);
                 else
-                    put(&t, "#\t%#" PRIx64 "\t%s\t%s\n", loc->address, fn, file);
+                    hl_http_buf_printf(&t, "#\t%#" PRIx64 "\t%s\t%s\n", loc->address, fn, file);
             }
         }
     }
