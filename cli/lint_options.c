@@ -232,6 +232,7 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
     memset(cat, 0, sizeof *cat);
     memset(out, 0, sizeof *out);
     const char *dir = c->rules_dir ? c->rules_dir : hl_catalog_default_dir();
+    size_t left_out = 0;
     if (!dir) {
         snprintf(err, errlen, "no rule catalog found: pass --rules DIR or set HOTLINT_RULES_DIR");
         return -1;
@@ -240,19 +241,15 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         return -1;
     if (cat->n_rules == 0) {
         snprintf(err, errlen, "%s: no rule files (*.yaml) in this directory", dir);
-        hl_catalog_free(cat);
-        return -1;
+        goto err;
     }
     if (!c->configs) {
         snprintf(err, errlen, "out of memory");
-        hl_catalog_free(cat);
-        return -1;
+        goto err;
     }
     if (hl_project_prepare(c->configs, c->config_path, c->no_config, cat, c->paths, c->n_paths, err,
-                           errlen) < 0) {
-        hl_catalog_free(cat);
-        return -1;
-    }
+                           errlen) < 0)
+        goto err;
     hl_lint_options o = {
         .paths = c->paths,
         .n_paths = c->n_paths,
@@ -266,20 +263,23 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         .no_cache = c->no_cache,
         .cache_dir = c->cache_dir,
     };
-    if (hl_lint_run(&o, cat, out, err, errlen) < 0) {
-        hl_findings_free(out);
-        memset(out, 0, sizeof *out);
-        hl_catalog_free(cat);
-        return -1;
-    }
-    if (hl_project_filter(c->configs, c->baseline, c->write_baseline, c->quiet, out, err, errlen) <
-        0) {
-        hl_findings_free(out);
-        memset(out, 0, sizeof *out);
-        hl_catalog_free(cat);
-        return -1;
-    }
+    if (hl_lint_run(&o, cat, out, err, errlen) < 0 ||
+        hl_project_filter(c->configs, c->baseline, c->write_baseline, out, &left_out, err, errlen) <
+            0)
+        goto err;
+    if (c->quiet)
+        return 0;
+    if (c->write_baseline)
+        fprintf(stderr, "hotlint: recorded %zu finding%s in %s\n", left_out,
+                left_out == 1 ? "" : "s", c->write_baseline);
+    else if (c->baseline && left_out)
+        fprintf(stderr, "hotlint: %zu finding%s recorded in %s not shown\n", left_out,
+                left_out == 1 ? "" : "s", c->baseline);
     return 0;
+err:
+    hl_findings_free(out);
+    hl_catalog_free(cat);
+    return -1;
 }
 
 const char *hl_lint_cli_help(void)

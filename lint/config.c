@@ -766,28 +766,19 @@ int hl_project_prepare(hl_configs *cs, const char *config_path, bool no_config, 
     return hl_configs_prepare(cs, cat, paths, n, err, errlen);
 }
 
-int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline, bool quiet,
-                      hl_findings *f, char *err, size_t errlen)
+int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline,
+                      hl_findings *f, size_t *n_left_out, char *err, size_t errlen)
 {
-    size_t gone = 0;
+    *n_left_out = 0;
     if (cs && cs->n_cfgs && hl_configs_apply(cs, f, err, errlen) < 0)
         return -1;
     if (write_baseline) {
-        size_t n = f->n;
         if (hl_baseline_write(f, write_baseline, err, errlen) < 0 ||
-            hl_baseline_filter(f, write_baseline, &gone, err, errlen) < 0)
+            hl_baseline_filter(f, write_baseline, n_left_out, err, errlen) < 0)
             return -1;
-        if (!quiet)
-            fprintf(stderr, "hotlint: recorded %zu finding%s in %s\n", n, n == 1 ? "" : "s",
-                    write_baseline);
         return 0;
     }
-    if (baseline) {
-        if (hl_baseline_filter(f, baseline, &gone, err, errlen) < 0)
-            return -1;
-        if (!quiet && gone)
-            fprintf(stderr, "hotlint: %zu finding%s recorded in %s not shown\n", gone,
-                    gone == 1 ? "" : "s", baseline);
-    }
+    if (baseline && hl_baseline_filter(f, baseline, n_left_out, err, errlen) < 0)
+        return -1;
     return 0;
 }
