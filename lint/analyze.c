@@ -724,6 +724,18 @@ static bool in_list(char *const *v, size_t n, const char *s)
     return false;
 }
 
+/* Records a compare as part of a chain reported elsewhere (at its head): the
+ * call fact made for it later is flagged in_chain and not reported alone. */
+static void mark_in_chain(tu_state *st, CXCursor call)
+{
+    unsigned o, l, col;
+    CXFile fl;
+    expansion(clang_getRangeStart(clang_getCursorExtent(call)), &fl, &l, &col, &o);
+    unsigned *p = GROW(st, st->chain_offsets, st->n_chain_offsets, st->cap_chain_offsets);
+    if (p)
+        *p = o;
+}
+
 /* In a condition, the compare of some expression with a string literal
  * ("strcmp(x, \"lit\")"): returns the compare call and the subject's key. */
 static bool find_compare(tu_state *st, const hl_rule *r, CXCursor cond, CXCursor *call,
@@ -766,14 +778,8 @@ static bool find_compare(tu_state *st, const hl_rule *r, CXCursor cond, CXCursor
         }
         /* "!strcmp(x, "a") || !strcmp(x, "b")" in a loop: one finding, at the first. */
         char *k = expr_key(subj);
-        if (k && !strcmp(k, *subject)) {
-            unsigned o, l, col;
-            CXFile fl;
-            expansion(clang_getRangeStart(clang_getCursorExtent(fc.v[i])), &fl, &l, &col, &o);
-            unsigned *p = GROW(st, st->chain_offsets, st->n_chain_offsets, st->cap_chain_offsets);
-            if (p)
-                *p = o;
-        }
+        if (k && !strcmp(k, *subject))
+            mark_in_chain(st, fc.v[i]);
         free(k);
     }
     return found;
@@ -834,15 +840,8 @@ static void detect_chain(tu_state *st, CXCursor c, const frame *f)
         if (best >= 2 && best < (unsigned)rule->min_chain && f->loop >= 0 && f->ctx != CTX_NONE) {
             /* A short chain in a loop: one finding, at its first compare. */
             for (unsigned i = 0; i < n; i++) {
-                if (i == best_i || !subj[i] || strcmp(subj[i], subj[best_i]))
-                    continue;
-                unsigned o, l, col;
-                CXFile fl;
-                expansion(clang_getRangeStart(clang_getCursorExtent(calls[i])), &fl, &l, &col, &o);
-                unsigned *p =
-                    GROW(st, st->chain_offsets, st->n_chain_offsets, st->cap_chain_offsets);
-                if (p)
-                    *p = o;
+                if (i != best_i && subj[i] && !strcmp(subj[i], subj[best_i]))
+                    mark_in_chain(st, calls[i]);
             }
         }
         if (best >= (unsigned)rule->min_chain) {
@@ -850,16 +849,8 @@ static void detect_chain(tu_state *st, CXCursor c, const frame *f)
                 unsigned *p = GROW(st, st->chain_ifs, st->n_chain_ifs, st->cap_chain_ifs);
                 if (p)
                     *p = offs[i];
-                if (subj[i] && !strcmp(subj[i], subj[best_i])) {
-                    unsigned o;
-                    CXFile fl;
-                    unsigned l, col;
-                    expansion(clang_getRangeStart(clang_getCursorExtent(calls[i])), &fl, &l, &col,
-                              &o);
-                    p = GROW(st, st->chain_offsets, st->n_chain_offsets, st->cap_chain_offsets);
-                    if (p)
-                        *p = o;
-                }
+                if (subj[i] && !strcmp(subj[i], subj[best_i]))
+                    mark_in_chain(st, calls[i]);
             }
             /* Record the head compare as a call fact now (it is visited later too,
              * flagged in_chain, so it is not reported twice). */
