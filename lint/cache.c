@@ -210,36 +210,48 @@ typedef struct {
     int bad;
 } rd;
 
-/* Reads one number in base (10 signed, 16 unsigned) and the blanks after it;
- * on a malformed one sets r->bad and returns 0. */
-static unsigned long long rd_int(rd *r, int base)
+/* A number's start: false (and r->bad set) when nothing is left to read. */
+static bool rd_start(rd *r)
 {
-    char *e;
-    unsigned long long v;
     if (r->bad || r->p >= r->end) {
         r->bad = 1;
-        return 0;
+        return false;
     }
     errno = 0;
-    v = base == 10 ? (unsigned long long)strtoll(r->p, &e, 10) : strtoull(r->p, &e, base);
+    return true;
+}
+
+/* A number's end at e: sets r->bad when none was read or it overflowed, else
+ * moves past it and the blanks after it. */
+static void rd_finish(rd *r, char *e)
+{
     if (e == r->p || errno) {
         r->bad = 1;
-        return 0;
+        return;
     }
     r->p = e;
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\n'))
         r->p++;
-    return v;
 }
 
 static long long rd_num(rd *r)
 {
-    return (long long)rd_int(r, 10);
+    char *e;
+    if (!rd_start(r))
+        return 0;
+    long long v = strtoll(r->p, &e, 10);
+    rd_finish(r, e);
+    return r->bad ? 0 : v;
 }
 
 static unsigned long long rd_hex(rd *r)
 {
-    return rd_int(r, 16);
+    char *e;
+    if (!rd_start(r))
+        return 0;
+    unsigned long long v = strtoull(r->p, &e, 16);
+    rd_finish(r, e);
+    return r->bad ? 0 : v;
 }
 
 /* "<len>:<bytes>\n"; len -1 for NULL. Returns a malloc'ed copy (NULL for NULL or error). */
