@@ -23,6 +23,9 @@ static const char flame_usage[] =
     "  -o, --output FILE      write here instead of standard output\n"
     "  --folded               folded stacks (\"main;parse;strlen 123\") instead of SVG\n"
     "  --sample-index NAME|N  the sample type to draw (default: the profile's default)\n"
+    "  --token T              bearer token for profile URLs\n"
+    "  --trim-path PREFIX     for --findings: remove PREFIX from the profile's file names\n"
+    "  --source-root DIR      for --findings: relative profile file names are under DIR\n"
     "  --title TEXT           the graph's title\n"
     "  --width PIXELS         the graph's width (default 1200)\n"
     "  --findings PATH...     lint these sources, verify the findings against the profile,\n"
@@ -33,14 +36,14 @@ static const char flame_usage[] =
     "  -h, --help             this help\n";
 
 struct flame_args {
-    const char **profiles;
-    size_t n_profiles;
-    const char *output, *sample_index, *title;
-    int width, folded;
+    hl_lint_cli lint;  /* the shared options; its paths are the profiles, then the sources */
+    hl_profile_cli pc; /* --sample-index, --token, --trim-path, --source-root; the profiles */
+    const char *output, *title;
+    int width;
+    bool folded, findings;
+    size_t first_source; /* the positional arguments from here on follow --findings */
     double min_share;
-    int have_min_share;
-    hl_lint_cli lint;
-    int findings;
+    bool have_min_share;
 };
 
 /* The sample type to draw: the one named (by type or by index), else the
@@ -71,80 +74,82 @@ static int pick_sample_index(const hl_profile *p, const char *s, size_t *out, ch
     return 0;
 }
 
+/* The options of flame's own (an hl_opt_layer_fn; user is the flame_args). */
+static hl_opt_result flame_layer(void *user, int argc, char **argv, int *i, char *err,
+                                 size_t errlen)
+{
+    struct flame_args *a = user;
+    const char *arg = argv[*i], *v;
+    hl_opt_result r;
+    if (!strcmp(arg, "--folded")) {
+        a->folded = true;
+        return HL_OPT_OK;
+    }
+    if (!strcmp(arg, "--findings")) {
+        if (!a->findings)
+            a->first_source = a->lint.n_paths;
+        a->findings = true;
+        return HL_OPT_OK;
+    }
+    if (!strcmp(arg, "-o")) {
+        if (*i + 1 >= argc) {
+            snprintf(err, errlen, "option -o needs a value (see --help)");
+            return HL_OPT_ERROR;
+        }
+        a->output = argv[++*i];
+        return HL_OPT_OK;
+    }
+    if ((r = hl_opt_value("--output", argc, argv, i, &a->output, err, errlen)) != HL_OPT_NOT_MINE)
+        return r;
+    if ((r = hl_opt_value("--title", argc, argv, i, &a->title, err, errlen)) != HL_OPT_NOT_MINE)
+        return r;
+    if ((r = hl_opt_value("--width", argc, argv, i, &v, err, errlen)) != HL_OPT_NOT_MINE) {
+        char *end;
+        long w = r == HL_OPT_OK ? strtol(v, &end, 10) : 0;
+        if (r == HL_OPT_OK && (*end || w < 200 || w > 20000)) {
+            snprintf(err, errlen, "--width %s: give 200 to 20000 pixels", v);
+            return HL_OPT_ERROR;
+        }
+        a->width = (int)w;
+        return r;
+    }
+    if ((r = hl_opt_value("--min-share", argc, argv, i, &v, err, errlen)) != HL_OPT_NOT_MINE) {
+        char *end;
+        if (r != HL_OPT_OK)
+            return r;
+        a->min_share = strtod(v, &end) / 100.0;
+        if (end == v || *end || !(a->min_share > 0 && a->min_share <= 1)) {
+            snprintf(err, errlen, "--min-share %s: give a percentage in (0, 100]", v);
+            return HL_OPT_ERROR;
+        }
+        a->have_min_share = true;
+        return HL_OPT_OK;
+    }
+    return hl_profile_cli_parse_one(&a->pc, argc, argv, i, err, errlen);
+}
+
 /* Parses argv; returns -1 for usage errors (message printed), 1 for --help, 0 otherwise. */
 static int parse_args(struct flame_args *a, int argc, char **argv)
 {
     char err[512];
     hl_lint_cli_init(&a->lint);
-    a->profiles = calloc((size_t)argc + 1, sizeof *a->profiles);
-    a->lint.paths = calloc((size_t)argc + 1, sizeof *a->lint.paths);
-    if (!a->profiles || !a->lint.paths) {
-        fputs("hotlint flame: out of memory\n", stderr);
+    hl_opt_result r = hl_lint_cli_parse(&a->lint, argc, argv, flame_layer, a, err, sizeof err);
+    if (r == HL_OPT_HELP)
+        return 1;
+    if (r != HL_OPT_OK) {
+        fprintf(stderr, "hotlint flame: %s\n", err);
         return -1;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!strcmp(arg, "--")) {
-            a->lint.extra_args = (const char **)argv + i + 1;
-            a->lint.n_extra_args = (size_t)(argc - i - 1);
-            break;
+    /* The positional arguments before --findings are profiles, the rest sources. */
+    size_t n_prof = a->findings ? a->first_source : a->lint.n_paths;
+    for (size_t i = 0; i < n_prof; i++)
+        if (hl_profile_cli_add(&a->pc, a->lint.paths[i]) < 0) {
+            fputs("hotlint flame: out of memory\n", stderr);
+            return -1;
         }
-        if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
-            return 1;
-        if (!strcmp(arg, "--folded")) {
-            a->folded = 1;
-        } else if (!strcmp(arg, "--findings")) {
-            a->findings = 1;
-        } else if (!strcmp(arg, "-o") || !strcmp(arg, "--output") || !strcmp(arg, "--title") ||
-                   !strcmp(arg, "--sample-index") || !strcmp(arg, "--width") ||
-                   !strcmp(arg, "--min-share")) {
-            const char *v;
-            if (i + 1 >= argc) {
-                fprintf(stderr, "hotlint flame: option %s needs a value (see --help)\n", arg);
-                return -1;
-            }
-            v = argv[++i];
-            if (!strcmp(arg, "--title"))
-                a->title = v;
-            else if (!strcmp(arg, "--sample-index"))
-                a->sample_index = v;
-            else if (!strcmp(arg, "--width")) {
-                a->width = atoi(v);
-                if (a->width < 200 || a->width > 20000) {
-                    fprintf(stderr, "hotlint flame: --width %s: give 200 to 20000 pixels\n", v);
-                    return -1;
-                }
-            } else if (!strcmp(arg, "--min-share")) {
-                char *end;
-                a->min_share = strtod(v, &end) / 100.0;
-                if (*end || !(a->min_share > 0 && a->min_share <= 1)) {
-                    fprintf(stderr,
-                            "hotlint flame: --min-share %s: give a percentage in (0, 100]\n", v);
-                    return -1;
-                }
-                a->have_min_share = 1;
-            } else
-                a->output = v;
-        } else if (arg[0] == '-' && arg[1]) {
-            int j = i;
-            hl_opt_result r = hl_lint_cli_parse_one(&a->lint, argc, argv, &j, err, sizeof err);
-            if (r == HL_OPT_ERROR) {
-                fprintf(stderr, "hotlint flame: %s\n", err);
-                return -1;
-            }
-            if (r != HL_OPT_OK) {
-                fprintf(stderr, "hotlint flame: unknown option %s (see hotlint flame --help)\n",
-                        arg);
-                return -1;
-            }
-            i = j;
-        } else if (a->findings) {
-            a->lint.paths[a->lint.n_paths++] = arg;
-        } else {
-            a->profiles[a->n_profiles++] = arg;
-        }
-    }
-    if (a->n_profiles == 0) {
+    a->lint.n_paths -= n_prof;
+    memmove(a->lint.paths, a->lint.paths + n_prof, a->lint.n_paths * sizeof *a->lint.paths);
+    if (a->pc.n_profiles == 0) {
         fputs("hotlint flame: no profile given (see hotlint flame --help)\n", stderr);
         return -1;
     }
@@ -173,17 +178,19 @@ int hl_cmd_flame(int argc, char **argv)
         rc = pr > 0 ? 0 : 2;
         goto out;
     }
-    if (!(prof = hl_verify_open_profiles(a.profiles, a.n_profiles, NULL, err, sizeof err))) {
+    if (!(prof = hl_verify_open_profiles(a.pc.profiles, a.pc.n_profiles, a.pc.token, err,
+                                         sizeof err))) {
         fprintf(stderr, "hotlint flame: %s\n", err);
         goto out;
     }
-    if (pick_sample_index(prof, a.sample_index, &six, err, sizeof err) < 0) {
+    if (pick_sample_index(prof, a.pc.sample_index, &six, err, sizeof err) < 0) {
         fprintf(stderr, "hotlint flame: %s\n", err);
         goto out;
     }
     if (a.findings) {
         hl_verify_options vo;
         hl_verify_options_init(&vo);
+        hl_profile_cli_verify_options(&a.pc, &vo); /* --trim-path, --source-root */
         vo.sample_index = prof->sample_types[six].type;
         if (a.have_min_share)
             vo.min_share = a.min_share;
@@ -236,9 +243,9 @@ int hl_cmd_flame(int argc, char **argv)
         memset(&fo, 0, sizeof fo);
         fo.sample_index = six;
         if (!a.title) {
-            const char *base = strrchr(a.profiles[0], '/');
-            snprintf(title, sizeof title, "Flame graph: %s%s", base ? base + 1 : a.profiles[0],
-                     a.n_profiles > 1 ? " (merged)" : "");
+            const char *base = strrchr(a.pc.profiles[0], '/');
+            snprintf(title, sizeof title, "Flame graph: %s%s", base ? base + 1 : a.pc.profiles[0],
+                     a.pc.n_profiles > 1 ? " (merged)" : "");
         }
         fo.title = a.title ? a.title : title;
         fo.width = a.width;
@@ -263,10 +270,7 @@ out:
     hl_checked_free(&ck);
     if (prof)
         hl_profile_free(prof);
-    free(a.profiles);
-    free(a.lint.paths);
-    a.lint.paths = NULL;
-    a.lint.extra_args = NULL; /* borrowed from argv */
+    hl_profile_cli_free(&a.pc);
     hl_lint_cli_free(&a.lint);
     return rc;
 }
