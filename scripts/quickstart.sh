@@ -20,15 +20,13 @@ for dir in corpus/*/; do
         prof="$out/$name.mem.prof"
         echo; echo "== hotlint run --memprofile $prof -- corpus_$name $args"
         "$hotlint" run --memprofile "$prof" --memprofile-rate 1 -- "./build/corpus/corpus_$name" $args >/dev/null
-        index=(--sample-index alloc_space)
     else
         prof="$out/$name.cpu.prof"
         echo; echo "== hotlint run --cpuprofile $prof --hz 10000 -- corpus_$name $args"
         "$hotlint" run --cpuprofile "$prof" --hz 10000 -- "./build/corpus/corpus_$name" $args >/dev/null
-        index=()
     fi
     echo "== hotlint --verify $prof $dir"
-    "$hotlint" --verify "$prof" "${index[@]}" --no-cache "$dir" || [ $? -eq 1 ]
+    "$hotlint" --verify "$prof" --no-cache "$dir" || [ $? -eq 1 ]
 done
 echo
 echo "Profiles are in $out/: try '$hotlint top $out/tokenizer.cpu.prof' or"
