@@ -267,6 +267,22 @@ static const Dwfl_Callbacks self_callbacks = {
     .debuginfo_path = &debuginfo_path,
 };
 
+/* Answers 200 with the buffer's text (which the reply takes over), or 500
+ * when building it ran out of memory. */
+static void reply_buf(hl_http_reply *r, hl_http_buf *b, const char *content_type)
+{
+    if (b->oom) {
+        free(b->s);
+        hl_http_reply_text(r, 500, "out of memory\n");
+        return;
+    }
+    free(r->body);
+    r->status = 200;
+    r->content_type = content_type;
+    r->body = b->s;
+    r->len = b->len;
+}
+
 /* pprof's symbol protocol: GET answers "num_symbols: 1" (symbols are
  * available); POST "0xA+0xB..." (or GET ?0xA+0xB) answers "0xA name" lines
  * for the addresses that resolve, after that header line, as Go does. */
@@ -303,16 +319,7 @@ static void serve_symbol(const hl_http_request *req, hl_http_reply *r)
             symbolize_list(dwfl, req->args[i].key, strlen(req->args[i].key), &b, &count);
     if (dwfl)
         dwfl_end(dwfl);
-    if (b.oom) {
-        free(b.s);
-        hl_http_reply_text(r, 500, "out of memory\n");
-        return;
-    }
-    free(r->body);
-    r->status = 200;
-    r->content_type = "text/plain; charset=utf-8";
-    r->body = b.s;
-    r->len = b.len;
+    reply_buf(r, &b, "text/plain; charset=utf-8");
 }
 
 static void serve_index(const hl_http_request *req, hl_http_reply *r);
@@ -371,16 +378,7 @@ static void serve_index(const hl_http_request *req, hl_http_reply *r)
             "http://HOST:PORT/debug/pprof/profile?seconds=30</code>. When the endpoint has "
             "a token, add <code>?token=TOKEN</code> or send <code>Authorization: Bearer "
             "TOKEN</code>.</p>\n</body></html>\n");
-    if (b.oom) {
-        free(b.s);
-        hl_http_reply_text(r, 500, "out of memory\n");
-        return;
-    }
-    free(r->body);
-    r->status = 200;
-    r->content_type = "text/html; charset=utf-8";
-    r->body = b.s;
-    r->len = b.len;
+    reply_buf(r, &b, "text/html; charset=utf-8");
 }
 
 void hl_http_dispatch(const hl_http_request *req, hl_http_reply *r)
