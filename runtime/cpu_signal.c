@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <libunwind.h>
 #include <link.h>
+#include <linux/perf_event.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -28,6 +30,8 @@ __thread int hl_cpu_in_loader __attribute__((tls_model("initial-exec")));
 static __thread int tls_in_handler __attribute__((tls_model("initial-exec")));
 static __thread uint32_t tls_gen __attribute__((tls_model("initial-exec")));
 static __thread uint64_t tls_last_count __attribute__((tls_model("initial-exec")));
+static __thread uint64_t tls_rng __attribute__((tls_model("initial-exec")));
+static __thread int64_t tls_asked __attribute__((tls_model("initial-exec"))); /* last period set */
 
 static hl_cpu_slot *ring;
 static _Atomic uint64_t ring_head; /* next position to reserve */
@@ -85,6 +89,28 @@ static hl_cpu_slot *reserve(uint64_t *pos_out)
     return &ring[h % HL_CPU_RING_SLOTS];
 }
 
+/* Sets the thread's next sampling period to a uniform draw from
+ * [period/2, 3*period/2): a fixed period locks onto a loop whose iterations
+ * take a multiple of it (aliasing) and then samples the same phase over and
+ * over. The timer restarts when the period is set, so the lag of this sample
+ * (the interval d just measured minus the period asked for) is taken off the
+ * draw to keep the mean rate as asked. Every sample is weighted by the
+ * CPU-clock counter's delta, so totals stay exact. Async-signal-safe. */
+static void jitter_next_period(int fd, int64_t period, uint64_t count, int64_t d)
+{
+    uint64_t x = tls_rng ? tls_rng : (count ^ (uint64_t)(uintptr_t)&tls_rng) | 1;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    tls_rng = x;
+    int64_t lag = tls_asked > 0 ? d - tls_asked : 0;
+    if (lag < 0 || lag > period / 4)
+        lag = lag < 0 ? 0 : period / 4;
+    uint64_t next = (uint64_t)(period / 2 - lag) + x % (uint64_t)period;
+    tls_asked = (int64_t)next;
+    ioctl(fd, PERF_EVENT_IOC_PERIOD, &next);
+}
+
 /* CPU time this sample stands for. Perf mode reads the thread's CPU clock
  * counter (exact, even when a signal was merged); timer mode counts overruns. */
 static int64_t sample_weight(const siginfo_t *si)
@@ -94,16 +120,18 @@ static int64_t sample_weight(const siginfo_t *si)
     if (tls_gen != gen) {
         tls_gen = gen;
         tls_last_count = 0;
+        tls_asked = 0;
     }
     if (hl_cpu_mode_now == HL_CPU_MODE_PERF) {
         uint64_t count;
         if (si->si_fd >= 0 && read(si->si_fd, &count, sizeof count) == (ssize_t)sizeof count) {
             int64_t d = (int64_t)(count - tls_last_count);
             tls_last_count = count;
+            jitter_next_period(si->si_fd, period, count, d);
             /* Merged signals stand for a few periods. More means the thread
              * had SIGPROF blocked: that time is not given to wherever the
              * thread happens to be now (the profiler reports it instead). */
-            if (d <= 0 || d > period * 10)
+            if (d <= 0 || d > period * 15)
                 d = period;
             return d;
         }
