@@ -32,6 +32,8 @@ static __thread uint32_t tls_gen __attribute__((tls_model("initial-exec")));
 static __thread uint64_t tls_last_count __attribute__((tls_model("initial-exec")));
 static __thread uint64_t tls_rng __attribute__((tls_model("initial-exec")));
 static __thread int64_t tls_asked __attribute__((tls_model("initial-exec"))); /* last period set */
+static __thread uint32_t tls_samples __attribute__((tls_model("initial-exec")));
+static __thread int64_t tls_lag __attribute__((tls_model("initial-exec"))); /* restart lag */
 
 static hl_cpu_slot *ring;
 static _Atomic uint64_t ring_head; /* next position to reserve */
@@ -92,21 +94,31 @@ static hl_cpu_slot *reserve(uint64_t *pos_out)
 /* Sets the thread's next sampling period to a uniform draw from
  * [period/2, 3*period/2): a fixed period locks onto a loop whose iterations
  * take a multiple of it (aliasing) and then samples the same phase over and
- * over. The timer restarts when the period is set, so the lag of this sample
- * (the interval d just measured minus the period asked for) is taken off the
- * draw to keep the mean rate as asked. Every sample is weighted by the
+ * over. The timer restarts when the period is set, so the lag of a restart
+ * (the interval measured after it minus the period asked for) is taken off
+ * the next draw to keep the mean rate as asked. Every sample is weighted by the
  * CPU-clock counter's delta, so totals stay exact. Async-signal-safe. */
 static void jitter_next_period(int fd, int64_t period, uint64_t count, int64_t d)
 {
+    if (tls_asked > 0) {
+        /* The interval since the last restart: its excess is the lag. */
+        tls_lag = d - tls_asked;
+        if (tls_lag < 0 || tls_lag > period / 4)
+            tls_lag = tls_lag < 0 ? 0 : period / 4;
+        tls_asked = 0;
+    }
+    /* A new period every 4th sample: as good against aliasing (each change
+     * moves the phase by a random amount) at a quarter of the ioctl cost. */
+    if (++tls_samples % 4 != 0)
+        return;
     uint64_t x = tls_rng ? tls_rng : (count ^ (uint64_t)(uintptr_t)&tls_rng) | 1;
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
     tls_rng = x;
-    int64_t lag = tls_asked > 0 ? d - tls_asked : 0;
-    if (lag < 0 || lag > period / 4)
-        lag = lag < 0 ? 0 : period / 4;
-    uint64_t next = (uint64_t)(period / 2 - lag) + x % (uint64_t)period;
+    /* The period holds for about four intervals and only the first pays the
+     * restart lag: a quarter of it comes off each. */
+    uint64_t next = (uint64_t)(period / 2 - tls_lag / 4) + x % (uint64_t)period;
     tls_asked = (int64_t)next;
     ioctl(fd, PERF_EVENT_IOC_PERIOD, &next);
 }
@@ -121,6 +133,7 @@ static int64_t sample_weight(const siginfo_t *si)
         tls_gen = gen;
         tls_last_count = 0;
         tls_asked = 0;
+        tls_lag = 0;
     }
     if (hl_cpu_mode_now == HL_CPU_MODE_PERF) {
         uint64_t count;
