@@ -75,6 +75,9 @@ void hl_cpu_unwind_warmup(void);
  * environment variable HOTLINT_CPUPROFILE_MODE=perf|timer forces one).
  * Returns the mode, or -1 with a message in err. */
 int hl_cpu_timer_probe(int hz, char *err, size_t errlen);
+/* Non-zero when perf events may sample kernel mode (system-call time is then
+ * sampled as the call returns). Async-signal-safe (an atomic load). */
+int hl_cpu_kernel_samples(void);
 /* Remembers HOTLINT_CPUPROFILE_MODE read at start-up (the environment is
  * cleaned before the program runs). */
 void hl_cpu_set_forced_mode(const char *mode);

@@ -230,8 +230,11 @@ static hl_profile *stop_locked(void)
     double cpu_s = (double)cpu_ns / 1e9;
     char c[512];
     snprintf(c, sizeof c, "hotlint cpu profiler: mode %s, requested %d Hz",
-             hl_cpu_mode_now == HL_CPU_MODE_PERF ? "perf_event (software CPU clock, per thread)"
-                                                 : "timer_create (per-thread CPU-time timers)",
+             hl_cpu_mode_now != HL_CPU_MODE_PERF ? "timer_create (per-thread CPU-time timers)"
+             : hl_cpu_kernel_samples()           ? "perf_event (software CPU clock, per thread, "
+                                                   "system calls included)"
+                                       : "perf_event (software CPU clock, per thread, user "
+                                         "mode only: perf_event_paranoid)",
              g.hz);
     hl_sp_add_comment(sp, c);
     snprintf(c, sizeof c,

@@ -39,6 +39,18 @@ pid_t hl_gettid(void)
     return (pid_t)syscall(SYS_gettid);
 }
 
+/* Whether samples may interrupt kernel code: -1 unknown, 0 no, 1 yes. With
+ * it, CPU time spent in system calls is sampled (the signal arrives as the
+ * call returns, so it lands on the user code that made the call); without
+ * it (perf_event_paranoid 2 for unprivileged users) that time only shows in
+ * the weight of the next user-mode sample. */
+static _Atomic int g_kernel_samples = -1;
+
+int hl_cpu_kernel_samples(void)
+{
+    return atomic_load(&g_kernel_samples) == 1;
+}
+
 static int perf_open(pid_t tid, int64_t period_ns)
 {
     struct perf_event_attr a;
@@ -48,10 +60,16 @@ static int perf_open(pid_t tid, int64_t period_ns)
     a.config = PERF_COUNT_SW_CPU_CLOCK;
     a.sample_period = (uint64_t)period_ns;
     a.disabled = 1;
-    a.exclude_kernel = 1; /* permitted at perf_event_paranoid 2 */
+    a.exclude_kernel = atomic_load(&g_kernel_samples) == 0;
     a.exclude_hv = 1;
     a.wakeup_events = 1;
     int fd = (int)syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    if (fd < 0 && !a.exclude_kernel && (errno == EACCES || errno == EPERM)) {
+        a.exclude_kernel = 1; /* permitted at perf_event_paranoid 2 */
+        fd = (int)syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    }
+    if (fd >= 0)
+        atomic_store(&g_kernel_samples, !a.exclude_kernel);
     if (fd < 0)
         return -1;
     /* Keep the low descriptor numbers for the program: it should see the

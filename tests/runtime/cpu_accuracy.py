@@ -80,6 +80,44 @@ run_case("perf, 4 threads", "perf", 2000, 4, 5)
 run_case("timer, 1 thread", "timer", 2500, 1, 0)
 run_case("timer, 4 threads", "timer", 1500, 4, 10)
 
+
+
+def syscall_case():
+    """CPU time spent in system calls is sampled where the kernel permits it
+    (the profile says so) and then counted within 10%; where it does not, the
+    profile must say what it could not sample instead of losing it quietly."""
+    with tempfile.TemporaryDirectory() as tmp:
+        prof = os.path.join(tmp, "cpu.prof")
+        env = dict(os.environ, HOTLINT_CPUPROFILE_MODE="perf")
+        r = subprocess.run([HOTLINT, "run", "--hz", "1000", "--cpuprofile", prof, "--",
+                            os.environ["CPU_SYSCALL"], "1500000"],
+                           env=env, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            failures.append(f"system calls: exit {r.returncode}: {r.stderr}")
+            return
+        rusage_s = int(re.search(r"rusage_cpu_ns (\d+)", r.stdout).group(1)) / 1e9
+        out = subprocess.run([HOTLINT, "top", "--cum", "-n", "0", prof],
+                             capture_output=True, text=True, timeout=60).stdout
+        total = seconds(re.search(r"of (\S+) total", out).group(1))
+        err = abs(total - rusage_s) / rusage_s
+        print(f"system calls: profile {total:.3f}s, getrusage {rusage_s:.3f}s ({100 * err:.1f}% off)")
+        with open("/proc/sys/kernel/perf_event_paranoid") as f:
+            permitted = os.geteuid() == 0 or int(f.read()) <= 1
+        if permitted and "system calls included" not in out:
+            failures.append(f"system calls: kernel-mode sampling is permitted here, but the "
+                            f"profile did not use it\n{out}")
+        if "system calls included" in out:
+            if err > 0.10:
+                failures.append(f"system calls: total CPU {total:.3f}s vs getrusage "
+                                f"{rusage_s:.3f}s\n{out}")
+            if "in_system_calls" not in out:
+                failures.append(f"system calls: the calling function is missing\n{out}")
+        elif "user mode only" not in out or (err > 0.10 and "was not sampled" not in out):
+            failures.append(f"system calls: time lost without a word in the profile\n{out}")
+
+
+syscall_case()
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)
