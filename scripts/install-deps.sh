@@ -9,7 +9,7 @@ packages=(
     libyaml-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev
     libcmocka-dev
     golang-go google-perftools libgoogle-perftools-dev libjemalloc2
-    python3 python3-jsonschema pre-commit curl
+    python3 python3-jsonschema pre-commit curl bc
     chromium
 )
 missing=()
