@@ -140,10 +140,14 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
     char a[32], b[32], c[32], d[32], e[32];
     const hl_verify_options *o = &r->options;
 
-    fprintf(out, "profile: %s (%s, %s): total %s in %lld samples\n",
-            profile_name ? profile_name : "-", r->sample_type ? r->sample_type : "?",
-            r->sample_unit ? r->sample_unit : "?",
-            hl_format_value(r->total, r->sample_unit, a, sizeof a), (long long)r->total_samples);
+    fprintf(out, "profile: %s (%s, %s): total %s", profile_name ? profile_name : "-",
+            r->sample_type ? r->sample_type : "?", r->sample_unit ? r->sample_unit : "?",
+            hl_format_value(r->total, r->sample_unit, a, sizeof a));
+    if (r->sampling_period > 0)
+        fprintf(out, ", %lld sampling periods of %s\n", (long long)r->total_samples,
+                hl_format_value(r->sampling_period, r->sample_unit, b, sizeof b));
+    else
+        fprintf(out, " in %lld samples\n", (long long)r->total_samples);
     if (r->profile_default_type)
         fprintf(out,
                 "sample type: %s, not the profile's default %s: allocation rules are about "

@@ -981,6 +981,7 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     }
 
     if (per_period && total > 0) {
+        out->sampling_period = prof->period;
         total_samples = total / prof->period;
         if (total_samples < 1)
             total_samples = 1;

@@ -97,6 +97,10 @@ typedef struct hl_verify_result {
     /* The profile's default sample type when verify chose another one on its
      * own (alloc_space over a heap profile's inuse_space); else NULL. */
     const char *profile_default_type;
+    /* Heap-style profiles (values in the period's unit): total_samples is
+     * total / sampling_period, the number of sampling periods the statistics
+     * count; 0 when total_samples counts sample records (CPU profiles). */
+    int64_t sampling_period;
 } hl_verify_result;
 
 /* How a finding meets the profile:

@@ -220,6 +220,18 @@ set +e
 set -e
 [ "$rc" = 1 ] || { cat err.txt heap.txt; fail "alloc_space should confirm work's malloc (exit 1), got $rc"; }
 grep -q "^profile: goheap.prof (alloc_space, bytes)" heap.txt || { cat heap.txt; fail "heap header"; }
+# Byte-sampled with the period in bytes (as hotlint's heap profiles): the
+# statistics count sampling periods, not sample records.
+cat > period.spec <<'S'
+types alloc_objects/count/1 alloc_space/bytes/524288
+sample 50 malloc@:0 work@/ci/build/src/app.c:6 main@/ci/build/src/main.c:9
+sample 30 main@/ci/build/src/main.c:12
+S
+"$SYNTH" write period.spec period.prof
+"$HOTLINT" --verify period.prof src --fail-on none > period.txt 2> err.txt ||
+    { cat err.txt; fail "verify of a byte-sampled profile"; }
+grep -q "^profile: period.prof (alloc_space, bytes): total .*, 80 sampling periods of " period.txt ||
+    { cat period.txt; fail "the heap header does not count sampling periods"; }
 grep -q "^sample type: alloc_space, not the profile's default inuse_space" heap.txt ||
     { cat heap.txt; fail "the header does not say alloc_space was chosen"; }
 grep -Eq "^confirmed .*HL002 alloc-in-loop +src/app.c:6" heap.txt || { cat heap.txt; fail "heap verdict"; }
