@@ -103,6 +103,13 @@ void hl_cpu_timer_forget_all(void);
 
 pid_t hl_gettid(void);
 
+/* Before an exec of this process: stops sampling and discards any pending
+ * SIGPROF, so the new image is not killed by one. Not async-signal-safe
+ * (takes the timer table's lock); does nothing in a vfork child. */
+void hl_cpu_exec_prepare(void);
+/* After an exec that failed: sampling resumes. Not async-signal-safe. */
+void hl_cpu_exec_failed(void);
+
 #pragma GCC visibility pop
 
 #endif

@@ -37,7 +37,9 @@ static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;     /* start/stop */
 static pthread_mutex_t drain_lock = PTHREAD_MUTEX_INITIALIZER; /* g.sp */
 static cpu_state g;
 static bool g_hooks_installed;
-static bool g_fork_profiles; /* HOTLINT_CPUPROFILE_FORK=1: children write path.<pid> */
+static bool g_fork_profiles;      /* HOTLINT_CPUPROFILE_FORK=1: children write path.<pid> */
+static _Atomic pid_t g_owner_pid; /* the process whose threads the timers sample */
+static bool g_exec_paused;        /* sampling paused by hl_cpu_exec_prepare */
 
 static int64_t now_ns(clockid_t c)
 {
@@ -193,6 +195,7 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     hl_cpu_timer_failures(true);
     hl_cpu_timer_counted_ns(NULL, true);
     g_recorded_ns = 0;
+    atomic_store(&g_owner_pid, getpid());
     atomic_store_explicit(&hl_cpu_active, 1, memory_order_release);
     hl_cpu_timer_arm_all(atomic_load(&g.writer_tid));
     return 0;
@@ -463,6 +466,7 @@ static void atfork_parent(void)
 
 static void atfork_child(void)
 {
+    g_exec_paused = false;
     pthread_mutex_init(&drain_lock, NULL);
     pthread_mutex_init(&g_lock, NULL);
     bool was_running = g.running && !g.collecting;
@@ -576,4 +580,38 @@ __attribute__((visibility("default"))) int dlclose(void *h)
     int rc = real(h);
     hl_cpu_in_loader--;
     return rc;
+}
+
+/* ---- exec ---- */
+
+/* The new image starts with SIGPROF at its default action, which ends the
+ * process: no sampling signal may be generated or left pending across exec.
+ * Called by the interposed exec family (exec_guard.c). */
+void hl_cpu_exec_prepare(void)
+{
+    /* A vfork child shares our memory but not our timers: touch nothing. */
+    if (!atomic_load_explicit(&hl_cpu_active, memory_order_acquire) ||
+        getpid() != atomic_load(&g_owner_pid))
+        return;
+    atomic_store_explicit(&hl_cpu_active, 0, memory_order_release);
+    hl_cpu_timer_disarm_all();
+    g_exec_paused = true;
+    /* Setting SIG_IGN discards a pending SIGPROF in every thread; the
+     * handler is put back at once in case the exec fails. */
+    struct sigaction cur, ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    if (sigaction(HL_CPU_SIGNAL, NULL, &cur) == 0 && sigaction(HL_CPU_SIGNAL, &ign, NULL) == 0)
+        sigaction(HL_CPU_SIGNAL, &cur, NULL);
+}
+
+/* The exec failed: sampling resumes where hl_cpu_exec_prepare paused it. */
+void hl_cpu_exec_failed(void)
+{
+    if (!g_exec_paused || getpid() != atomic_load(&g_owner_pid))
+        return;
+    g_exec_paused = false;
+    atomic_store_explicit(&hl_cpu_active, 1, memory_order_release);
+    hl_cpu_timer_arm_all(atomic_load(&g.writer_tid));
 }
