@@ -24,6 +24,8 @@ static const char flame_usage[] =
     "  --folded               folded stacks (\"main;parse;strlen 123\") instead of SVG\n"
     "  --sample-index NAME|N  the sample type to draw (default: the profile's default)\n"
     "  --token T              bearer token for profile URLs\n"
+    "  --save-profile FILE    keep the profile read (a URL's window,\n"
+    "                         kept for later runs)\n"
     "  --trim-path PREFIX     for --findings: remove PREFIX from the profile's file names\n"
     "  --source-root DIR      for --findings: relative profile file names are under DIR\n"
     "  --title TEXT           the graph's title\n"
@@ -179,7 +181,8 @@ int hl_cmd_flame(int argc, char **argv)
         goto out;
     }
     if (!(prof = hl_verify_open_profiles(a.pc.profiles, a.pc.n_profiles, a.pc.token, err,
-                                         sizeof err))) {
+                                         sizeof err)) ||
+        hl_profile_cli_save(prof, a.pc.save_profile, err, sizeof err) < 0) {
         fprintf(stderr, "hotlint flame: %s\n", err);
         goto out;
     }

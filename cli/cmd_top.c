@@ -7,6 +7,7 @@
 #include "../fetch/source.h"
 #include "../profile/aggregate.h"
 #include "commands.h"
+#include "verify_options.h"
 
 static void usage(FILE *out)
 {
@@ -18,7 +19,9 @@ static void usage(FILE *out)
           "  --lines             one row per source line (function file:line)\n"
           "  --sample-index NAME the value to show (cpu, samples, alloc_space, ...; or a "
           "number)\n"
-          "  --token T           bearer token for URLs\n",
+          "  --token T           bearer token for URLs\n"
+          "  --save-profile FILE keep the profile read (from a URL: the same window for\n"
+          "                      later top, list, flame and verify runs)\n",
           out);
 }
 
@@ -60,7 +63,7 @@ int hl_cmd_top(int argc, char **argv)
 {
     long n_top = 20;
     bool cum = false, lines = false;
-    const char *sample_name = NULL, *token = NULL, *source = NULL;
+    const char *sample_name = NULL, *token = NULL, *source = NULL, *save = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -76,15 +79,20 @@ int hl_cmd_top(int argc, char **argv)
             cum = true;
         } else if (!strcmp(a, "--lines")) {
             lines = true;
-        } else if (!strcmp(a, "--sample-index") || !strcmp(a, "--token")) {
+        } else if (!strcmp(a, "--sample-index") || !strcmp(a, "--token") ||
+                   !strcmp(a, "--save-profile")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "hotlint top: %s needs a value\n", a);
                 return 2;
             }
             if (!strcmp(a, "--token"))
                 token = argv[++i];
+            else if (!strcmp(a, "--save-profile"))
+                save = argv[++i];
             else
                 sample_name = argv[++i];
+        } else if (!strncmp(a, "--save-profile=", 15)) {
+            save = a + 15;
         } else if (!strncmp(a, "--sample-index=", 15)) {
             sample_name = a + 15;
         } else if (a[0] == '-' && a[1]) {
@@ -104,8 +112,9 @@ int hl_cmd_top(int argc, char **argv)
     }
     char err[512];
     hl_profile *p = hl_profile_open(source, token, err, sizeof err);
-    if (!p) {
+    if (!p || hl_profile_cli_save(p, save, err, sizeof err) < 0) {
         fprintf(stderr, "hotlint top: %s\n", err);
+        hl_profile_free(p);
         return 2;
     }
     size_t si = p->default_sample_index;

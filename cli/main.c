@@ -1,5 +1,6 @@
 /* main.c - hotlint's entry point: picks the subcommand and hands it the arguments. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -31,6 +32,43 @@ static void usage(FILE *out)
     fputs("\nRun 'hotlint COMMAND --help' for a command's options.\n", out);
 }
 
+/* `hotlint [options] --verify PROFILE [options] [PATH...]`: --verify may stand
+ * anywhere before `--`. Runs verify with its profile as `--profile PROFILE`
+ * and every other argument in its place; returns -1 when there is no
+ * --verify (the arguments are lint's). */
+static int verify_anywhere(int argc, char **argv)
+{
+    int at = -1;
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--verify") || !strncmp(argv[i], "--verify=", 9)) {
+            at = i;
+            break;
+        }
+    if (at < 0)
+        return -1;
+    char **args = malloc(((size_t)argc + 2) * sizeof *args);
+    if (!args) {
+        fputs("hotlint: out of memory\n", stderr);
+        return 2;
+    }
+    int n = 0, taken = at; /* argv[at..taken] became --profile PROFILE */
+    args[n++] = "verify";
+    if (argv[at][8] == '=') {
+        args[n++] = "--profile";
+        args[n++] = argv[at] + 9;
+    } else if (at + 1 < argc && strcmp(argv[at + 1], "--")) {
+        args[n++] = "--profile";
+        args[n++] = argv[++taken];
+    }
+    for (int i = 1; i < argc; i++)
+        if (i < at || i > taken)
+            args[n++] = argv[i];
+    args[n] = NULL;
+    int rc = hl_cmd_verify(n, args);
+    free(args);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 &&
@@ -49,6 +87,9 @@ int main(int argc, char **argv)
             if (!strcmp(argv[1], commands[i].name))
                 return commands[i].run(argc - 1, argv + 1);
     }
+    int rc = verify_anywhere(argc, argv);
+    if (rc >= 0)
+        return rc;
     /* No subcommand: lint, with every argument (paths and options) as given. */
     return hl_cmd_lint(argc, argv);
 }

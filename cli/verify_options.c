@@ -2,6 +2,7 @@
 #include "verify_options.h"
 #include "../lint/config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,9 @@ hl_opt_result hl_profile_cli_parse_one(void *user, int argc, char **argv, int *i
         HL_OPT_NOT_MINE)
         return r;
     if ((r = hl_opt_value("--token", argc, argv, i, &p->token, err, errlen)) != HL_OPT_NOT_MINE)
+        return r;
+    if ((r = hl_opt_value("--save-profile", argc, argv, i, &p->save_profile, err, errlen)) !=
+        HL_OPT_NOT_MINE)
         return r;
     if ((r = hl_opt_value("--trim-path", argc, argv, i, &v, err, errlen)) != HL_OPT_OK)
         return r;
@@ -92,7 +96,23 @@ hl_profile *hl_profile_cli_open(const hl_profile_cli *p, size_t *sample_index, c
     }
     if (sample_index)
         *sample_index = (size_t)ix;
+    if (hl_profile_cli_save(prof, p->save_profile, err, errlen) < 0) {
+        hl_profile_free(prof);
+        return NULL;
+    }
     return prof;
+}
+
+int hl_profile_cli_save(const hl_profile *prof, const char *path, char *err, size_t errlen)
+{
+    if (!path)
+        return 0;
+    if (hl_profile_write_file(prof, path) < 0) {
+        snprintf(err, errlen, "--save-profile %s: cannot write the profile: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 void hl_profile_cli_verify_options(const hl_profile_cli *p, hl_verify_options *vo)

@@ -17,10 +17,11 @@ typedef struct hl_profile_cli {
     const char *sample_index; /* --sample-index NAME; NULL: verify's choice */
     const char *source_root;  /* --source-root DIR */
     const char *token;        /* --token T, for profile URLs */
+    const char *save_profile; /* --save-profile FILE: keep what was read */
 } hl_profile_cli;
 
 /* An option layer (hl_opt_layer_fn) for --sample-index, --trim-path,
- * --source-root and --token; user is an hl_profile_cli. */
+ * --source-root, --token and --save-profile; user is an hl_profile_cli. */
 hl_opt_result hl_profile_cli_parse_one(void *user, int argc, char **argv, int *i, char *err,
                                        size_t errlen);
 
@@ -38,6 +39,12 @@ int hl_profile_cli_split(hl_profile_cli *p, hl_lint_cli *lc, size_t from, bool f
  * naming the profile (or the sample type) when one cannot be used. */
 hl_profile *hl_profile_cli_open(const hl_profile_cli *p, size_t *sample_index, char *err,
                                 size_t errlen);
+
+/* Writes prof to path (pprof protobuf, gzipped; replaced whole or not at all)
+ * when path is not NULL: with --save-profile, the window a URL gave can be read
+ * again by top, list, flame and verify. Returns 0, or -1 with a message in err
+ * naming the file. */
+int hl_profile_cli_save(const hl_profile *prof, const char *path, char *err, size_t errlen);
 
 /* Copies the options verify needs (sample type, --trim-path, --source-root)
  * into vo; the strings stay borrowed from p. */

@@ -333,8 +333,8 @@ static const endpoint endpoints[] = {
      "A sampling of the memory allocations of live objects (needs heap profiling; ?debug=1 for "
      "text)."},
     {"profile", serve_profile,
-     "CPU profile over ?seconds=N (default 30, at most 300); one at a time. Open it with go tool "
-     "pprof or hotlint top."},
+     "CPU profile over ?seconds=N (default 30, at most 300), sampled at ?hz=N (default 100, at "
+     "most 1000); one at a time. Open it with go tool pprof or hotlint top."},
     {"symbol", serve_symbol,
      "Function names of program counters (pprof's symbol protocol: POST 0xADDR+0xADDR)."},
     {"threads", serve_threads,

@@ -30,7 +30,8 @@ done
 
 cd "$HOTLINT_SOURCE_DIR"
 url="http://127.0.0.1:$PORT/debug/pprof/profile?seconds=2&hz=1000"
-"$HOTLINT" --verify "$url" corpus/chunker --format json --fail-on none > "$T/live.json" 2> "$T/err" ||
+"$HOTLINT" --verify "$url" corpus/chunker --format json --fail-on none --save-profile "$T/window.prof" \
+    > "$T/live.json" 2> "$T/err" ||
     { cat "$T/err" "$T/program.out"; fail "verify from $url"; }
 kill -0 "$pid" 2> /dev/null || { cat "$T/program.out"; fail "the program ended before the profile was taken"; }
 $PY - "$T/live.json" <<'P'
@@ -46,4 +47,27 @@ assert all(v in allowed for v in verdicts.values()), (n, verdicts)
 fns = {u["function"] for u in r["unexplained"] if u["kind"] == "function"}
 assert fns & {"find_cuts", "fingerprint"}, fns
 P
+
+# --save-profile kept the window verify used: the same verdicts from the file,
+# with --verify placed after other options (any order), and top, list and
+# flame read it.
+"$HOTLINT" --rules "$HOTLINT_SOURCE_DIR/rules" --format json --fail-on none --verify "$T/window.prof" \
+    corpus/chunker > "$T/saved.json" ||
+    fail "verify of the saved window"
+$PY - "$T/live.json" "$T/saved.json" <<'P'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert a["profile"]["total_samples"] == b["profile"]["total_samples"], (a["profile"], b["profile"])
+va = [(f["rule"], f["line"], f["verdict"]) for f in a["findings"]]
+vb = [(f["rule"], f["line"], f["verdict"]) for f in b["findings"]]
+assert va == vb, (va, vb)
+P
+"$HOTLINT" top "$T/window.prof" > "$T/top.txt" || fail "top of the saved window"
+grep -q "find_cuts\|fingerprint" "$T/top.txt" || fail "top of the saved window: $(cat "$T/top.txt")"
+"$HOTLINT" top --save-profile "$T/again.prof" "$T/window.prof" > /dev/null && [ -s "$T/again.prof" ] ||
+    fail "top --save-profile"
+"$HOTLINT" flame --folded "$T/window.prof" > /dev/null || fail "flame of the saved window"
+rc=0
+"$HOTLINT" --verify "$url" --save-profile /nonexistent-dir/x.prof corpus/chunker > /dev/null 2> "$T/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "nonexistent-dir/x.prof" "$T/err" || fail "unwritable --save-profile: $(cat "$T/err")"
 echo "live_verify: ok"

@@ -25,6 +25,7 @@ for name in ("profile", "heap", "allocs", "threads", "cmdline", "symbol"):
     check(('href="/debug/pprof/%s' % name).encode() in body, "index lists %s" % name)
 st, _, body2 = request(a, "/debug/pprof")
 check(st == 200 and body2 == body, "/debug/pprof without slash is the index too")
+check(b"?hz=" in body and b"?seconds=" in body, "the index documents the profile's seconds and hz")
 
 st, h, body = request(a, "/debug/pprof/cmdline")
 check(st == 200 and body == ("%s\x00--seconds\x0060" % busy).encode(),
