@@ -52,33 +52,25 @@ static void scrub_preload(void)
         out += len;
     }
     *out = '\0';
-    if (!*value)
-        unsetenv("LD_PRELOAD");
 }
 
+/* Removes HOTLINT_* and an emptied LD_PRELOAD from environ itself, closing up
+ * the array in place. Not through unsetenv: a program may export its own
+ * (bash does, and it never edits environ), and the constructor runs before
+ * the program could care. */
 static void scrub_env(void)
 {
     scrub_preload();
     extern char **environ;
-    for (;;) {
-        bool again = false;
-        for (char **e = environ; e && *e; e++) {
-            if (!strncmp(*e, "HOTLINT_", 8)) {
-                const char *eq = strchr(*e, '=');
-                size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
-                char name[128];
-                if (len >= sizeof name)
-                    continue;
-                memcpy(name, *e, len);
-                name[len] = 0;
-                unsetenv(name);
-                again = true;
-                break;
-            }
-        }
-        if (!again)
-            break;
+    if (!environ)
+        return;
+    char **out = environ;
+    for (char **e = environ; *e; e++) {
+        if (!strncmp(*e, "HOTLINT_", 8) || !strcmp(*e, "LD_PRELOAD="))
+            continue;
+        *out++ = *e;
     }
+    *out = NULL;
 }
 
 __attribute__((constructor)) static void hl_rt_init(void)
