@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -224,6 +225,7 @@ int hl_cmd_run(int argc, char **argv)
         sigaction(forwarded[k], &fa, NULL);
     }
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "hotlint run: cannot start %s: %s\n", argv[i], strerror(errno));
@@ -231,6 +233,11 @@ int hl_cmd_run(int argc, char **argv)
         return 2;
     }
     if (pid == 0) {
+        /* If hotlint run is killed (even by SIGKILL) the program goes too,
+         * rather than running on as an orphan nobody profiles. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(128 + SIGKILL);
         for (size_t k = 0; k < N_FORWARDED; k++)
             sigaction(forwarded[k], &old_act[k], NULL);
         sigprocmask(SIG_SETMASK, &old_mask, NULL);
@@ -283,6 +290,11 @@ int hl_cmd_run(int argc, char **argv)
                 "hotlint run: %s: no CPU profile was written (a statically linked program, or "
                 "one that left with _exit or a signal?)\n",
                 cpu);
+    else if (cpu_abs && stat(cpu_abs, &st) < 0 && WIFSIGNALED(status))
+        fprintf(stderr,
+                "hotlint run: %s: no CPU profile was written: the program was killed by signal %d "
+                "(%s) before it could write it\n",
+                cpu, WTERMSIG(status), strsignal(WTERMSIG(status)));
     free(cpu_abs);
     free(mem_abs);
     if (WIFEXITED(status))

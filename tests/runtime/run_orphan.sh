@@ -1,0 +1,32 @@
+#!/bin/bash
+# run_orphan.sh - `hotlint run` killed by SIGKILL takes its program with it
+# (no orphan left running unprofiled), and a program killed by a signal is
+# told on stderr to have left no CPU profile.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$HOTLINT" run --cpuprofile "$tmp/o.prof" -- /bin/sleep 1000 &
+runner=$!
+for _ in $(seq 100); do
+    child=$(pgrep -P "$runner" -x sleep) && break
+    sleep 0.05
+done
+[ -n "${child:-}" ] || fail "the program did not start"
+kill -KILL "$runner"
+wait "$runner" 2>/dev/null
+for _ in $(seq 100); do
+    kill -0 "$child" 2>/dev/null || break
+    sleep 0.05
+done
+if kill -0 "$child" 2>/dev/null; then
+    kill -KILL "$child"
+    fail "the program ran on after hotlint run was killed"
+fi
+
+"$HOTLINT" run --cpuprofile "$tmp/k.prof" -- /bin/sh -c 'kill -TERM $$' 2>"$tmp/err"
+[ $? -eq 143 ] || fail "killed program: want status 143"
+grep -q "k.prof: no CPU profile was written: the program was killed by signal 15" "$tmp/err" ||
+    fail "no word about the missing profile: $(cat "$tmp/err")"
+echo ok
