@@ -1,20 +1,26 @@
 /* heap_alloc.c - the malloc-family interposers: a counter decrement on the
  * fast path, the sampler only when the thread's byte budget runs out.
  *
- * The interposers call glibc's exported __libc_malloc, __libc_calloc,
- * __libc_realloc, __libc_free, __libc_memalign, __libc_valloc and
- * __libc_pvalloc directly. No dlsym(RTLD_NEXT, "malloc") is needed, which
- * also removes the bootstrap problem: dlsym allocates, and an interposer that
- * needs dlsym before it can allocate has to fake the first allocations.
- * Every function here works before the library's constructor has run.
+ * Every call is forwarded to the allocator the program would have used
+ * without the runtime: the next definition after this library (jemalloc,
+ * tcmalloc, mimalloc, or glibc), found by dlsym(RTLD_NEXT) at the first
+ * allocation. dlsym may itself allocate: while the one thread resolving is
+ * inside it, allocations come from a small static arena whose blocks are
+ * never given back (free ignores them, realloc moves them out). Every
+ * function here works before the library's constructor has run.
  *
  * All code that can be on the stack between the program and the stack walk
  * lives in the section hl_heap_text, so the sampler skips exactly its own
  * frames whatever the compiler inlined. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <stdalign.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "heap_internal.h"
 
@@ -29,6 +35,7 @@
 #define HL_TEXT        __attribute__((section("hl_heap_text")))
 #define HL_SLOW        __attribute__((section("hl_heap_text"), noinline, cold))
 #define hl_unlikely(x) __builtin_expect(!!(x), 0)
+#define hl_likely(x)   __builtin_expect(!!(x), 1)
 
 extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t size);
@@ -68,6 +75,151 @@ static inline int hl_take(size_t n)
 
 #ifndef HL_HEAP_NO_INTERPOSE
 
+/* ---- the next allocator ---- */
+
+typedef struct {
+    void *(*malloc)(size_t);
+    void *(*calloc)(size_t, size_t);
+    void *(*realloc)(void *, size_t);
+    void (*free)(void *);
+    void *(*memalign)(size_t, size_t);
+    void *(*valloc)(size_t);
+    void *(*pvalloc)(size_t);
+} hl_next_alloc;
+
+static hl_next_alloc g_next;
+static _Atomic int g_next_state; /* 0 unresolved, 1 being resolved, 2 resolved */
+static __thread int tls_resolving __attribute__((tls_model("initial-exec")));
+
+/* The bootstrap arena: a size header before each block, 16-byte aligned. */
+#define BOOT_ARENA_SIZE (256 * 1024)
+static alignas(64) unsigned char boot_arena[BOOT_ARENA_SIZE];
+static _Atomic size_t boot_used;
+
+/* Macros, not inline functions, here and in NX(): the entry address of each
+ * public function must symbolize to that function itself. */
+#define in_boot_arena(p)                                                                           \
+    ((const unsigned char *)(p) >= boot_arena &&                                                   \
+     (const unsigned char *)(p) < boot_arena + BOOT_ARENA_SIZE)
+
+HL_SLOW static void *boot_memalign(size_t align, size_t n)
+{
+    if (align < 16)
+        align = 16;
+    for (;;) {
+        size_t used = atomic_load(&boot_used);
+        size_t start = (used + 16 + align - 1) & ~(align - 1);
+        if (start + n < start || start + n > BOOT_ARENA_SIZE) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        if (atomic_compare_exchange_weak(&boot_used, &used, start + n)) {
+            memcpy(boot_arena + start - sizeof n, &n, sizeof n);
+            return boot_arena + start;
+        }
+    }
+}
+HL_SLOW static void *boot_malloc(size_t n)
+{
+    return boot_memalign(16, n);
+}
+HL_SLOW static void *boot_calloc(size_t a, size_t b)
+{
+    size_t n;
+    if (__builtin_mul_overflow(a, b, &n)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return boot_memalign(16, n); /* static memory, never reused: already zero */
+}
+HL_SLOW static void *boot_realloc(void *p, size_t n)
+{
+    void *q = boot_malloc(n);
+    if (q && p && in_boot_arena(p)) {
+        size_t old;
+        memcpy(&old, (unsigned char *)p - sizeof old, sizeof old);
+        memcpy(q, p, old < n ? old : n);
+    }
+    return q;
+}
+HL_SLOW static void boot_free(void *p)
+{
+    (void)p;
+}
+HL_SLOW static void *boot_valloc(size_t n)
+{
+    return boot_memalign(4096, n);
+}
+
+static const hl_next_alloc boot_alloc = {boot_malloc,   boot_calloc, boot_realloc, boot_free,
+                                         boot_memalign, boot_valloc, boot_valloc};
+
+static const hl_next_alloc glibc_alloc = {__libc_malloc, __libc_calloc,   __libc_realloc,
+                                          __libc_free,   __libc_memalign, __libc_valloc,
+                                          __libc_pvalloc};
+
+/* pvalloc where the next allocator has none (jemalloc): page-rounded valloc. */
+HL_SLOW static void *pvalloc_by_memalign(size_t n)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t r = (n + page - 1) & ~(page - 1);
+    return g_next.memalign(page, r < n ? n : (r ? r : page));
+}
+HL_SLOW static void *valloc_by_memalign(size_t n)
+{
+    return g_next.memalign((size_t)sysconf(_SC_PAGESIZE), n);
+}
+
+/* Finds the next allocator once; the thread inside dlsym gets the arena.
+ * Another thread waits for the resolution (it takes microseconds). */
+HL_SLOW static const hl_next_alloc *hl_next_resolve(void)
+{
+    if (tls_resolving)
+        return &boot_alloc;
+    int expect = 0;
+    if (atomic_compare_exchange_strong(&g_next_state, &expect, 1)) {
+        tls_resolving = 1;
+        hl_next_alloc n;
+        *(void **)&n.malloc = dlsym(RTLD_NEXT, "malloc");
+        *(void **)&n.calloc = dlsym(RTLD_NEXT, "calloc");
+        *(void **)&n.realloc = dlsym(RTLD_NEXT, "realloc");
+        *(void **)&n.free = dlsym(RTLD_NEXT, "free");
+        *(void **)&n.memalign = dlsym(RTLD_NEXT, "memalign");
+        *(void **)&n.valloc = dlsym(RTLD_NEXT, "valloc");
+        *(void **)&n.pvalloc = dlsym(RTLD_NEXT, "pvalloc");
+        tls_resolving = 0;
+        if (!n.malloc || !n.calloc || !n.realloc || !n.free || !n.memalign ||
+            n.malloc == __libc_malloc) {
+            g_next = glibc_alloc; /* glibc itself, or no other complete allocator */
+        } else {
+            if (!n.valloc)
+                n.valloc = valloc_by_memalign;
+            if (!n.pvalloc)
+                n.pvalloc = pvalloc_by_memalign;
+            g_next = n;
+        }
+        atomic_store_explicit(&g_next_state, 2, memory_order_release);
+    } else {
+        while (atomic_load_explicit(&g_next_state, memory_order_acquire) != 2)
+            ;
+    }
+    return &g_next;
+}
+
+/* The allocator calls go to. */
+#define NX()                                                                                       \
+    (hl_likely(atomic_load_explicit(&g_next_state, memory_order_acquire) == 2)                     \
+         ? (const hl_next_alloc *)&g_next                                                          \
+         : hl_next_resolve())
+
+#define __libc_malloc   NX()->malloc
+#define __libc_calloc   NX()->calloc
+#define __libc_realloc  NX()->realloc
+#define __libc_memalign NX()->memalign
+#define __libc_valloc   NX()->valloc
+#define __libc_pvalloc  NX()->pvalloc
+#define __libc_free     NX()->free
+
 /* Start and end of hl_heap_text, made by the linker. */
 extern char __start_hl_heap_text[] __attribute__((visibility("hidden")));
 extern char __stop_hl_heap_text[] __attribute__((visibility("hidden")));
@@ -102,6 +254,8 @@ HL_SLOW static void hl_free_slow(void *p)
 
 HL_TEXT void free(void *p)
 {
+    if (hl_unlikely(in_boot_arena(p)))
+        return;
     if (!atomic_load_explicit(&hl_heap_armed, memory_order_relaxed) || !hl_heap_maybe_sampled(p))
         __libc_free(p);
     else
@@ -152,6 +306,8 @@ HL_SLOW static void *hl_realloc_slow(void *p, size_t n, enum hl_heap_kind kind, 
  * address of realloc must symbolize to realloc itself. */
 #define HL_REALLOC(p, n, kind)                                                                     \
     do {                                                                                           \
+        if (hl_unlikely(in_boot_arena(p)))                                                         \
+            return boot_realloc_out(p, n);                                                         \
         if (!atomic_load_explicit(&hl_heap_armed, memory_order_relaxed))                           \
             return __libc_realloc(p, n);                                                           \
         int crossed_ = atomic_load_explicit(&hl_heap_on, memory_order_relaxed) && hl_charge(n);    \
@@ -159,6 +315,18 @@ HL_SLOW static void *hl_realloc_slow(void *p, size_t n, enum hl_heap_kind kind, 
             return __libc_realloc(p, n);                                                           \
         return hl_realloc_slow(p, n, kind, crossed_);                                              \
     } while (0)
+
+/* A block of the bootstrap arena resized: moved to the real allocator. */
+HL_SLOW static void *boot_realloc_out(void *p, size_t n)
+{
+    void *q = malloc(n);
+    if (q) {
+        size_t old;
+        memcpy(&old, (unsigned char *)p - sizeof old, sizeof old);
+        memcpy(q, p, old < n ? old : n);
+    }
+    return q;
+}
 
 HL_TEXT void *realloc(void *p, size_t n)
 {
@@ -279,6 +447,14 @@ const uintptr_t hl_heap_entry[HL_HEAP_NKINDS] = {
     [HL_HEAP_VALLOC] = (uintptr_t)hl_entry_valloc,
     [HL_HEAP_PVALLOC] = (uintptr_t)hl_entry_pvalloc,
 };
+
+#undef __libc_malloc
+#undef __libc_calloc
+#undef __libc_realloc
+#undef __libc_memalign
+#undef __libc_valloc
+#undef __libc_pvalloc
+#undef __libc_free
 
 #else /* sanitizer build: the sanitizer owns malloc; heap profiling is off */
 

@@ -2,6 +2,7 @@
  * the C API, build Go-layout heap profiles from the sampled buckets, write
  * them at dump, stop and exit, and fork handling. */
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -142,6 +143,49 @@ out:
     return rc;
 }
 
+/* Whether the program's malloc calls reach this library. Usually the global
+ * lookup of "malloc" finds our definition. A non-PIE executable that takes
+ * malloc's address (python3, pigz) makes its own PLT slot the symbol's
+ * canonical address instead; the slot jumps to what the loader's lookup
+ * found, which is us when this library comes before libc in the load order
+ * (preloaded, or linked before libc) and nothing earlier defines malloc. */
+static bool malloc_interposed(void)
+{
+    void *sym = dlsym(RTLD_DEFAULT, "malloc");
+    if ((uintptr_t)sym == hl_heap_entry[HL_HEAP_MALLOC])
+        return true;
+    Dl_info di;
+    const ElfW(Sym) *es = NULL;
+    if (!sym || !dladdr1(sym, &di, (void **)&es, RTLD_DL_SYMENT) || !es)
+        return false;
+    if (es->st_shndx != SHN_UNDEF)
+        return false; /* another object defines malloc and is found first */
+    void *self = dlopen(NULL, RTLD_NOW | RTLD_NOLOAD);
+    struct link_map *lm = NULL;
+    if (!self || dlinfo(self, RTLD_DI_LINKMAP, &lm) < 0) {
+        if (self)
+            dlclose(self);
+        return false;
+    }
+    Dl_info mine;
+    bool ours_first = false;
+    if (dladdr((void *)hl_heap_entry[HL_HEAP_MALLOC], &mine)) {
+        for (; lm; lm = lm->l_next) {
+            const char *base = strrchr(lm->l_name, '/');
+            base = base ? base + 1 : lm->l_name;
+            if (mine.dli_fbase == (void *)lm->l_addr ||
+                (mine.dli_fname && !strcmp(lm->l_name, mine.dli_fname))) {
+                ours_first = true;
+                break;
+            }
+            if (!strncmp(base, "libc.so", 7))
+                break;
+        }
+    }
+    dlclose(self);
+    return ours_first;
+}
+
 /* Starts profiling with hl_ctl_mu held. path may be NULL (served only). */
 static int hl_heap_start_locked(const char *path, long rate)
 {
@@ -152,7 +196,7 @@ static int hl_heap_start_locked(const char *path, long rate)
     }
     /* The malloc the program's calls resolve to (the library itself is linked
      * with -Bsymbolic-functions, so &malloc here would always be its own). */
-    if ((uintptr_t)dlsym(RTLD_DEFAULT, "malloc") != hl_heap_entry[HL_HEAP_MALLOC]) {
+    if (!malloc_interposed()) {
         fprintf(stderr, "hotlint: heap profiling needs libhotlint-rt preloaded (LD_PRELOAD) or "
                         "linked before libc; malloc is not interposed\n");
         errno = ENOTSUP;

@@ -8,7 +8,7 @@ packages=(
     libprotobuf-c-dev protobuf-c-compiler
     libyaml-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev
     libcmocka-dev
-    golang-go google-perftools libgoogle-perftools-dev libjemalloc2
+    golang-go google-perftools libgoogle-perftools-dev libjemalloc2 libjemalloc-dev
     python3 python3-jsonschema pre-commit curl bc
     chromium
 )
