@@ -110,6 +110,13 @@ void hl_cpu_exec_prepare(void);
 /* After an exec that failed: sampling resumes. Not async-signal-safe. */
 void hl_cpu_exec_failed(void);
 
+/* Whether sa installs the profiler's own SIGPROF handler. Async-signal-safe. */
+bool hl_cpu_handler_is_ours(const struct sigaction *sa);
+/* The program takes SIGPROF for itself (a handler or an ITIMER_PROF timer):
+ * sampling stops for the rest of the profile, pending ticks are discarded and
+ * stderr says so once. Not async-signal-safe. */
+void hl_cpu_yield_sigprof(void);
+
 #pragma GCC visibility pop
 
 #endif

@@ -40,6 +40,7 @@ static bool g_hooks_installed;
 static bool g_fork_profiles;      /* HOTLINT_CPUPROFILE_FORK=1: children write path.<pid> */
 static _Atomic pid_t g_owner_pid; /* the process whose threads the timers sample */
 static bool g_exec_paused;        /* sampling paused by hl_cpu_exec_prepare */
+static _Atomic int g_yielded;     /* the program took SIGPROF: sampling stopped for good */
 
 static int64_t now_ns(clockid_t c)
 {
@@ -96,6 +97,11 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* libc's sigaction itself: the runtime's own calls do not go through the
+ * interposed sigaction (sigprof_guard.c), which treats every other caller
+ * as the program. */
+extern int __sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+
 static bool handler_is_ours(const struct sigaction *sa)
 {
     return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == hl_cpu_signal_handler;
@@ -124,7 +130,7 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
         return -1;
     }
     struct sigaction old;
-    if (sigaction(HL_CPU_SIGNAL, NULL, &old) < 0)
+    if (__sigaction(HL_CPU_SIGNAL, NULL, &old) < 0)
         return -1;
     if (!handler_is_ours(&old) && old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN) {
         snprintf(err, errlen,
@@ -164,7 +170,7 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     sa.sa_sigaction = hl_cpu_signal_handler;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(HL_CPU_SIGNAL, &sa, NULL) < 0) {
+    if (__sigaction(HL_CPU_SIGNAL, &sa, NULL) < 0) {
         free(pcopy);
         hl_sp_free(sp);
         return -1;
@@ -196,6 +202,7 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     hl_cpu_timer_counted_ns(NULL, true);
     g_recorded_ns = 0;
     atomic_store(&g_owner_pid, getpid());
+    atomic_store(&g_yielded, 0);
     atomic_store_explicit(&hl_cpu_active, 1, memory_order_release);
     hl_cpu_timer_arm_all(atomic_load(&g.writer_tid));
     return 0;
@@ -240,6 +247,10 @@ static hl_profile *stop_locked(void)
                                          "mode only: perf_event_paranoid)",
              g.hz);
     hl_sp_add_comment(sp, c);
+    if (atomic_load(&g_yielded))
+        hl_sp_add_comment(sp,
+                          "sampling stopped when the program installed its own SIGPROF "
+                          "handler or ITIMER_PROF timer: later CPU time is not in this profile");
     snprintf(c, sizeof c,
              "delivered %.1f samples per CPU second (%llu samples in %.3f s of process CPU "
              "time, %.3f s wall)",
@@ -467,6 +478,7 @@ static void atfork_parent(void)
 static void atfork_child(void)
 {
     g_exec_paused = false;
+    atomic_store(&g_yielded, 0);
     pthread_mutex_init(&drain_lock, NULL);
     pthread_mutex_init(&g_lock, NULL);
     bool was_running = g.running && !g.collecting;
@@ -522,7 +534,7 @@ static void *thread_trampoline(void *p)
         hl_rt_own_begin();
     free(p);
     pthread_mutex_lock(&g_lock);
-    if (g.running) {
+    if (g.running && !atomic_load(&g_yielded)) {
         hl_cpu_unwind_warmup();
         if (hl_cpu_timer_arm(hl_gettid()) < 0)
             hl_cpu_timer_count_failure();
@@ -602,16 +614,44 @@ void hl_cpu_exec_prepare(void)
     memset(&ign, 0, sizeof ign);
     ign.sa_handler = SIG_IGN;
     sigemptyset(&ign.sa_mask);
-    if (sigaction(HL_CPU_SIGNAL, NULL, &cur) == 0 && sigaction(HL_CPU_SIGNAL, &ign, NULL) == 0)
-        sigaction(HL_CPU_SIGNAL, &cur, NULL);
+    if (__sigaction(HL_CPU_SIGNAL, NULL, &cur) == 0 && __sigaction(HL_CPU_SIGNAL, &ign, NULL) == 0)
+        __sigaction(HL_CPU_SIGNAL, &cur, NULL);
 }
 
 /* The exec failed: sampling resumes where hl_cpu_exec_prepare paused it. */
 void hl_cpu_exec_failed(void)
 {
-    if (!g_exec_paused || getpid() != atomic_load(&g_owner_pid))
+    if (!g_exec_paused || getpid() != atomic_load(&g_owner_pid) || atomic_load(&g_yielded))
         return;
     g_exec_paused = false;
     atomic_store_explicit(&hl_cpu_active, 1, memory_order_release);
     hl_cpu_timer_arm_all(atomic_load(&g.writer_tid));
+}
+
+/* ---- the program's own SIGPROF ---- */
+
+bool hl_cpu_handler_is_ours(const struct sigaction *sa)
+{
+    return sa && handler_is_ours(sa);
+}
+
+void hl_cpu_yield_sigprof(void)
+{
+    if (!atomic_load_explicit(&hl_cpu_active, memory_order_acquire) ||
+        getpid() != atomic_load(&g_owner_pid) || atomic_exchange(&g_yielded, 1))
+        return;
+    atomic_store_explicit(&hl_cpu_active, 0, memory_order_release);
+    hl_cpu_timer_disarm_all();
+    /* Our pending ticks must not reach the program's handler. */
+    struct sigaction cur, ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    if (__sigaction(HL_CPU_SIGNAL, NULL, &cur) == 0 && __sigaction(HL_CPU_SIGNAL, &ign, NULL) == 0)
+        __sigaction(HL_CPU_SIGNAL, &cur, NULL);
+    static const char msg[] = "hotlint: the program uses SIGPROF itself (its own handler or "
+                              "ITIMER_PROF timer); CPU profiling stopped, samples until now "
+                              "are kept\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
 }
