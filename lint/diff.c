@@ -149,13 +149,15 @@ int hl_diff_parse(const char *text, size_t len, bool no_prefix, hl_diff *out, ch
     const char *p = text, *end = text + len;
     hl_diff_file *cur = NULL;
     bool in_file = false; /* after a "+++" line, until the next "diff " header */
+    /* Hunk bodies are skipped by their line counts, so a "+++" or "diff "
+     * at the start of a line outside one is a header. */
     unsigned lineno = 0;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
         size_t n = (size_t)(le - p);
         lineno++;
-        if (n >= 4 && !strncmp(p, "+++ ", 4) && !in_file) {
+        if (n >= 4 && !strncmp(p, "+++ ", 4)) {
             bool oom = false;
             char *path = new_path(p + 4, n - 4, no_prefix, &oom);
             if (oom)
