@@ -350,8 +350,9 @@ int hl_diff_from_git(const char *rev, hl_diff *out, char *err, size_t errlen)
         free(spec);
         if (st != 0) {
             snprintf(err, errlen,
-                     "--diff: '%s' is not a commit git knows in %s (try a branch, tag or "
-                     "commit, e.g. --diff origin/main; fetch it first in a shallow clone)",
+                     "--diff: '%s' is neither a commit git knows in %s nor an existing path "
+                     "(try a branch, tag or commit, e.g. --diff origin/main; fetch it first in "
+                     "a shallow clone)",
                      rev, top);
             goto done;
         }

@@ -21,7 +21,7 @@ typedef struct run {
     hl_flags *flags;
     hl_file_result *results;
     hl_cache *cache;  /* NULL: no result cache */
-    bool *in_context; /* per source: named, unlisted in the database: analysed in an includer */
+    bool *in_context; /* per source: not in the database: analysed in a file including it */
     atomic_size_t next;
     atomic_size_t done;
     pthread_mutex_t lock;
@@ -535,7 +535,8 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     for (size_t i = 0; i < src.n; i++) {
         bool have_db;
         bool listed = hl_flags_listed(flags, src.v[i].abs_path, &have_db);
-        r.in_context[i] = have_db && !listed && src.v[i].named;
+        /* Named, or under a directory the database builds nothing from. */
+        r.in_context[i] = have_db && !listed;
     }
 
     r.cat = cat;

@@ -352,6 +352,10 @@ def case_context():
         check("a header included through another header",
               r.returncode == 1 and sites(out) == [("src/inner.h", 4, "HL002")],
               r.stderr + str(out))
+        r, out = lint_json(["-p", "build", "--no-cache", "include"], cwd=tmp)
+        check("a directory the database builds nothing from: its headers in context",
+              r.returncode == 0 and not out["errors"] and "warning" not in r.stderr,
+              r.stderr + str(out))
         # Auto-detected database (build/), text output: no parse errors shown.
         r = run(["--no-cache", "src/ev_impl.c", "src/ev.h"], cwd=tmp)
         check("auto-detected database: no errors", r.returncode == 1 and "error" not in r.stderr
@@ -410,7 +414,7 @@ def case_diff():
               r.returncode == 2 and "not in a git repository" in r.stderr, r.stderr)
         r = run(["--diff", "no-such-rev", "src/k.c"], cwd=repo)
         check("a bad revision: 2 naming it",
-              r.returncode == 2 and "'no-such-rev' is not a commit" in r.stderr, r.stderr)
+              r.returncode == 2 and "'no-such-rev' is neither a commit" in r.stderr, r.stderr)
         r = run(["--no-cache", "--diff", "src/k.c"], cwd=repo)
         check("nothing staged: the old finding is not reported",
               r.returncode == 0 and "1 finding on lines the change does not touch" in r.stderr,
