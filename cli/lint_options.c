@@ -1,12 +1,14 @@
 /* lint_options.c - parses the options `lint` and `verify` share and runs the analyzer. */
 #include "lint_options.h"
 #include "../lint/config.h"
+#include "../lint/diff.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void hl_lint_cli_init(hl_lint_cli *c)
@@ -155,6 +157,20 @@ hl_opt_result hl_lint_cli_parse_one(hl_lint_cli *c, int argc, char **argv, int *
         c->write_baseline = v;
         return HL_OPT_OK;
     }
+    if (match_long(arg, "--diff", &v)) {
+        /* The revision is optional: "--diff=REV", or "--diff REV" when the
+         * next argument is neither an option nor an existing path. */
+        struct stat st;
+        if (v && !*v) {
+            snprintf(err, errlen, "--diff=: the revision is empty (use --diff or --diff=REV)");
+            return HL_OPT_ERROR;
+        }
+        if (!v && *i + 1 < argc && argv[*i + 1][0] != '-' && stat(argv[*i + 1], &st) != 0)
+            v = argv[++*i];
+        c->diff = true;
+        c->diff_rev = v;
+        return HL_OPT_OK;
+    }
     if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
         c->quiet = true;
         return HL_OPT_OK;
@@ -226,19 +242,84 @@ bool hl_lint_cli_use_color(const hl_lint_cli *c)
     return isatty(STDOUT_FILENO);
 }
 
+/* With --diff and no paths: the C files the change touches that still
+ * exist, relative to the working directory when under it. Sets *paths (owned
+ * strings in *own) and *n. Returns 0, or -1 when out of memory. */
+static int changed_paths(const hl_diff *d, char ***own, size_t *n)
+{
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        cwd[0] = '\0';
+    size_t cl = strlen(cwd);
+    *own = calloc(d->n + 1, sizeof **own);
+    *n = 0;
+    if (!*own)
+        return -1;
+    for (size_t i = 0; i < d->n; i++) {
+        const char *p = d->files[i].path;
+        size_t pl = strlen(p);
+        struct stat st;
+        if (pl < 3 || p[pl - 2] != '.' || (p[pl - 1] != 'c' && p[pl - 1] != 'h'))
+            continue;
+        size_t need = strlen(d->top) + pl + 2;
+        char *abs = malloc(need);
+        if (!abs)
+            return -1;
+        snprintf(abs, need, "%s/%s", d->top, p);
+        if (stat(abs, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(abs);
+            continue;
+        }
+        if (cl > 1 && !strncmp(abs, cwd, cl) && abs[cl] == '/')
+            memmove(abs, abs + cl + 1, strlen(abs + cl + 1) + 1);
+        (*own)[(*n)++] = abs;
+    }
+    return 0;
+}
+
+static void free_paths(char **own, size_t n)
+{
+    for (size_t i = 0; own && i < n; i++)
+        free(own[i]);
+    free(own);
+}
+
 int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, char *err,
                     size_t errlen)
 {
     memset(cat, 0, sizeof *cat);
     memset(out, 0, sizeof *out);
     const char *dir = c->rules_dir ? c->rules_dir : hl_catalog_default_dir();
-    size_t left_out = 0;
+    size_t left_out = 0, outside_diff = 0;
+    hl_diff diff = {0};
+    char **changed = NULL;
+    size_t n_changed = 0;
+    const char *const *paths = c->paths;
+    size_t n_paths = c->n_paths;
     if (!dir) {
         snprintf(err, errlen, "no rule catalog found: pass --rules DIR or set HOTLINT_RULES_DIR");
         return -1;
     }
-    if (hl_catalog_load_dir(cat, dir, err, errlen) < 0)
+    /* The change first: a bad revision should not wait for the parse. */
+    if (c->diff && hl_diff_from_git(c->diff_rev, &diff, err, errlen) < 0) {
+        hl_diff_free(&diff);
         return -1;
+    }
+    if (c->diff && n_paths == 0) {
+        if (changed_paths(&diff, &changed, &n_changed) < 0) {
+            snprintf(err, errlen, "out of memory");
+            goto err;
+        }
+        if (n_changed == 0) { /* no C file changed: nothing to report */
+            if (hl_catalog_load_dir(cat, dir, err, errlen) < 0)
+                goto err;
+            goto done;
+        }
+        paths = (const char *const *)changed;
+        n_paths = n_changed;
+    }
+    if (hl_catalog_load_dir(cat, dir, err, errlen) < 0)
+        goto err;
     if (cat->n_rules == 0) {
         snprintf(err, errlen, "%s: no rule files (*.yaml) in this directory", dir);
         goto err;
@@ -247,12 +328,12 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         snprintf(err, errlen, "out of memory");
         goto err;
     }
-    if (hl_project_prepare(c->configs, c->config_path, c->no_config, cat, c->paths, c->n_paths, err,
+    if (hl_project_prepare(c->configs, c->config_path, c->no_config, cat, paths, n_paths, err,
                            errlen) < 0)
         goto err;
     hl_lint_options o = {
-        .paths = c->paths,
-        .n_paths = c->n_paths,
+        .paths = paths,
+        .n_paths = n_paths,
         .compdb_dir = c->compdb_dir,
         .extra_args = c->extra_args,
         .n_extra_args = c->n_extra_args,
@@ -267,8 +348,16 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         hl_project_filter(c->configs, c->baseline, c->write_baseline, out, &left_out, err, errlen) <
             0)
         goto err;
+    if (c->diff)
+        outside_diff = hl_diff_filter(&diff, out);
+done:
+    hl_diff_free(&diff);
+    free_paths(changed, n_changed);
     if (c->quiet)
         return 0;
+    if (c->diff && outside_diff)
+        fprintf(stderr, "hotlint: %zu finding%s on lines the change does not touch not shown\n",
+                outside_diff, outside_diff == 1 ? "" : "s");
     if (c->write_baseline)
         fprintf(stderr, "hotlint: recorded %zu finding%s in %s\n", left_out,
                 left_out == 1 ? "" : "s", c->write_baseline);
@@ -277,6 +366,8 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
                 left_out == 1 ? "" : "s", c->baseline);
     return 0;
 err:
+    hl_diff_free(&diff);
+    free_paths(changed, n_changed);
     hl_findings_free(out);
     hl_catalog_free(cat);
     return -1;
@@ -293,6 +384,10 @@ const char *hl_lint_cli_help(void)
            "  --no-config        ignore .hotlint.yaml files\n"
            "  --baseline FILE    report only findings not recorded in FILE\n"
            "  --write-baseline FILE  record today's findings in FILE (and report none)\n"
+           "  --diff [REV]       report only findings on lines the change adds or modifies:\n"
+           "                     the staged change (git diff --cached), or with REV the\n"
+           "                     working tree against REV (git diff REV; --diff=REV when\n"
+           "                     REV is also a path); no PATH: the changed C files\n"
            "  -q, --quiet        no summary line on stderr\n"
            "  --no-cache         parse every file (results are cached per file in\n"
            "                     $HOTLINT_CACHE_DIR, ./.hotlint-cache or $XDG_CACHE_HOME/hotlint;\n"

@@ -39,6 +39,11 @@ typedef struct hl_lint_cli {
     struct hl_configs *configs; /* the run's configs (own the findings' severity overrides) */
     bool no_cache;              /* --no-cache */
     const char *cache_dir;      /* --cache-dir DIR */
+
+    /* --diff [REV]: report only findings on lines the change adds or modifies
+     * (lint/diff.h): the staged change, or the working tree against REV. */
+    bool diff;
+    const char *diff_rev; /* NULL: the staged change */
 } hl_lint_cli;
 
 /* A caller's own option layer: offered every option the shared parser does

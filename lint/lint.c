@@ -4,6 +4,7 @@
 #include "lint_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,12 +20,153 @@ typedef struct run {
     hl_sources *src;
     hl_flags *flags;
     hl_file_result *results;
-    hl_cache *cache; /* NULL: no result cache */
+    hl_cache *cache;  /* NULL: no result cache */
+    bool *in_context; /* per source: not in the database: analysed in a file including it */
     atomic_size_t next;
     atomic_size_t done;
     pthread_mutex_t lock;
     pthread_cond_t cond;
 } run;
+
+#define HL_MAX_HOSTS 3
+
+static void result_free(hl_file_result *res)
+{
+    for (size_t k = 0; k < res->n; k++)
+        hl_finding_clear(&res->items[k]);
+    free(res->items);
+    hl_strv_free(&res->errors);
+    hl_strv_free(&res->deps);
+    hl_strv_free(&res->warnings);
+    memset(res, 0, sizeof *res);
+}
+
+/* Keeps the findings located in abs_path. */
+static void keep_findings_in(hl_file_result *res, const char *abs_path)
+{
+    size_t w = 0;
+    for (size_t k = 0; k < res->n; k++) {
+        if (strcmp(res->items[k].abs_file, abs_path) != 0)
+            hl_finding_clear(&res->items[k]);
+        else
+            res->items[w++] = res->items[k];
+    }
+    res->n = w;
+}
+
+static void warn(hl_file_result *res, const char *path, const char *why)
+{
+    char msg[16384];
+    snprintf(msg, sizeof msg,
+             "%s: not analysed: %s; pass -p BUILD-DIR with a compile_commands.json that builds "
+             "a file including it, or its flags after -- (e.g. -- -Iinclude -DNAME)",
+             path, why);
+    hl_strv_push(&res->warnings, msg);
+}
+
+/* A header or fragment the database does not build on its own (lstring.h,
+ * redis's ae_epoll.c): parsed as part of a translation unit that includes it,
+ * with that unit's flags, keeping only the findings in the file itself. The
+ * first unit that includes it and parses without errors wins; else the file
+ * is parsed alone with the flags of its nearest database entry. When that
+ * fails too, the file gets a warning instead of errors: it does not fail the
+ * run. */
+static void analyze_in_context(run *r, hl_analyzer *a, const hl_source *src, hl_file_result *res)
+{
+    hl_strv hosts = {0};
+    char why[4096] = "";
+    if (hl_flags_hosts(r->flags, src->abs_path, HL_MAX_HOSTS, &hosts) < 0) {
+        hl_strv_free(&hosts);
+        char msg[4200];
+        snprintf(msg, sizeof msg, "%s: out of memory", src->path);
+        hl_strv_push(&res->errors, msg);
+        return;
+    }
+    for (size_t h = 0; h < hosts.n; h++) {
+        hl_strv args = {0}, key = {0};
+        hl_file_result got = {0};
+        char marker[PATH_MAX + 32];
+        snprintf(marker, sizeof marker, "hotlint-included-by=%s", hosts.v[h]);
+        if (hl_flags_for(r->flags, hosts.v[h], &args) < 0 || hl_strv_push(&key, marker) < 0) {
+            hl_strv_free(&args);
+            hl_strv_free(&key);
+            break;
+        }
+        for (size_t k = 0; k < args.n; k++)
+            if (hl_strv_push(&key, args.v[k]) < 0)
+                break;
+        if (r->cache && key.n == args.n + 1 && hl_cache_lookup(r->cache, src, &key, &got) == 0) {
+            *res = got;
+            hl_strv_free(&args);
+            hl_strv_free(&key);
+            hl_strv_free(&hosts);
+            return;
+        }
+        hl_source host = {.path = hl_scope_display(r->scope, hosts.v[h]),
+                          .abs_path = hosts.v[h],
+                          .named = false,
+                          .root = src->root};
+        if (host.path)
+            hl_analyze_file(a, &host, &args, &got);
+        bool included = false;
+        for (size_t k = 0; k < got.deps.n && !included; k++) {
+            char rp[PATH_MAX];
+            included = !strcmp(got.deps.v[k], src->abs_path) ||
+                       (realpath(got.deps.v[k], rp) && !strcmp(rp, src->abs_path));
+        }
+        if (host.path && included && got.errors.n == 0) {
+            keep_findings_in(&got, src->abs_path);
+            if (r->cache && key.n == args.n + 1)
+                hl_cache_store(r->cache, src, &key, &got, &got.deps);
+            *res = got;
+            free(host.path);
+            hl_strv_free(&args);
+            hl_strv_free(&key);
+            hl_strv_free(&hosts);
+            return;
+        }
+        if (!why[0] && host.path) {
+            if (!included)
+                snprintf(why, sizeof why, "%s does not include it with its database flags",
+                         host.path);
+            else
+                snprintf(why, sizeof why, "%s, which includes it, does not parse (%s)", host.path,
+                         got.errors.v[0]);
+        }
+        free(host.path);
+        result_free(&got);
+        hl_strv_free(&args);
+        hl_strv_free(&key);
+    }
+    hl_strv_free(&hosts);
+
+    /* Alone, with the flags of the nearest database entry. */
+    hl_strv args = {0};
+    if (hl_flags_for(r->flags, src->abs_path, &args) < 0) {
+        hl_strv_free(&args);
+        char msg[4200];
+        snprintf(msg, sizeof msg, "%s: out of memory", src->path);
+        hl_strv_push(&res->errors, msg);
+        return;
+    }
+    if (!r->cache || hl_cache_lookup(r->cache, src, &args, res) < 0) {
+        hl_analyze_file(a, src, &args, res);
+        if (r->cache)
+            hl_cache_store(r->cache, src, &args, res, &res->deps);
+    }
+    hl_strv_free(&args);
+    if (res->errors.n > 0) {
+        char alone[8192];
+        snprintf(alone, sizeof alone, "%s%salone it does not parse (%s)",
+                 why[0] ? why : "no file in the compile database includes it",
+                 why[0] ? "; " : ", and ", res->errors.v[0]);
+        for (size_t k = 0; k < res->n; k++)
+            hl_finding_clear(&res->items[k]);
+        res->n = 0;
+        hl_strv_free(&res->errors);
+        warn(res, src->path, alone);
+    }
+}
 
 static void *worker(void *arg)
 {
@@ -36,7 +178,9 @@ static void *worker(void *arg)
             break;
         hl_file_result *res = &r->results[i];
         hl_strv args = {0};
-        if (!a || hl_flags_for(r->flags, r->src->v[i].abs_path, &args) < 0) {
+        if (a && r->in_context && r->in_context[i]) {
+            analyze_in_context(r, a, &r->src->v[i], res);
+        } else if (!a || hl_flags_for(r->flags, r->src->v[i].abs_path, &args) < 0) {
             char msg[4200];
             snprintf(msg, sizeof msg, "%s: out of memory", r->src->v[i].path);
             hl_strv_push(&res->errors, msg);
@@ -386,6 +530,14 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
 
     if (restrict_to_database(&src, opt->n_paths, flags) < 0)
         goto oom;
+    if (!(r.in_context = calloc(src.n, sizeof *r.in_context)))
+        goto oom;
+    for (size_t i = 0; i < src.n; i++) {
+        bool have_db;
+        bool listed = hl_flags_listed(flags, src.v[i].abs_path, &have_db);
+        /* Named, or under a directory the database builds nothing from. */
+        r.in_context[i] = have_db && !listed;
+    }
 
     r.cat = cat;
     r.scope = &scope;
@@ -417,6 +569,8 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     /* Merge in file order so the output does not depend on -j. */
     for (size_t i = 0; i < src.n; i++) {
         hl_file_result *res = &r.results[i];
+        for (size_t k = 0; k < res->warnings.n; k++)
+            fprintf(stderr, "hotlint: warning: %s\n", res->warnings.v[k]);
         for (size_t k = 0; k < res->errors.n; k++) {
             /* A broken header included everywhere: say it once. */
             bool seen = false;
@@ -459,13 +613,8 @@ oom_run:
     rc = -1;
 done_run:
     if (r.results) {
-        for (size_t i = 0; i < src.n; i++) {
-            for (size_t k = 0; k < r.results[i].n; k++)
-                hl_finding_clear(&r.results[i].items[k]);
-            free(r.results[i].items);
-            hl_strv_free(&r.results[i].errors);
-            hl_strv_free(&r.results[i].deps);
-        }
+        for (size_t i = 0; i < src.n; i++)
+            result_free(&r.results[i]);
         free(r.results);
     }
     free(th);
@@ -477,6 +626,7 @@ oom:
     snprintf(err, errlen, "out of memory");
     rc = -1;
 done:
+    free(r.in_context);
     texts_free(&ts);
     hl_flags_free(flags);
     hl_strv_free(&errors);

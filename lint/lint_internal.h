@@ -67,6 +67,13 @@ hl_flags *hl_flags_open(const char *compdb_dir, const char *const *extra, size_t
 int hl_flags_for(hl_flags *f, const char *abs_path, hl_strv *args);
 /* True when a compilation database is in use and lists abs_path. */
 bool hl_flags_listed(hl_flags *f, const char *abs_path, bool *have_db);
+/* For a file the database does not list (a header, or a .c file another one
+ * #includes): appends to hosts up to max listed files whose #include lines
+ * name it, directly or through the files next to it (three levels), best
+ * first: same directory and name stem, same directory, elsewhere. A textual
+ * scan: the caller's parse confirms the inclusion. Returns 0 (no hosts without
+ * a database), -1 when out of memory. Thread-safe. */
+int hl_flags_hosts(hl_flags *f, const char *abs_path, size_t max, hl_strv *hosts);
 void hl_flags_free(hl_flags *f);
 
 /* Raw result of one file, before suppression and de-duplication. */
@@ -74,7 +81,8 @@ typedef struct hl_file_result {
     hl_finding *items;
     size_t n, cap;
     hl_strv errors;
-    hl_strv deps; /* every file the parse read (headers), for the result cache */
+    hl_strv deps;     /* every file the parse read (headers), for the result cache */
+    hl_strv warnings; /* one line each; they do not fail the run */
 } hl_file_result;
 
 /* Per-worker parser state (one CXIndex). */

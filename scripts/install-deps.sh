@@ -23,3 +23,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -q
     $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# The "real" tests lint Debian's lua5.4 and redis sources: apt-get source needs
+# dpkg-dev (and deb-src entries, which fetch-test-sources.sh adds); the Lua test
+# reads the shipped hook definition with python3-yaml. Fetched once, cached.
+real_missing=()
+for p in dpkg-dev python3-yaml; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || real_missing+=("$p")
+done
+if [ ${#real_missing[@]} -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${real_missing[@]}"
+fi
+bash "$(dirname "$0")/fetch-test-sources.sh"

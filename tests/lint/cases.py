@@ -303,6 +303,158 @@ def case_progress():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
+def case_context():
+    """Headers and included .c files named alone, with a compile database."""
+    tmp = tempfile.mkdtemp()
+    try:
+        write(os.path.join(tmp, "include", "cfg.h"), "#define ROUNDS 100\n")
+        # ev.c is the only translation unit; it includes ev.h and the fragment ev_impl.c.
+        write(os.path.join(tmp, "src", "ev.c"),
+              '#include <stdio.h>\n#include <stdlib.h>\n#include "cfg.h"\n'
+              'typedef struct state { char buf[16]; } state_t;\n'
+              '#include "ev.h"\n#include "ev_impl.c"\n'
+              'void ev_run(char *b)\n{\n    for (int i = 0; i < ROUNDS; i++)\n'
+              '        sprintf(b, "%d", i);\n}\n')
+        write(os.path.join(tmp, "src", "ev.h"),
+              '#include "inner.h"\nstatic inline void ev_fill(state_t *s)\n{\n'
+              '    for (int i = 0; i < ROUNDS; i++)\n'
+              '        snprintf(s->buf, sizeof s->buf, "%d", i);\n}\n')
+        # Reached only through ev.h: found through the files next to it.
+        write(os.path.join(tmp, "src", "inner.h"),
+              'static inline void ev_inner(state_t *s)\n{\n    for (int i = 0; i < ROUNDS; i++)\n'
+              '        free(malloc(sizeof *s));\n}\n')
+        write(os.path.join(tmp, "src", "ev_impl.c"),
+              'static void ev_poll(state_t *s, int n)\n{\n    while (n--)\n'
+              '        snprintf(s->buf, sizeof s->buf, "%d", n);\n}\n')
+        # Included by nothing, and not C on its own.
+        write(os.path.join(tmp, "src", "orphan.h"), "static unknown_t orphan;\n")
+        write(os.path.join(tmp, "src", "other.c"),
+              '#include <stdlib.h>\nvoid g(int n) { while (n--) free(malloc(1)); }\n')
+        db = [{"directory": tmp, "file": f"src/{f}",
+               "arguments": ["cc", "-Iinclude", "-c", f"src/{f}", "-o", f"{f}.o"]}
+              for f in ("ev.c", "other.c")]
+        write(os.path.join(tmp, "build", "compile_commands.json"), json.dumps(db))
+
+        def sites(out):
+            return [(f["file"], f["line"], f["rule"]) for f in out["findings"]]
+
+        for cache in (["--no-cache"], ["--cache-dir", os.path.join(tmp, "cache")],
+                      ["--cache-dir", os.path.join(tmp, "cache")]):
+            r, out = lint_json(["-p", "build", "src/ev_impl.c"] + cache, cwd=tmp)
+            check(f"fragment {cache}: analysed inside ev.c, only its own findings",
+                  r.returncode == 1 and not out["errors"] and
+                  sites(out) == [("src/ev_impl.c", 4, "HL001")], r.stderr + str(out))
+            r, out = lint_json(["-p", "build", "src/ev.h"] + cache, cwd=tmp)
+            check(f"header {cache}: analysed inside ev.c",
+                  r.returncode == 1 and not out["errors"] and
+                  sites(out) == [("src/ev.h", 5, "HL001")], r.stderr + str(out))
+        r, out = lint_json(["-p", "build", "src/inner.h", "--no-cache"], cwd=tmp)
+        check("a header included through another header",
+              r.returncode == 1 and sites(out) == [("src/inner.h", 4, "HL002")],
+              r.stderr + str(out))
+        # Auto-detected database (build/), text output: no parse errors shown.
+        r = run(["--no-cache", "src/ev_impl.c", "src/ev.h"], cwd=tmp)
+        check("auto-detected database: no errors", r.returncode == 1 and "error" not in r.stderr
+              and "src/ev.c" not in r.stdout, r.stdout + r.stderr)
+        r = run(["--no-cache", "-p", "build", "src/orphan.h"], cwd=tmp)
+        warn = [line for line in r.stderr.splitlines() if "warning:" in line]
+        check("an unanalysable header: exit 0", r.returncode == 0, r.stdout + r.stderr)
+        check("one warning line naming the file, why and what to pass",
+              len(warn) == 1 and "src/orphan.h: not analysed" in warn[0] and
+              "unknown type name 'unknown_t'" in warn[0] and "-p BUILD-DIR" in warn[0] and
+              " -- " in warn[0], r.stderr)
+        check("no error lines for it", not [line for line in r.stderr.splitlines()
+                                             if "error" in line and "warning:" not in line],
+              r.stderr)
+        r, out = lint_json(["--no-cache", "-p", "build", "src/orphan.h", "src/other.c"], cwd=tmp)
+        check("findings elsewhere still decide the exit status",
+              r.returncode == 1 and sites(out) == [("src/other.c", 2, "HL002")] and
+              not out["errors"], r.stderr + str(out))
+        r = run(["--no-cache", "-p", "build", "src/orphan.h", "--", "-Dunknown_t=int"], cwd=tmp)
+        check("flags after -- make it analysable", r.returncode == 0 and "warning" not in r.stderr,
+              r.stderr)
+        # Without a database nothing changes: a fragment alone is an error.
+        shutil.rmtree(os.path.join(tmp, "build"))
+        r, out = lint_json(["--no-cache", "src/ev_impl.c"], cwd=tmp)
+        check("no database: the fragment's parse errors fail the run",
+              r.returncode == 2 and any("unknown type name 'state_t'" in e for e in out["errors"]),
+              str(out))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def git(cwd, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.invalid",
+               GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1")
+    subprocess.run(["git"] + list(args), cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def case_diff():
+    """--diff [REV]: only the findings the change touches."""
+    tmp = tempfile.mkdtemp()
+    try:
+        repo = os.path.join(tmp, "repo")
+        k = os.path.join(repo, "src", "k.c")
+        body = ('#include <stdio.h>\nvoid keys(char *b, int n)\n{\n'
+                '    for (int i = 0; i < n; i++)\n        snprintf(b, 8, "%d", i);\n}\n')
+        write(k, body)
+        write(os.path.join(repo, "notes.txt"), "x\n")
+        git(repo, "init", "-q")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "one")
+        outside = os.path.join(tmp, "outside")
+        write(os.path.join(outside, "a.c"), body)
+        r = run(["--diff", "a.c"], cwd=outside)
+        check("outside a git repository: 2 with a message",
+              r.returncode == 2 and "not in a git repository" in r.stderr, r.stderr)
+        r = run(["--diff", "no-such-rev", "src/k.c"], cwd=repo)
+        check("a bad revision: 2 naming it",
+              r.returncode == 2 and "'no-such-rev' is neither a commit" in r.stderr, r.stderr)
+        r = run(["--no-cache", "--diff", "src/k.c"], cwd=repo)
+        check("nothing staged: the old finding is not reported",
+              r.returncode == 0 and "1 finding on lines the change does not touch" in r.stderr,
+              r.stderr)
+        write(k, body.replace("void keys", "/* a comment */\nvoid keys"))
+        git(repo, "add", "src/k.c")
+        r, out = lint_json(["--no-cache", "--diff", "src/k.c"], cwd=repo)
+        check("a staged comment-only edit: 0", r.returncode == 0 and out["findings"] == [],
+              r.stderr + str(out))
+        r, out = lint_json(["--no-cache", "src/k.c"], cwd=repo)
+        check("without --diff the finding is there", r.returncode == 1, str(out))
+        write(k, body.replace("void keys", "/* a comment */\nvoid keys")
+              .replace("i < n; i++", "i < n; i += 1"))
+        r, out = lint_json(["--no-cache", "--diff", "src/k.c"], cwd=repo)
+        check("an unstaged change is not part of --diff", r.returncode == 0, str(out))
+        r, out = lint_json(["--no-cache", "--diff", "HEAD", "src/k.c"], cwd=repo)
+        check("--diff HEAD: the working tree; a changed loop header counts",
+              r.returncode == 1 and [f["line"] for f in out["findings"]] == [6], str(out))
+        r, out = lint_json(["--no-cache", "--diff=HEAD", "k.c"], cwd=os.path.join(repo, "src"))
+        check("--diff=REV from a subdirectory: paths meet the repository's",
+              r.returncode == 1 and [f["file"] for f in out["findings"]] == ["k.c"], str(out))
+        git(repo, "add", "src/k.c")
+        git(repo, "commit", "-q", "-m", "two")
+        r, out = lint_json(["--no-cache", "--diff", "HEAD~1", "src/k.c"], cwd=repo)
+        check("--diff HEAD~1 after the commit", r.returncode == 1, str(out))
+        # No path: the changed C files only.
+        write(os.path.join(repo, "src", "new.c"),
+              '#include <string.h>\nvoid c(char *d, const char *s, int n)\n{\n'
+              '    while (n--)\n        strcat(d, s);\n}\n')
+        write(os.path.join(repo, "src", "untouched.c"), body)
+        git(repo, "add", "src/new.c")
+        write(os.path.join(repo, "notes.txt"), "y\n")
+        git(repo, "add", "notes.txt")
+        r, out = lint_json(["--no-cache", "--diff"], cwd=repo)
+        check("--diff without paths lints the changed C files",
+              r.returncode == 1 and [(f["file"], f["rule"]) for f in out["findings"]] ==
+              [("src/new.c", "HL005")], r.stderr + str(out))
+        git(repo, "reset", "-q")
+        r, out = lint_json(["--no-cache", "--diff"], cwd=repo)
+        check("--diff with nothing staged and no paths: 0", r.returncode == 0 and
+              out["findings"] == [] and not out["errors"], r.stderr + str(out))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
 
 name = sys.argv[1]
 globals()["case_" + name]()

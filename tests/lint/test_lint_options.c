@@ -189,12 +189,62 @@ static void test_finding_fields(void **state)
     hl_catalog_free(&cat);
 }
 
+/* --diff [REV]: the revision is optional; an existing path after it is a path. */
+static void test_diff_option(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    hl_lint_cli c;
+    /* "/" exists: a path. */
+    char *a1[] = {"lint", "--diff", "/", "-q"};
+    hl_lint_cli_init(&c);
+    assert_int_equal(hl_lint_cli_parse(&c, 4, a1, NULL, NULL, err, sizeof err), HL_OPT_OK);
+    assert_true(c.diff);
+    assert_null(c.diff_rev);
+    assert_int_equal(c.n_paths, 1);
+    assert_string_equal(c.paths[0], "/");
+    hl_lint_cli_free(&c);
+    /* Not a path: the revision. */
+    char *a2[] = {"lint", "--diff", "origin/no-such-dir-here", "/"};
+    hl_lint_cli_init(&c);
+    assert_int_equal(hl_lint_cli_parse(&c, 4, a2, NULL, NULL, err, sizeof err), HL_OPT_OK);
+    assert_string_equal(c.diff_rev, "origin/no-such-dir-here");
+    assert_int_equal(c.n_paths, 1);
+    hl_lint_cli_free(&c);
+    /* --diff=REV always takes it; an option after --diff is not a revision. */
+    char *a3[] = {"lint", "--diff=/", "-q"};
+    hl_lint_cli_init(&c);
+    assert_int_equal(hl_lint_cli_parse(&c, 3, a3, NULL, NULL, err, sizeof err), HL_OPT_OK);
+    assert_string_equal(c.diff_rev, "/");
+    assert_int_equal(c.n_paths, 0);
+    hl_lint_cli_free(&c);
+    hl_lint_cli_init(&c);
+    assert_int_equal(
+        hl_lint_cli_parse(&c, 2, (char *[]){"lint", "--diff"}, NULL, NULL, err, sizeof err),
+        HL_OPT_OK);
+    assert_true(c.diff);
+    assert_null(c.diff_rev);
+    hl_lint_cli_free(&c);
+    char *a4[] = {"lint", "--diff", "-q"};
+    hl_lint_cli_init(&c);
+    assert_int_equal(hl_lint_cli_parse(&c, 3, a4, NULL, NULL, err, sizeof err), HL_OPT_OK);
+    assert_null(c.diff_rev);
+    assert_true(c.quiet);
+    hl_lint_cli_free(&c);
+    char *a5[] = {"lint", "--diff="};
+    hl_lint_cli_init(&c);
+    assert_int_equal(hl_lint_cli_parse(&c, 2, a5, NULL, NULL, err, sizeof err), HL_OPT_ERROR);
+    assert_non_null(strstr(err, "--diff"));
+    hl_lint_cli_free(&c);
+    assert_non_null(strstr(hl_lint_cli_help(), "--diff [REV]"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_options), cmocka_unit_test(test_layered_options),
         cmocka_unit_test(test_option_errors),  cmocka_unit_test(test_catalog),
-        cmocka_unit_test(test_finding_fields),
+        cmocka_unit_test(test_finding_fields), cmocka_unit_test(test_diff_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The pre-commit hook, run by the real pre-commit in a scratch git repository:
 # a commit adding snprintf in a loop is refused with the finding shown, a clean
-# commit passes, and a suppressed finding passes. No network: the hook
+# commit passes, a suppressed finding passes, an edit beside an old finding
+# passes (the hook reports changed lines only), and the hotlint-all hook still
+# sees the old finding. No network: the hook
 # repository is a local git repository holding this tree's .pre-commit-hooks.yaml.
 set -euo pipefail
 : "${HOTLINT:?}" "${HOTLINT_SOURCE_DIR:?}"
@@ -36,6 +38,8 @@ repos:
     rev: $rev
     hooks:
       - id: hotlint
+      - id: hotlint-all
+        stages: [manual]
 YAML
 git add .pre-commit-config.yaml
 git commit -q --no-verify -m config
@@ -103,4 +107,40 @@ if git commit -q -m header >"$work/out4" 2>&1; then
 fi
 grep -q "fmt.h:5:" "$work/out4" || { cat "$work/out4"; fail "the header's finding is not shown"; }
 echo "ok: a staged header is checked"
-echo "4 passed, 0 failed"
+
+# 5. A file with an old finding (committed without the hook): a comment-only
+#    edit passes, since the hook reports the lines the commit changes.
+cat > legacy.c <<'C'
+#include <stdio.h>
+void legacy(char *out, int n)
+{
+    for (int i = 0; i < n; i++)
+        sprintf(out + i, "%d", i % 10);
+}
+C
+git add legacy.c
+git commit -q --no-verify -m legacy
+sed -i '1i /* legacy formatting, kept for now */' legacy.c
+git add legacy.c
+git commit -q -m comment >"$work/out5" 2>&1 || { cat "$work/out5"; fail "a comment-only edit beside an old finding was refused"; }
+echo "ok: an edit beside an old finding passes"
+
+# 6. ...and a change to the loop's header makes it the commit's finding.
+sed -i 's/i < n; i++/i < n; i += 1/' legacy.c
+git add legacy.c
+if git commit -q -m loop >"$work/out6" 2>&1; then
+    cat "$work/out6"
+    fail "a commit changing the loop header of a finding was accepted"
+fi
+grep -q "legacy.c:6:" "$work/out6" || { cat "$work/out6"; fail "the finding (legacy.c:6) is not shown"; }
+git reset -q --hard
+echo "ok: changing a finding's loop header is refused"
+
+# 7. hotlint-all reports every finding of the files it is given.
+if pre-commit run --hook-stage manual hotlint-all --files legacy.c >"$work/out7" 2>&1; then
+    cat "$work/out7"
+    fail "hotlint-all passed a file with a finding"
+fi
+grep -q "legacy.c:6:" "$work/out7" || { cat "$work/out7"; fail "hotlint-all did not show legacy.c:6"; }
+echo "ok: hotlint-all sees the old finding"
+echo "7 passed, 0 failed"
