@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "commands.h"
 #include "rule.h"
 
@@ -94,7 +95,7 @@ int hl_cmd_rules(int argc, char **argv)
     hl_catalog cat = {0};
     char err[4096];
     if (hl_catalog_load_dir(&cat, dir, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint rules: %s\n", err);
+        fprintf(stderr, "hotlint rules: %s\n", hl_esc(err));
         return 2;
     }
     int rc = 0;

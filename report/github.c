@@ -7,6 +7,7 @@
 void hl_github_escape(const char *s, int property, char *out, size_t outlen)
 {
     size_t o = 0;
+    char hex[8];
     if (outlen == 0)
         return;
     for (; s && *s; s++) {
@@ -29,6 +30,11 @@ void hl_github_escape(const char *s, int property, char *out, size_t outlen)
             break;
         default:
             break;
+        }
+        if (!rep && ((unsigned char)*s < 0x20 || *s == 0x7f)) {
+            /* Other control characters (ESC drives the log's colours): \xNN. */
+            snprintf(hex, sizeof hex, "\\x%02X", (unsigned char)*s);
+            rep = hex;
         }
         if (rep) {
             size_t n = strlen(rep);
@@ -53,6 +59,8 @@ static void md_cell(FILE *o, const char *s)
             fputs("\\|", o);
         else if (*s == '\n' || *s == '\r')
             fputc(' ', o);
+        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            fprintf(o, "\\x%02X", (unsigned char)*s);
         else
             fputc(*s, o);
     }
@@ -81,8 +89,11 @@ static void step_summary(const char *path, const hl_findings *f, const size_t *i
             if (vr)
                 fprintf(o, "| %s | %.1f%% ", e ? hl_verdict_name(e->verdict) : "-",
                         e ? 100.0 * e->cum_share : 0.0);
-            fprintf(o, "| %s %s | `", x->rule && x->rule->id ? x->rule->id : "",
-                    x->rule && x->rule->name ? x->rule->name : "");
+            fputs("| ", o);
+            md_cell(o, x->rule && x->rule->id ? x->rule->id : "");
+            fputc(' ', o);
+            md_cell(o, x->rule && x->rule->name ? x->rule->name : "");
+            fputs(" | `", o);
             md_cell(o, rel);
             fprintf(o, ":%u` | ", x->line);
             md_cell(o, x->message);
