@@ -157,11 +157,26 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
             n_notice++;
     }
     for (size_t i = 0; i < f->n_errors; i++) {
-        /* "path:line:col: error: text" becomes an annotation on that line. */
-        const char *e = f->errors[i], *c1 = strchr(e, ':');
+        /* "path:line:col: error: text" becomes an annotation on that line. The path may
+         * hold ':' itself: read line and col backwards from the ": error: " tag. */
+        const char *e = f->errors[i], *tag = strstr(e, ": error: "), *c1 = NULL;
         char *end1 = NULL, *end2 = NULL;
         unsigned long line = 0, col = 0;
-        if (c1 && c1 > e) {
+        if (!tag)
+            tag = strstr(e, ": fatal error: ");
+        if (tag) {
+            const char *p = tag;
+            while (p > e && p[-1] >= '0' && p[-1] <= '9')
+                p--;
+            if (p > e && p < tag && p[-1] == ':') {
+                const char *q = p - 1;
+                while (q > e && q[-1] >= '0' && q[-1] <= '9')
+                    q--;
+                if (q > e + 1 && q < p - 1 && q[-1] == ':')
+                    c1 = q - 1;
+            }
+        }
+        if (c1) {
             line = strtoul(c1 + 1, &end1, 10);
             if (end1 && *end1 == ':')
                 col = strtoul(end1 + 1, &end2, 10);

@@ -23,3 +23,25 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -q
     $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# SARIF validation for the tests (tests/report/validate_sarif.py): Microsoft's SARIF
+# Multitool from npm (its Linux binary ships inside the package) and the SARIF 2.1.0
+# schema it carries, installed into a fixed prefix the tests look in:
+# /opt/hotlint-test-tools/node_modules/@microsoft/sarif-multitool-linux/ (override with
+# HOTLINT_TEST_TOOLS=DIR here and in the tests' environment). Idempotent.
+sarif_prefix=${HOTLINT_TEST_TOOLS:-/opt/hotlint-test-tools}
+sarif_version=5.7.0
+sarif_dir=$sarif_prefix/node_modules/@microsoft/sarif-multitool-linux
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+if ! grep -qs "\"version\": \"$sarif_version\"" "$sarif_dir/package.json"; then
+    if ! command -v npm >/dev/null; then
+        $SUDO apt-get update -q
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends npm
+    fi
+    $SUDO mkdir -p "$sarif_prefix"
+    $SUDO npm install --prefix "$sarif_prefix" --no-audit --no-fund --loglevel=error \
+        "@microsoft/sarif-multitool@$sarif_version"
+fi
+# The package's own install step (chmod) may not run under npm's install-script policy.
+[ -x "$sarif_dir/Sarif.Multitool" ] || $SUDO chmod +x "$sarif_dir/Sarif.Multitool"
