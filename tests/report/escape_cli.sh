@@ -120,7 +120,10 @@ no_command_lines r.text "user rule text stdout"
 grep -q '^::warning file=evil/esc_line.c,line=5,.*title=HL001%0A%3A%3Awarning title=R%3A%3Arule format-in-loop::' r.github ||
     { cat r.github; fail "github: the rule id in the title is not escaped"; }
 [ "$(grep -c '^::' r.github)" = 1 ] || { cat r.github; fail "github: the rule id made a second command"; }
-ok "a rule id with a newline stays on its line in the summary, text and github outputs"
+"$HOTLINT" rules --rules userrules >rules.txt 2>&1 || fail "hotlint rules with the user rules"
+no_command_lines rules.txt "hotlint rules"
+grep -qF 'HL001\n::warning title=R::rule format-in-loop' rules.txt || { cat rules.txt; fail "rules: the id is not escaped"; }
+ok "a rule id with a newline stays on its line in the summary, text, github and rules outputs"
 
 # --- a name that is not UTF-8 -----------------------------------------------------------
 mkdir latin
