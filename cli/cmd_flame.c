@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "../fetch/source.h"
 #include "../report/flame.h"
 #include "../report/folded.h"
@@ -139,7 +140,7 @@ static int parse_args(struct flame_args *a, int argc, char **argv)
     if (r == HL_OPT_HELP)
         return 1;
     if (r != HL_OPT_OK) {
-        fprintf(stderr, "hotlint flame: %s\n", err);
+        fprintf(stderr, "hotlint flame: %s\n", hl_esc(err));
         return -1;
     }
     /* The positional arguments before --findings are profiles, the rest sources. */
@@ -183,11 +184,12 @@ int hl_cmd_flame(int argc, char **argv)
     if (!(prof = hl_verify_open_profiles(a.pc.profiles, a.pc.n_profiles, a.pc.token, err,
                                          sizeof err)) ||
         hl_profile_cli_save(prof, a.pc.save_profile, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint flame: %s\n", err);
+        fprintf(stderr, "hotlint flame: %s
+", hl_esc(err));
         goto out;
     }
     if (pick_sample_index(prof, a.pc.sample_index, &six, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint flame: %s\n", err);
+        fprintf(stderr, "hotlint flame: %s\n", hl_esc(err));
         goto out;
     }
     if (a.findings) {
@@ -199,7 +201,7 @@ int hl_cmd_flame(int argc, char **argv)
             vo.min_share = a.min_share;
         if (hl_lint_and_verify(&a.lint, prof, &vo, a.have_min_share, false, &ck, err, sizeof err) <
             0) {
-            fprintf(stderr, "hotlint flame: %s\n", err);
+            fprintf(stderr, "hotlint flame: %s\n", hl_esc(err));
             goto out;
         }
         marks = calloc(vr->n_items + 1, sizeof *marks);

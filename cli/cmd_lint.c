@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "escape.h"
 #include "codequality.h"
 #include "commands.h"
 #include "github.h"
@@ -46,12 +47,12 @@ int hl_cmd_lint(int argc, char **argv)
         return 0;
     }
     if (pr != HL_OPT_OK) {
-        fprintf(stderr, "hotlint: %s\n", err);
+        fprintf(stderr, "hotlint: %s\n", hl_esc(err));
         hl_lint_cli_free(&cli);
         return 2;
     }
     if (hl_lint_cli_check_format(&cli, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint: %s\n", err);
+        fprintf(stderr, "hotlint: %s\n", hl_esc(err));
         hl_lint_cli_free(&cli);
         return 2;
     }
@@ -59,7 +60,7 @@ int hl_cmd_lint(int argc, char **argv)
     bool sarif = !strcmp(cli.format, "sarif"), github = !strcmp(cli.format, "github"),
          codequality = !strcmp(cli.format, "codequality");
     if (hl_lint_cli_run(&cli, &cat, &f, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint: %s\n", err);
+        fprintf(stderr, "hotlint: %s\n", hl_esc(err));
         hl_lint_cli_free(&cli);
         return 2;
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "commands.h"
 #include "lint_options.h"
 #include "list_text.h"
@@ -50,7 +51,7 @@ int hl_cmd_list(int argc, char **argv)
         goto out;
     }
     if (pr != HL_OPT_OK) {
-        fprintf(stderr, "hotlint list: %s\n", err);
+        fprintf(stderr, "hotlint list: %s\n", hl_esc(err));
         goto out;
     }
     if (lc.n_paths < 2) {
@@ -71,7 +72,7 @@ int hl_cmd_list(int argc, char **argv)
     }
     size_t six;
     if (!(prof = hl_profile_cli_open(&pc, &six, err, sizeof err))) {
-        fprintf(stderr, "hotlint list: %s\n", err);
+        fprintf(stderr, "hotlint list: %s\n", hl_esc(err));
         goto out;
     }
     hl_list_options lo = {
@@ -87,7 +88,7 @@ int hl_cmd_list(int argc, char **argv)
         hl_verify_options_init(&vo);
         hl_profile_cli_verify_options(&pc, &vo);
         if (hl_lint_and_verify(&lc, prof, &vo, false, false, &ck, err, sizeof err) < 0) {
-            fprintf(stderr, "hotlint list: %s\n", err);
+            fprintf(stderr, "hotlint list: %s\n", hl_esc(err));
             goto out;
         }
         lo.vr = &ck.vr;

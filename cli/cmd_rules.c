@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "commands.h"
 #include "rule.h"
 
@@ -13,13 +14,21 @@ static void usage(FILE *out)
           out);
 }
 
+/* The first n bytes of p in a reused buffer (a rule text's line, for hl_esc). */
+static const char *line_copy(const char *p, size_t n)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), p);
+    return buf;
+}
+
 static void indent(const char *text, const char *pad)
 {
     const char *p = text;
     while (*p) {
         size_t n = strcspn(p, "\n");
         if (n)
-            printf("%s%.*s\n", pad, (int)n, p);
+            printf("%s%s\n", pad, hl_esc_flags(line_copy(p, n), HL_ESC_LINE_START));
         else
             putchar('\n');
         p += n;
@@ -30,9 +39,10 @@ static void indent(const char *text, const char *pad)
 
 static void explain(const hl_rule *r)
 {
-    printf("%s %s (%s)\n", r->id, r->name, r->severity);
+    printf("%s %s (%s)\n", hl_esc_flags(r->id, HL_ESC_LINE_START), hl_esc(r->name),
+           hl_esc(r->severity));
     if (r->summary)
-        printf("  %s\n", r->summary);
+        printf("  %s\n", hl_esc(r->summary));
     if (r->why) {
         puts("\nWhy:");
         indent(r->why, "  ");
@@ -43,10 +53,10 @@ static void explain(const hl_rule *r)
             printf(" %s", hl_matcher_name((hl_matcher)m));
     printf("\nCallees:");
     for (size_t i = 0; i < r->n_callees; i++)
-        printf(" %s", r->callees[i]);
+        printf(" %s", hl_esc(r->callees[i]));
     printf("\nProfile symbols showing its cost:");
     for (size_t i = 0; i < r->n_cost_symbols; i++)
-        printf(" %s", r->cost_symbols[i]);
+        printf(" %s", hl_esc(r->cost_symbols[i]));
     putchar('\n');
     if (r->bad_example) {
         puts("\nBad:");
@@ -94,7 +104,7 @@ int hl_cmd_rules(int argc, char **argv)
     hl_catalog cat = {0};
     char err[4096];
     if (hl_catalog_load_dir(&cat, dir, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint rules: %s\n", err);
+        fprintf(stderr, "hotlint rules: %s\n", hl_esc(err));
         return 2;
     }
     int rc = 0;
@@ -109,8 +119,9 @@ int hl_cmd_rules(int argc, char **argv)
         }
     } else {
         for (size_t i = 0; i < cat.n_rules; i++)
-            printf("%-6s %-24s %-8s %s\n", cat.rules[i].id, cat.rules[i].name,
-                   cat.rules[i].severity, cat.rules[i].summary ? cat.rules[i].summary : "");
+            printf("%-6s %-24s %-8s %s\n", hl_esc_flags(cat.rules[i].id, HL_ESC_LINE_START),
+                   hl_esc(cat.rules[i].name), hl_esc(cat.rules[i].severity),
+                   hl_esc(cat.rules[i].summary ? cat.rules[i].summary : ""));
     }
     hl_catalog_free(&cat);
     return rc;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "../fetch/source.h"
 #include "../profile/aggregate.h"
 #include "commands.h"
@@ -113,7 +114,8 @@ int hl_cmd_top(int argc, char **argv)
     char err[512];
     hl_profile *p = hl_profile_open(source, token, err, sizeof err);
     if (!p || hl_profile_cli_save(p, save, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint top: %s\n", err);
+        fprintf(stderr, "hotlint top: %s
+", hl_esc(err));
         hl_profile_free(p);
         return 2;
     }
@@ -148,9 +150,9 @@ int hl_cmd_top(int argc, char **argv)
     for (size_t i = 0; i < shown; i++)
         shown_flat += a->rows[i].flat;
     char b1[32], b2[32], b3[32];
-    printf("Type: %s\n", p->sample_types[si].type);
+    printf("Type: %s\n", hl_esc(p->sample_types[si].type));
     for (size_t i = 0; i < p->n_comments; i++)
-        printf("Comment: %s\n", p->comments[i]);
+        printf("Comment: %s\n", hl_esc(p->comments[i]));
     if (p->duration_nanos > 0) {
         fmt_value(b1, sizeof b1, p->duration_nanos, "nanoseconds");
         fmt_value(b2, sizeof b2, a->total, unit);
@@ -171,12 +173,12 @@ int hl_cmd_top(int argc, char **argv)
         fmt_value(b1, sizeof b1, r->flat, unit);
         fmt_value(b3, sizeof b3, r->cum, unit);
         printf("%10s %5.2f%% %5.2f%% %10s %5.2f%%  %s", b1, pct(r->flat, a->total),
-               pct(sum, a->total), b3, pct(r->cum, a->total), r->function);
+               pct(sum, a->total), b3, pct(r->cum, a->total), hl_esc(r->function));
         if (lines && *r->file) {
             if (r->line > 0)
-                printf(" %s:%" PRId64, r->file, r->line);
+                printf(" %s:%" PRId64, hl_esc(r->file), r->line);
             else
-                printf(" %s", r->file);
+                printf(" %s", hl_esc(r->file));
         }
         putchar('\n');
     }

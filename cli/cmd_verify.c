@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "commands.h"
 #include "lint_options.h"
 #include "verify.h"
@@ -166,7 +167,7 @@ int hl_cmd_verify(int argc, char **argv)
         goto out;
     }
     if (pr != HL_OPT_OK) {
-        fprintf(stderr, "hotlint verify: %s\n", err);
+        fprintf(stderr, "hotlint verify: %s\n", hl_esc(err));
         goto out;
     }
     /* The positional arguments are profiles and source paths: the first is a
@@ -183,19 +184,19 @@ int hl_cmd_verify(int argc, char **argv)
     }
     const char *fmt = lc.format;
     if (hl_lint_cli_check_format(&lc, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint verify: %s\n", err);
+        fprintf(stderr, "hotlint verify: %s\n", hl_esc(err));
         goto out;
     }
     hl_profile_cli_verify_options(&vc.pc, &vc.vo);
 
     /* Read the profile first: a bad profile should not cost a lint run. */
     if (!(prof = hl_profile_cli_open(&vc.pc, NULL, err, sizeof err))) {
-        fprintf(stderr, "hotlint verify: %s\n", err);
+        fprintf(stderr, "hotlint verify: %s\n", hl_esc(err));
         goto out;
     }
     if (hl_lint_and_verify(&lc, prof, &vc.vo, vc.share_set, vc.samples_set, &ck, err, sizeof err) <
         0) {
-        fprintf(stderr, "hotlint verify: %s\n", err);
+        fprintf(stderr, "hotlint verify: %s\n", hl_esc(err));
         goto out;
     }
 

@@ -1,4 +1,5 @@
 /* verify_options.c - the profile options `verify` and `list` share, and opening their profiles. */
+#include "escape.h"
 #include "verify_options.h"
 #include "../lint/config.h"
 
@@ -137,7 +138,7 @@ int hl_lint_and_verify(const hl_lint_cli *lc, const hl_profile *prof, hl_verify_
         return -1;
     out->linted = true;
     for (size_t i = 0; i < out->fs.n_errors; i++)
-        fprintf(stderr, "%s\n", out->fs.errors[i]);
+        fprintf(stderr, "%s\n", hl_esc_flags(out->fs.errors[i], HL_ESC_LINE_START));
     if (lc->configs) {
         double share = vo->min_share;
         int64_t samples = vo->min_samples;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ci_order.h"
+#include "escape.h"
 
 int hl_report_codequality(FILE *out, const hl_findings *f, const hl_verify_result *vr)
 {
@@ -40,16 +41,17 @@ int hl_report_codequality(FILE *out, const hl_findings *f, const hl_verify_resul
                      id, name, hl_verdict_name(e->verdict), 100.0 * e->cum_share);
         else
             snprintf(desc, sizeof desc, "%s [%s %s]", x->message ? x->message : "", id, name);
-        issue =
-            json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:{s:I, s:I}}}", "type", "issue",
-                      "description", desc, "check_name", id, "fingerprint", uniq, "severity",
-                      severities[hl_report_level_of(x, e)], "categories", "Performance", "location",
-                      "path", rel, "lines", "begin", (json_int_t)x->line, "end",
-                      (json_int_t)(x->end_line >= x->line ? x->end_line : x->line));
+        issue = json_pack(
+            "{s:s, s:o, s:o, s:s, s:s, s:[s], s:{s:o, s:{s:I, s:I}}}", "type", "issue",
+            "description", hl_json_text(desc), "check_name", hl_json_text(id), "fingerprint", uniq,
+            "severity", severities[hl_report_level_of(x, e)], "categories", "Performance",
+            "location", "path", hl_json_text(rel), "lines", "begin", (json_int_t)x->line, "end",
+            (json_int_t)(x->end_line >= x->line ? x->end_line : x->line));
         if (!issue || json_array_append_new(arr, issue) < 0)
             goto out;
         if (x->rule && x->rule->fix)
-            json_object_set_new(issue, "content", json_pack("{s:s}", "body", x->rule->fix));
+            json_object_set_new(issue, "content",
+                                json_pack("{s:o}", "body", hl_json_text(x->rule->fix)));
     }
     if (json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF)
         rc = 0;

@@ -5,16 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 void hl_frame_name(const hl_prof_location *loc, size_t line_index, char *out, size_t outlen)
 {
     if (line_index < loc->n_lines && loc->lines[line_index].function &&
         loc->lines[line_index].function->name && loc->lines[line_index].function->name[0]) {
-        snprintf(out, outlen, "%s", loc->lines[line_index].function->name);
+        snprintf(out, outlen, "%s", hl_esc(loc->lines[line_index].function->name));
         return;
     }
     if (loc->mapping && loc->mapping->filename && loc->mapping->filename[0]) {
         const char *base = strrchr(loc->mapping->filename, '/');
-        snprintf(out, outlen, "%s+0x%" PRIx64, base ? base + 1 : loc->mapping->filename,
+        snprintf(out, outlen, "%s+0x%" PRIx64, hl_esc(base ? base + 1 : loc->mapping->filename),
                  loc->address - loc->mapping->memory_start + loc->mapping->file_offset);
         return;
     }

@@ -8,7 +8,8 @@
 
 #include "../profile/profile.h"
 
-/* The name a frame gets in folded stacks and flame graphs: the function's name,
+/* The name a frame gets in folded stacks and flame graphs: the function's name (control
+ * characters escaped, hl_esc, so no name can break a line of folded stacks),
  * else "0x<address>" (with the mapping's file name when known). Writes at most
  * outlen bytes; can't fail. */
 void hl_frame_name(const hl_prof_location *loc, size_t line_index, char *out, size_t outlen);

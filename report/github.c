@@ -7,6 +7,7 @@
 void hl_github_escape(const char *s, int property, char *out, size_t outlen)
 {
     size_t o = 0;
+    char hex[8];
     if (outlen == 0)
         return;
     for (; s && *s; s++) {
@@ -29,6 +30,11 @@ void hl_github_escape(const char *s, int property, char *out, size_t outlen)
             break;
         default:
             break;
+        }
+        if (!rep && ((unsigned char)*s < 0x20 || *s == 0x7f)) {
+            /* Other control characters (ESC drives the log's colours): \xNN. */
+            snprintf(hex, sizeof hex, "\\x%02X", (unsigned char)*s);
+            rep = hex;
         }
         if (rep) {
             size_t n = strlen(rep);
@@ -53,6 +59,8 @@ static void md_cell(FILE *o, const char *s)
             fputs("\\|", o);
         else if (*s == '\n' || *s == '\r')
             fputc(' ', o);
+        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            fprintf(o, "\\x%02X", (unsigned char)*s);
         else
             fputc(*s, o);
     }
@@ -81,8 +89,11 @@ static void step_summary(const char *path, const hl_findings *f, const size_t *i
             if (vr)
                 fprintf(o, "| %s | %.1f%% ", e ? hl_verdict_name(e->verdict) : "-",
                         e ? 100.0 * e->cum_share : 0.0);
-            fprintf(o, "| %s %s | `", x->rule && x->rule->id ? x->rule->id : "",
-                    x->rule && x->rule->name ? x->rule->name : "");
+            fputs("| ", o);
+            md_cell(o, x->rule && x->rule->id ? x->rule->id : "");
+            fputc(' ', o);
+            md_cell(o, x->rule && x->rule->name ? x->rule->name : "");
+            fputs(" | `", o);
             md_cell(o, rel);
             fprintf(o, ":%u` | ", x->line);
             md_cell(o, x->message);
@@ -146,11 +157,26 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
             n_notice++;
     }
     for (size_t i = 0; i < f->n_errors; i++) {
-        /* "path:line:col: error: text" becomes an annotation on that line. */
-        const char *e = f->errors[i], *c1 = strchr(e, ':');
+        /* "path:line:col: error: text" becomes an annotation on that line. The path may
+         * hold ':' itself: read line and col backwards from the ": error: " tag. */
+        const char *e = f->errors[i], *tag = strstr(e, ": error: "), *c1 = NULL;
         char *end1 = NULL, *end2 = NULL;
         unsigned long line = 0, col = 0;
-        if (c1 && c1 > e) {
+        if (!tag)
+            tag = strstr(e, ": fatal error: ");
+        if (tag) {
+            const char *p = tag;
+            while (p > e && p[-1] >= '0' && p[-1] <= '9')
+                p--;
+            if (p > e && p < tag && p[-1] == ':') {
+                const char *q = p - 1;
+                while (q > e && q[-1] >= '0' && q[-1] <= '9')
+                    q--;
+                if (q > e + 1 && q < p - 1 && q[-1] == ':')
+                    c1 = q - 1;
+            }
+        }
+        if (c1) {
             line = strtoul(c1 + 1, &end1, 10);
             if (end1 && *end1 == ':')
                 col = strtoul(end1 + 1, &end2, 10);

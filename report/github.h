@@ -13,7 +13,8 @@
 #define HL_GITHUB_MAX_PER_LEVEL 10
 
 /* Escapes message text (%, \r, \n) or, with property set, a property value
- * (also ':' and ','). Writes at most outlen bytes; can't fail. */
+ * (also ':' and ','), per GitHub's workflow command rules; other control characters
+ * become \xNN. Writes at most outlen bytes; can't fail. */
 void hl_github_escape(const char *s, int property, char *out, size_t outlen);
 
 /* Writes one workflow command per finding (error for confirmed under verify or

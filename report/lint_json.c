@@ -1,9 +1,12 @@
 /* lint_json.c - JSON output of static findings (format version 1). */
 #include "lint_json.h"
 
+#include "escape.h"
+
+/* Text that may not be valid UTF-8 (names, messages): hl_json_text. */
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return hl_json_text(s);
 }
 
 json_t *hl_finding_to_json(const hl_finding *x)
@@ -16,10 +19,10 @@ json_t *hl_finding_to_json(const hl_finding *x)
         loop = json_pack("{s:I,s:I,s:I}", "start_line", (json_int_t)x->loop_start_line, "end_line",
                          (json_int_t)x->loop_end_line, "depth", (json_int_t)x->loop_depth);
     int rc = 0;
-    rc |= json_object_set_new(o, "rule", json_string(x->rule->id));
-    rc |= json_object_set_new(o, "name", json_string(x->rule->name));
+    rc |= json_object_set_new(o, "rule", hl_json_text(x->rule->id));
+    rc |= json_object_set_new(o, "name", hl_json_text(x->rule->name));
     rc |= json_object_set_new(o, "severity", str_or_null(x->rule->severity));
-    rc |= json_object_set_new(o, "file", json_string(x->file));
+    rc |= json_object_set_new(o, "file", hl_json_text(x->file));
     rc |= json_object_set_new(o, "line", json_integer(x->line));
     rc |= json_object_set_new(o, "column", json_integer(x->column));
     rc |= json_object_set_new(o, "end_line", json_integer(x->end_line));
@@ -49,7 +52,7 @@ json_t *hl_findings_to_json(const hl_findings *f)
             goto err;
     }
     for (size_t i = 0; i < f->n_errors; i++)
-        if (json_array_append_new(errs, json_string(f->errors[i])))
+        if (json_array_append_new(errs, hl_json_text(f->errors[i])))
             goto err;
     if (json_object_set_new(root, "version", json_integer(HL_LINT_JSON_VERSION)) ||
         json_object_set_new(root, "findings", arr) || json_object_set_new(root, "errors", errs))

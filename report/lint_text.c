@@ -1,6 +1,8 @@
 /* lint_text.c - compiler-style text output of static findings. */
 #include "lint_text.h"
 
+#include "escape.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,21 +27,33 @@ int hl_report_lint_text_one(FILE *out, const hl_finding *x, const hl_report_text
     bool c = opt && opt->color;
     bool src = !opt || opt->show_source;
     const char *sev = x->rule->severity ? x->rule->severity : "warning";
-    fprintf(out, "%s%s:%u:%u:%s %s%s:%s %s%s%s [%s %s]\n", c ? C_BOLD : "", x->file, x->line,
-            x->column, c ? C_RESET : "", c ? sev_color(sev) : "", sev, c ? C_RESET : "",
-            c ? C_BOLD : "", x->message, c ? C_RESET : "", x->rule->id, x->rule->name);
+    /* The column is in bytes, 1-based, as gcc and clang print it by default
+     * (-fdiagnostics-column-unit=byte), so editors and scripts that parse compiler
+     * output jump to the same place; only the caret line below is in display columns. */
+    fputs(c ? C_BOLD : "", out);
+    hl_esc_fputs(out, x->file, HL_ESC_LINE_START);
+    fprintf(out, ":%u:%u:%s %s%s:%s %s%s%s [%s %s]\n", x->line, x->column, c ? C_RESET : "",
+            c ? sev_color(sev) : "", hl_esc(sev), c ? C_RESET : "", c ? C_BOLD : "",
+            hl_esc(x->message), c ? C_RESET : "", hl_esc(x->rule->id), hl_esc(x->rule->name));
     if (src && x->source_line) {
-        fprintf(out, "%s\n", x->source_line);
-        /* Caret under the column, keeping tabs so it lines up. */
-        size_t len = strlen(x->source_line);
-        size_t col = x->column ? x->column - 1 : 0;
+        /* Tabs expand to multiples of 8 in both lines (as gcc and clang show them), so the
+         * caret lines up whatever the terminal's tab stops; a UTF-8 character is one
+         * column (East Asian wide ones two), an escaped control character its escape. */
+        const char *line = x->source_line;
+        size_t len = strlen(line);
+        size_t b0 = x->column ? x->column - 1 : 0;
+        unsigned d0 = hl_display_column(line, b0 < len ? b0 : len);
+        hl_fputs_display(out, line);
+        fputc('\n', out);
         if (c)
             fputs(C_GREEN, out);
-        for (size_t i = 0; i < col && i < len; i++)
-            fputc(x->source_line[i] == '\t' ? '\t' : ' ', out);
+        for (unsigned i = 0; i < d0; i++)
+            fputc(' ', out);
         fputc('^', out);
-        if (x->end_line == x->line && x->end_column > x->column + 1) {
-            for (size_t i = x->column + 1; i < x->end_column && i <= len; i++)
+        if (x->end_line == x->line && x->end_column > x->column + 1 && b0 < len) {
+            size_t b1 = x->end_column - 1 < len ? x->end_column - 1 : len;
+            unsigned d1 = hl_display_column(line, b1);
+            for (unsigned i = d0 + 1; i < d1; i++)
                 fputc('~', out);
         }
         if (c)
@@ -60,7 +74,8 @@ int hl_report_lint_text(FILE *out, const hl_findings *f, const hl_report_text_op
 void hl_report_lint_errors(FILE *out, const hl_findings *f, bool color)
 {
     for (size_t i = 0; i < f->n_errors; i++) {
-        const char *e = f->errors[i];
+        /* Escaped: the error names the file, and a file name may hold a newline. */
+        const char *e = hl_esc_flags(f->errors[i], HL_ESC_LINE_START);
         const char *tag = strstr(e, ": error: ");
         if (!tag)
             tag = strstr(e, ": fatal error: ");
@@ -71,7 +86,7 @@ void hl_report_lint_errors(FILE *out, const hl_findings *f, bool color)
         } else if (tag) {
             fprintf(out, "%s\n", e);
         } else {
-            fprintf(out, "hotlint: error: %s\n", e);
+            fprintf(out, "hotlint: error: %s\n", hl_esc(f->errors[i]));
         }
     }
 }
@@ -104,7 +119,7 @@ void hl_report_lint_summary(FILE *out, const hl_findings *f, double seconds)
         }
     fprintf(out, "hotlint: %zu finding%s", f->n, f->n == 1 ? "" : "s");
     for (size_t k = 0; k < n_ids; k++)
-        fprintf(out, "%s%zu %s", k ? ", " : " (", counts[k], ids[k]);
+        fprintf(out, "%s%zu %s", k ? ", " : " (", counts[k], hl_esc(ids[k]));
     fprintf(out, "%s in %zu file%s", n_ids ? ")" : "", f->files_analyzed,
             f->files_analyzed == 1 ? "" : "s");
     if (f->n_errors)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../profile/aggregate.h"
+#include "escape.h"
 #include "verify_text.h"
 
 /* The lines of a text file; NULL when it cannot be read. */
@@ -131,8 +132,8 @@ static void print_marks(FILE *out, const hl_verified **marks, size_t n_marks, in
         const hl_finding *f = marks[k]->finding;
         if ((int64_t)f->line != line)
             continue;
-        fprintf(out, "   <- %s %s: %s", f->rule ? f->rule->id : "?", f->rule ? f->rule->name : "?",
-                hl_verdict_name(marks[k]->verdict));
+        fprintf(out, "   <- %s %s: %s", hl_esc(f->rule ? f->rule->id : "?"),
+                hl_esc(f->rule ? f->rule->name : "?"), hl_verdict_name(marks[k]->verdict));
     }
 }
 
@@ -183,8 +184,8 @@ int hl_list_write_text(FILE *out, const hl_profile *p, const regex_t *re, const 
         if (start > 0 && start < lo)
             lo = start;
         const char *src = find_source(fr->file, o, path, sizeof path);
-        fprintf(out, "ROUTINE ======================== %s in %s\n", fr->function,
-                fr->file[0] ? hl_display_path(src ? src : fr->file) : "?");
+        fprintf(out, "ROUTINE ======================== %s in %s\n", hl_esc(fr->function),
+                hl_esc(fr->file[0] ? hl_display_path(src ? src : fr->file) : "?"));
         fprintf(out, "%10s %10s (flat, cum) %.1f%% of Total\n",
                 hl_format_value(fr->flat, unit, a, sizeof a),
                 hl_format_value(fr->cum, unit, b, sizeof b),
@@ -203,7 +204,7 @@ int hl_list_write_text(FILE *out, const hl_profile *p, const regex_t *re, const 
         bool have = src && text_load(&t, src) == 0;
         if (!have)
             fprintf(out, "         .          .  (source not found: %s; see --source-root)\n",
-                    fr->file[0] ? fr->file : "?");
+                    hl_esc(fr->file[0] ? fr->file : "?"));
         bool whole = have && (size_t)(hi - lo) < max_lines;
         for (int64_t line = lo; line <= hi; line++) {
             const hl_agg_row *lr = NULL;
@@ -219,7 +220,7 @@ int hl_list_write_text(FILE *out, const hl_profile *p, const regex_t *re, const 
             fprintf(out, "%10s %10s %6lld: %s",
                     lr && lr->flat ? hl_format_value(lr->flat, unit, a, sizeof a) : ".",
                     lr && lr->cum ? hl_format_value(lr->cum, unit, b, sizeof b) : ".",
-                    (long long)line, code);
+                    (long long)line, hl_esc_flags(code, HL_ESC_KEEP_TAB));
             print_marks(out, marks, n_marks, line);
             fputc('\n', out);
         }

@@ -8,6 +8,14 @@
 #include <unistd.h>
 
 #include "ci_order.h"
+#include "escape.h"
+
+/* Where a reader learns about the tool (SARIF tool.driver.informationUri; GitHub code
+ * scanning and the SARIF validators want one): the installed documentation unless the
+ * build names a web page (cmake -DHOTLINT_INFORMATION_URI=...). */
+#ifndef HOTLINT_INFORMATION_URI
+#define HOTLINT_INFORMATION_URI "file:///usr/local/share/doc/hotlint/README.md"
+#endif
 
 static const char *sarif_level(const char *severity)
 {
@@ -37,9 +45,31 @@ static void uri_encode(const char *s, char *out, size_t outlen)
     out[o] = '\0';
 }
 
+/* {"text": s}, s made valid UTF-8 (hl_json_text). */
 static json_t *text_obj(const char *s)
 {
-    return json_pack("{s:s}", "text", s ? s : "");
+    return json_pack("{s:o}", "text", hl_json_text(s ? s : ""));
+}
+
+/* Line n (1-based) of the file at path without its end of line, or NULL. */
+static char *read_line(const char *path, unsigned n)
+{
+    FILE *in = path ? fopen(path, "rb") : NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len = -1;
+    if (!in)
+        return NULL;
+    for (unsigned i = 0; i < n && (len = getline(&line, &cap, in)) >= 0; i++)
+        ;
+    fclose(in);
+    if (len < 0) {
+        free(line);
+        return NULL;
+    }
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    return line;
 }
 
 static json_t *rule_obj(const hl_rule *r)
@@ -57,13 +87,15 @@ static json_t *rule_obj(const hl_rule *r)
              r->good_example ? "\n```" : "", r->why ? "\n\n" : "", r->why ? r->why : "");
     tags = json_pack("[s]", "performance");
     if (tags && r->family && r->family[0])
-        json_array_append_new(tags, json_string(r->family));
-    o = json_pack("{s:s, s:s, s:o, s:o, s:{s:s, s:s}, s:{s:s}, s:{s:o, s:s}}", "id",
-                  r->id ? r->id : "", "name", r->name ? r->name : "", "shortDescription",
-                  text_obj(r->summary ? r->summary : r->name), "fullDescription",
+        json_array_append_new(tags, hl_json_text(r->family));
+    o = json_pack("{s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:{s:s}, s:{s:o, s:s}}", "id",
+                  hl_json_text(r->id ? r->id : ""), "name", hl_json_text(r->name ? r->name : ""),
+                  "shortDescription", text_obj(r->summary ? r->summary : r->name),
+                  "fullDescription",
                   text_obj(r->why ? r->why : (r->summary ? r->summary : r->name)), "help", "text",
-                  help, "markdown", md, "defaultConfiguration", "level", sarif_level(r->severity),
-                  "properties", "tags", tags ? tags : json_array(), "precision", "medium");
+                  hl_json_text(help), "markdown", hl_json_text(md), "defaultConfiguration", "level",
+                  sarif_level(r->severity), "properties", "tags", tags ? tags : json_array(),
+                  "precision", "medium");
     return o;
 }
 
@@ -96,9 +128,9 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
     results = json_array();
     notes = json_array();
     fps = hl_report_fingerprints(f, idx, cwd);
-    driver =
-        json_pack("{s:s, s:s, s:s, s:o}", "name", "hotlint", "version", version ? version : "0",
-                  "semanticVersion", version ? version : "0.0.0", "rules", rules);
+    driver = json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", "hotlint", "version",
+                       version ? version : "0", "semanticVersion", version ? version : "0.0.0",
+                       "informationUri", HOTLINT_INFORMATION_URI, "rules", rules);
     if (!rules || !results || !notes || !fps || !driver)
         goto out;
     for (size_t i = 0; cat && i < cat->n_rules; i++)
@@ -119,12 +151,26 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
         uri_encode(rel, uri + (under_cwd ? 0 : 7), sizeof uri - 7);
         if (!under_cwd)
             memcpy(uri, "file://", 7);
-        region = json_pack("{s:I, s:I}", "startLine", (json_int_t)(x->line ? x->line : 1),
-                           "startColumn", (json_int_t)(x->column ? x->column : 1));
-        if (x->end_line >= x->line && x->end_line)
-            json_object_set_new(region, "endLine", json_integer(x->end_line));
-        if (x->end_column && (x->end_line > x->line || x->end_column > x->column))
-            json_object_set_new(region, "endColumn", json_integer(x->end_column));
+        /* libclang's columns count bytes; the log declares unicodeCodePoints, so count
+         * the code points of the line before the column (the end column's line may be
+         * another one: read it). */
+        {
+            unsigned col = hl_codepoint_column(x->source_line, x->column ? x->column : 1);
+            unsigned end_col = 0;
+            if (x->end_column && x->end_line > x->line) {
+                char *end_text = read_line(x->abs_file ? x->abs_file : x->file, x->end_line);
+                end_col = hl_codepoint_column(end_text, x->end_column);
+                free(end_text);
+            } else if (x->end_column && x->end_column > x->column) {
+                end_col = hl_codepoint_column(x->source_line, x->end_column);
+            }
+            region = json_pack("{s:I, s:I}", "startLine", (json_int_t)(x->line ? x->line : 1),
+                               "startColumn", (json_int_t)col);
+            if (x->end_line >= x->line && x->end_line)
+                json_object_set_new(region, "endLine", json_integer(x->end_line));
+            if (end_col)
+                json_object_set_new(region, "endColumn", json_integer(end_col));
+        }
         if (x->source_line)
             json_object_set_new(region, "snippet", text_obj(x->source_line));
         phys = json_pack("{s:{s:s}, s:o}", "artifactLocation", "uri", uri, "region", region);
@@ -133,11 +179,12 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
                                 json_string("%SRCROOT%"));
         loc = json_pack("{s:o}", "physicalLocation", phys);
         if (x->function)
-            json_object_set_new(loc, "logicalLocations",
-                                json_pack("[{s:s, s:s}]", "name", x->function, "kind", "function"));
-        res = json_pack("{s:s, s:s, s:o, s:[o], s:{s:s}}", "ruleId",
-                        x->rule && x->rule->id ? x->rule->id : "HL", "level", level, "message",
-                        text_obj(x->message), "locations", loc, "partialFingerprints",
+            json_object_set_new(
+                loc, "logicalLocations",
+                json_pack("[{s:o, s:s}]", "name", hl_json_text(x->function), "kind", "function"));
+        res = json_pack("{s:o, s:s, s:o, s:[o], s:{s:s}}", "ruleId",
+                        hl_json_text(x->rule && x->rule->id ? x->rule->id : "HL"), "level", level,
+                        "message", text_obj(x->message), "locations", loc, "partialFingerprints",
                         "primaryLocationLineHash", lh);
         if (!res)
             goto out;
@@ -145,7 +192,7 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
             json_object_set_new(res, "ruleIndex", json_integer(ri));
         props = json_object();
         if (x->callee)
-            json_object_set_new(props, "callee", json_string(x->callee));
+            json_object_set_new(props, "callee", hl_json_text(x->callee));
         if (x->loop_depth)
             json_object_set_new(props, "loopDepth", json_integer(x->loop_depth));
         if (e) {
@@ -162,9 +209,9 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
             json_object_set_new(props, "ciHigh", json_real(e->ci_high));
             json_object_set_new(props, "cumSamples", json_integer(e->cum_samples));
             if (vr->sample_type)
-                json_object_set_new(props, "sampleType", json_string(vr->sample_type));
+                json_object_set_new(props, "sampleType", hl_json_text(vr->sample_type));
             if (vr->sample_unit)
-                json_object_set_new(props, "sampleUnit", json_string(vr->sample_unit));
+                json_object_set_new(props, "sampleUnit", hl_json_text(vr->sample_unit));
         }
         json_object_set_new(res, "properties", props);
         json_array_append_new(results, res);

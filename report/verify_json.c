@@ -3,12 +3,13 @@
 
 #include <string.h>
 
+#include "escape.h"
 #include "lint_json.h"
 
 /* Adds key: s, or null when s is NULL. Returns 0 or -1. */
 static int set_str(json_t *o, const char *key, const char *s)
 {
-    return json_object_set_new(o, key, s ? json_string(s) : json_null());
+    return json_object_set_new(o, key, hl_json_text(s));
 }
 
 int hl_verified_add_json(json_t *o, const hl_verified *v)
@@ -70,8 +71,8 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
     for (size_t i = 0; i < r->n_unexplained; i++) {
         const hl_unexplained *u = &r->unexplained[i];
         json_t *o =
-            json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:f, s:f}", "file", u->file, "line",
-                      (json_int_t)u->line, "function", u->function, "kind",
+            json_pack("{s:o, s:I, s:o, s:s, s:I, s:I, s:f, s:f}", "file", hl_json_text(u->file),
+                      "line", (json_int_t)u->line, "function", hl_json_text(u->function), "kind",
                       u->line > 0 ? "line" : "function", "flat", (json_int_t)u->flat, "cum",
                       (json_int_t)u->cum, "flat_share", u->flat_share, "cum_share", u->cum_share);
         if (!o || json_array_append_new(unex, o))
@@ -83,7 +84,7 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
     rc |= json_object_set_new(sum, "not_exercised", json_integer((json_int_t)r->n_not_exercised));
     rc |= json_object_set_new(sum, "inconclusive", json_integer((json_int_t)r->n_inconclusive));
     for (size_t i = 0; fs && i < fs->n_errors; i++)
-        rc |= json_array_append_new(errs, json_string(fs->errors[i]));
+        rc |= json_array_append_new(errs, hl_json_text(fs->errors[i]));
     rc |= json_object_set_new(root, "version", json_integer(1));
     rc |= json_object_set_new(root, "profile", prof);
     rc |= json_object_set_new(root, "thresholds", thr);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
+
 const char *hl_format_value(int64_t value, const char *unit, char *buf, size_t len)
 {
     double v = (double)value, a = v < 0 ? -v : v;
@@ -109,8 +111,8 @@ static void unexplained_list(FILE *out, const hl_verify_result *r, bool lines, b
                 hl_format_value(u->flat, r->sample_unit, f, sizeof f),
                 pct(u->flat_share, fp, sizeof fp),
                 hl_format_value(u->cum, r->sample_unit, c, sizeof c),
-                pct(u->cum_share, cp, sizeof cp), lines ? where : u->function,
-                lines ? u->function : where);
+                pct(u->cum_share, cp, sizeof cp), hl_esc(lines ? where : u->function),
+                hl_esc(lines ? u->function : where));
         shown++;
     }
     if (!shown)
@@ -140,8 +142,9 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
     char a[32], b[32], c[32], d[32], e[32];
     const hl_verify_options *o = &r->options;
 
-    fprintf(out, "profile: %s (%s, %s): total %s", profile_name ? profile_name : "-",
-            r->sample_type ? r->sample_type : "?", r->sample_unit ? r->sample_unit : "?",
+    fprintf(out, "profile: %s (%s, %s): total %s", hl_esc(profile_name ? profile_name : "-"),
+            hl_esc(r->sample_type ? r->sample_type : "?"),
+            hl_esc(r->sample_unit ? r->sample_unit : "?"),
             hl_format_value(r->total, r->sample_unit, a, sizeof a));
     if (r->sampling_period > 0)
         fprintf(out, ", %lld sampling periods of %s\n", (long long)r->total_samples,
@@ -152,8 +155,8 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
         fprintf(out,
                 "sample type: %s, not the profile's default %s: allocation rules are about "
                 "allocated bytes (--sample-index %s for the other)\n",
-                r->sample_type ? r->sample_type : "?", r->profile_default_type,
-                r->profile_default_type);
+                hl_esc(r->sample_type ? r->sample_type : "?"), hl_esc(r->profile_default_type),
+                hl_esc(r->profile_default_type));
     fprintf(out,
             "thresholds: confirmed at cum >= %s of the total; dismissed when the 95%% Wilson "
             "upper bound is under %s with >= %lld samples; not exercised when the function "
@@ -192,7 +195,7 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
         for (int k = 0; k < 4 && cut; k++)
             cut = strchr(cut + (k ? 1 : 0), ',');
         int shown = cut ? (int)(cut - sym) : (int)strlen(sym);
-        fprintf(out, "  %-18s %8s %6s   %.*s%s\n", f->family,
+        fprintf(out, "  %-18s %8s %6s   %.*s%s\n", hl_esc(f->family),
                 hl_format_value(f->value, r->sample_unit, a, sizeof a), pct(f->share, b, sizeof b),
                 shown, sym, cut ? ", ..." : "");
     }
@@ -204,10 +207,13 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
     char loc[PATH_MAX + 32];
     for (size_t i = 0; i < r->n_items; i++) {
         const hl_finding *f = r->items[i].finding;
-        int n =
-            snprintf(NULL, 0, "%s %s", f->rule ? f->rule->id : "?", f->rule ? f->rule->name : "?");
+        char rule[256];
+        snprintf(rule, sizeof rule, "%s %s", f->rule ? f->rule->id : "?",
+                 f->rule ? f->rule->name : "?");
+        int n = (int)strlen(hl_esc(rule));
         wr = n > wr ? n : wr;
-        n = snprintf(loc, sizeof loc, "%s:%u:%u", f->file ? f->file : "?", f->line, f->column);
+        snprintf(loc, sizeof loc, "%s:%u:%u", f->file ? f->file : "?", f->line, f->column);
+        n = (int)strlen(hl_esc(loc));
         wl = n > wl ? n : wl;
     }
     fprintf(out, "\n%-13s %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n", "verdict", "flat", "flat%",
@@ -226,7 +232,7 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
             fputs("\033[0m", out);
         if (v->verdict == HL_VERDICT_NOT_EXERCISED) {
             fprintf(out, " %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n", "-", "-", "-", "-", "", wr,
-                    rule, wl, loc, f->function ? f->function : "");
+                    hl_esc(rule), wl, hl_esc(loc), hl_esc(f->function ? f->function : ""));
             continue;
         }
         snprintf(ci, sizeof ci, "[%.1f,%.1f]", v->ci_low * 100.0, v->ci_high * 100.0);
@@ -234,7 +240,7 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
             out, " %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n",
             hl_format_value(v->flat, r->sample_unit, a, sizeof a), pct(v->flat_share, b, sizeof b),
             hl_format_value(v->cum, r->sample_unit, c, sizeof c), pct(v->cum_share, d, sizeof d),
-            ci, wr, rule, wl, loc, f->function ? f->function : "");
+            ci, wr, hl_esc(rule), wl, hl_esc(loc), hl_esc(f->function ? f->function : ""));
     }
     if (!r->n_items)
         fputs("(no findings)\n", out);
@@ -251,8 +257,9 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
             fprintf(out,
                     "  %s:%u:%u %s in %s: %s under this call: %s of total (%s of the "
                     "site's cum)",
-                    f->file ? f->file : "?", f->line, f->column, f->rule ? f->rule->id : "?",
-                    f->function ? f->function : "?", label, pct(v->evidence_share, a, sizeof a),
+                    hl_esc(f->file ? f->file : "?"), f->line, f->column,
+                    hl_esc(f->rule ? f->rule->id : "?"), hl_esc(f->function ? f->function : "?"),
+                    hl_esc(label), pct(v->evidence_share, a, sizeof a),
                     pct(v->evidence_of_cum, b, sizeof b));
             if (f->loop_start_line)
                 fprintf(out, "; loop %u-%u: cum %s (%s)", f->loop_start_line, f->loop_end_line,

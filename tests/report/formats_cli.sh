@@ -57,6 +57,32 @@ print("sarif content ok")
 PY
 ok "SARIF 2.1.0 valid against the schema, with rules, regions and fingerprints"
 
+# Every other shape of SARIF hotlint writes passes the schema and the Multitool too: no
+# findings, findings all in a baseline, analysis errors (executionSuccessful false), a
+# path outside the working directory (file:// URI without uriBaseId).
+mkdir clean bad
+echo 'int add(int a, int b) { return a + b; }' >clean/ok.c
+printf 'int broken( {\n' >bad/broken.c
+set +e
+"$HOTLINT" -q --no-config --format sarif clean >clean.sarif; rc_clean=$?
+"$HOTLINT" -q --no-config --write-baseline base.json src >/dev/null
+"$HOTLINT" -q --no-config --baseline base.json --format sarif src >base.sarif; rc_base=$?
+"$HOTLINT" -q --no-config --format sarif bad src >bad.sarif 2>/dev/null; rc_bad=$?
+(cd clean && "$HOTLINT" -q --no-config --format sarif "$work/src") >outside.sarif; rc_out=$?
+set -e
+[ "$rc_clean/$rc_base/$rc_bad/$rc_out" = 0/0/2/1 ] || fail "SARIF variants: exits $rc_clean/$rc_base/$rc_bad/$rc_out, expected 0/0/2/1"
+/usr/bin/python3 "$here/validate_sarif.py" clean.sarif base.sarif bad.sarif outside.sarif || fail "a SARIF variant does not validate"
+/usr/bin/python3 - bad.sarif outside.sarif <<'PY' || fail "SARIF variants' content"
+import json, sys
+bad = json.load(open(sys.argv[1]))["runs"][0]
+inv = bad["invocations"][0]
+assert inv["executionSuccessful"] is False and inv["toolExecutionNotifications"], inv
+out = json.load(open(sys.argv[2]))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+assert out["artifactLocation"]["uri"].startswith("file:///"), out
+assert "uriBaseId" not in out["artifactLocation"], out
+PY
+ok "SARIF without findings, with a baseline, with analysis errors and outside the checkout: valid, 0 Multitool warnings"
+
 set +e
 "$HOTLINT" -q --no-config --format github src >out.gh; rc=$?
 set -e

@@ -17,6 +17,7 @@
 #include "../../lint/baseline.h"
 #include "../../lint/config.h"
 #include "../../report/codequality.h"
+#include "../../report/escape.h"
 #include "../../report/flame.h"
 #include "../../report/folded.h"
 #include "../../report/github.h"
@@ -124,6 +125,67 @@ static void test_github_escape(void **state)
     assert_string_equal(out, "a%25b%0D%0Ac:d,e");
     hl_github_escape("a%b\r\nc:d,e", 1, out, sizeof out);
     assert_string_equal(out, "a%25b%0D%0Ac%3Ad%2Ce");
+}
+
+static void test_github_escape_controls(void **state)
+{
+    char out[256];
+    (void)state;
+    hl_github_escape("a\033[31mb\x7f", 1, out, sizeof out);
+    assert_string_equal(out, "a\\x1B[31mb\\x7F");
+}
+
+static void test_escape_text(void **state)
+{
+    const char *plain = "src/ok \xc3\xa9\t.c", *okname = "src/ok.c";
+    (void)state;
+    /* Nothing to escape: the same pointer back. */
+    assert_ptr_equal(hl_esc(okname), okname);
+    assert_string_equal(hl_esc(plain), "src/ok \xc3\xa9\\t.c");
+    assert_string_equal(hl_esc("y\n::warning x::\r\033[2J\x7f"),
+                        "y\\n::warning x::\\r\\x1B[2J\\x7F");
+    /* Invalid UTF-8, an overlong '/', C1 (U+009B) and a bidi override. */
+    assert_string_equal(hl_esc("caf\xe9 \xc0\xaf \xc2\x9b \xe2\x80\xae"),
+                        "caf\\xE9 \\xC0\\xAF \\u009b \\u202e");
+    /* A line that would start a workflow command, and the old "##[" form. */
+    assert_string_equal(hl_esc_flags("  ::error::x ##[warning]", HL_ESC_LINE_START),
+                        "  \\x3A:error::x ##\\x5Bwarning]");
+    assert_string_equal(hl_esc_flags("a ::error::x", HL_ESC_LINE_START), "a ::error::x");
+    assert_null(hl_esc(NULL));
+}
+
+static void test_escape_columns(void **state)
+{
+    const char *u = "  /* \xc3\xa9\xc3\xa9\xc3\xa9 */ f();"; /* f at byte 16, 0-based */
+    const char *w = "/* \xe6\x97\xa5 */ f();";               /* f at byte 10 */
+    const char *t = "\t\t/*x*/\tf();";                       /* f at byte 8 */
+    (void)state;
+    assert_int_equal(hl_codepoint_column(u, 17), 14);
+    assert_int_equal(hl_codepoint_column(u, 1), 1);
+    assert_int_equal(hl_codepoint_column(w, 11), 9);
+    assert_int_equal(hl_codepoint_column(t, 9), 9);
+    assert_int_equal(hl_codepoint_column("caf\xe9 x", 6), 6);
+    assert_int_equal(hl_codepoint_column("ab", 5), 5); /* past the end: bytes */
+    assert_int_equal(hl_codepoint_column(NULL, 3), 3);
+    assert_int_equal(hl_display_column(u, 16), 13);
+    assert_int_equal(hl_display_column(w, 10), 9); /* the wide character takes two */
+    assert_int_equal(hl_display_column(t, 8), 24);
+    assert_int_equal(hl_display_column("a\033b", 2), 5); /* \x1B takes four */
+}
+
+static void test_json_text(void **state)
+{
+    json_t *j;
+    (void)state;
+    j = hl_json_text("caf\xc3\xa9");
+    assert_string_equal(json_string_value(j), "caf\xc3\xa9");
+    json_decref(j);
+    j = hl_json_text("caf\xe9\n.c");
+    assert_non_null(j);
+    assert_string_equal(json_string_value(j), "caf\\xE9\n.c");
+    json_decref(j);
+    j = hl_json_text(NULL);
+    assert_true(json_is_null(j));
 }
 
 /* 14 findings; verify marks #3 (cum 500) and #7 (cum 900) confirmed, #5 dismissed. */
@@ -546,6 +608,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_github_escape),
+        cmocka_unit_test(test_github_escape_controls),
+        cmocka_unit_test(test_escape_text),
+        cmocka_unit_test(test_escape_columns),
+        cmocka_unit_test(test_json_text),
         cmocka_unit_test(test_github_order_and_summary),
         cmocka_unit_test(test_github_errors),
         cmocka_unit_test(test_sarif_shape),
