@@ -184,8 +184,7 @@ int hl_cmd_flame(int argc, char **argv)
     if (!(prof = hl_verify_open_profiles(a.pc.profiles, a.pc.n_profiles, a.pc.token, err,
                                          sizeof err)) ||
         hl_profile_cli_save(prof, a.pc.save_profile, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint flame: %s
-", hl_esc(err));
+        fprintf(stderr, "hotlint flame: %s\n", hl_esc(err));
         goto out;
     }
     if (pick_sample_index(prof, a.pc.sample_index, &six, err, sizeof err) < 0) {

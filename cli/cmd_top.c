@@ -114,8 +114,7 @@ int hl_cmd_top(int argc, char **argv)
     char err[512];
     hl_profile *p = hl_profile_open(source, token, err, sizeof err);
     if (!p || hl_profile_cli_save(p, save, err, sizeof err) < 0) {
-        fprintf(stderr, "hotlint top: %s
-", hl_esc(err));
+        fprintf(stderr, "hotlint top: %s\n", hl_esc(err));
         hl_profile_free(p);
         return 2;
     }
