@@ -295,7 +295,7 @@ const char *hl_lint_cli_help(void)
            "  --write-baseline FILE  record today's findings in FILE (and report none)\n"
            "  -q, --quiet        no summary line on stderr\n"
            "  --no-cache         parse every file (results are cached per file in\n"
-           "                     $HOTLINT_CACHE_DIR, ./.hotlint-cache or $XDG_CACHE_HOME/hotlint;\n"
+           "                     $HOTLINT_CACHE_DIR, else $XDG_CACHE_HOME/hotlint;\n"
            "                     HOTLINT_CACHE=0 also turns the cache off)\n"
            "  --cache-dir DIR    keep the result cache in DIR\n"
            "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n";
