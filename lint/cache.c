@@ -171,8 +171,9 @@ static bool adoptable(int dfd)
         return false;
     }
     while (ok && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+            !strncmp(e->d_name, "." MARKER_NAME ".", sizeof MARKER_NAME + 1))
+            continue; /* another run writing the marker of a directory it just made */
         if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             ok = false;
         else if (!strcmp(e->d_name, STAMP_NAME))
