@@ -113,6 +113,16 @@ lint --cache-dir empty src
 [ -f repo/empty/CACHEDIR.TAG ] && ! grep -q warning err || fail "an empty directory was not adopted: $(cat err)"
 ok "an empty directory is adopted and marked"
 
+# Runs that make the same new directory together all use it: none warns.
+for i in 1 2 3 4 5 6; do
+    (cd repo && "$HOTLINT" --no-config -j1 --cache-dir par src >/dev/null 2>"$work/par$i.err") &
+done
+wait
+cat par*.err | grep -q warning && fail "parallel runs on a new cache warned: $(cat par*.err)"
+[ "$(stat -c %a repo/par)" = 700 ] && [ -f repo/par/CACHEDIR.TAG ] || fail "parallel runs: no marked 0700 cache"
+[ -z "$(find repo/par -name '.*')" ] || fail "parallel runs left temporary files: $(find repo/par -name '.*')"
+ok "runs making the same new cache together all use it"
+
 # Group- or world-writable: refused.
 cp -r xdg/hotlint repo/shared && chmod 0775 repo/shared
 lint --cache-dir shared src
