@@ -11,7 +11,9 @@
 /* A file being written: a temporary file next to the target, renamed over it
  * on commit. Nothing reaches the target's name until hl_afile_commit, and the
  * name is replaced, never written through: a symlink or hard link planted at
- * the target is replaced by the new file and what it pointed to is untouched. */
+ * the target is replaced by the new file and what it pointed to is untouched.
+ * Readers see the old file or the new one whole. The data is not fsync'ed: a
+ * power loss (not a crash of the writer) may leave an empty file. */
 typedef struct hl_afile {
     int dirfd;               /* the target's directory (O_PATH), owned */
     int fd;                  /* the temporary file, open for writing */
