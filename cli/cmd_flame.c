@@ -1,5 +1,6 @@
 /* cmd_flame.c - `hotlint flame`: a profile as an interactive SVG flame graph or folded stacks. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "../fetch/source.h"
 #include "../report/flame.h"
 #include "../report/folded.h"
+#include "../util/atomic_file.h"
 #include "../verify/verify.h"
 #include "commands.h"
 #include "lint_options.h"
@@ -172,6 +174,7 @@ int hl_cmd_flame(int argc, char **argv)
     char **labels = NULL;
     size_t n_marks = 0;
     FILE *out = stdout;
+    hl_afile af = {.dirfd = -1, .fd = -1};
 
     memset(&a, 0, sizeof a);
     pr = parse_args(&a, argc, argv);
@@ -231,7 +234,9 @@ int hl_cmd_flame(int argc, char **argv)
             n_marks++;
         }
     }
-    if (a.output && !(out = fopen(a.output, "w"))) {
+    /* -o: a temporary file beside the target, renamed over it once complete. */
+    if (a.output &&
+        (hl_afile_begin(&af, AT_FDCWD, a.output, 0666) < 0 || !(out = hl_afile_stream(&af)))) {
         fprintf(stderr, "hotlint flame: %s: cannot write: %s\n", a.output, strerror(errno));
         out = NULL;
         goto out;
@@ -263,10 +268,11 @@ int hl_cmd_flame(int argc, char **argv)
     }
     rc = 0;
 out:
-    if (out && out != stdout && fclose(out) != 0 && rc == 0) {
+    if (af.dirfd >= 0 && rc == 0 && hl_afile_commit(&af) < 0) {
         fprintf(stderr, "hotlint flame: %s: write error: %s\n", a.output, strerror(errno));
         rc = 2;
     }
+    hl_afile_abort(&af); /* a failed run leaves neither a partial file nor a temporary */
     for (size_t i = 0; i < n_marks; i++)
         free(labels[i]);
     free(labels);

@@ -390,7 +390,7 @@ const char *hl_lint_cli_help(void)
            "                     REV is also a path); no PATH: the changed C files\n"
            "  -q, --quiet        no summary line on stderr\n"
            "  --no-cache         parse every file (results are cached per file in\n"
-           "                     $HOTLINT_CACHE_DIR, ./.hotlint-cache or $XDG_CACHE_HOME/hotlint;\n"
+           "                     $HOTLINT_CACHE_DIR, else $XDG_CACHE_HOME/hotlint;\n"
            "                     HOTLINT_CACHE=0 also turns the cache off)\n"
            "  --cache-dir DIR    keep the result cache in DIR\n"
            "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n";

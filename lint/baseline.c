@@ -1,8 +1,10 @@
 /* baseline.c - fingerprints of findings and the baseline file that records them. */
 #include "baseline.h"
+#include "atomic_file.h"
 #include "lint_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
@@ -10,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define BASELINE_MAX_BYTES ((size_t)1 << 30) /* a larger "baseline" is not one */
 
 static const char *strip_dot_slash(const char *p)
 {
@@ -110,8 +114,10 @@ static int baseline_root(const char *path, char *out, size_t outlen)
 
 int hl_baseline_write(const hl_findings *f, const char *path, char *err, size_t errlen)
 {
-    char root[PATH_MAX], tmp[PATH_MAX + 16], rel[PATH_MAX], code[4096], fp[HL_FINGERPRINT_LEN];
+    char root[PATH_MAX], rel[PATH_MAX], code[4096], fp[HL_FINGERPRINT_LEN];
     json_t *doc = NULL, *arr = NULL;
+    hl_afile af;
+    FILE *stream;
     if (baseline_root(path, root, sizeof root) < 0) {
         snprintf(err, errlen, "%s: cannot resolve the baseline's directory: %s", path,
                  strerror(errno));
@@ -137,17 +143,14 @@ int hl_baseline_write(const hl_findings *f, const char *path, char *err, size_t 
     }
     json_object_set_new(doc, "findings", arr);
     arr = NULL;
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    if (json_dump_file(doc, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+    if (hl_afile_begin(&af, AT_FDCWD, path, 0666) < 0 || !(stream = hl_afile_stream(&af)) ||
+        json_dumpf(doc, stream, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
+        hl_afile_commit(&af) < 0) {
+        int e = errno;
+        hl_afile_abort(&af);
         snprintf(err, errlen,
-                 "%s: cannot write the baseline (check the directory exists and is writable)",
-                 path);
-        unlink(tmp);
-        goto fail;
-    }
-    if (rename(tmp, path) < 0) {
-        snprintf(err, errlen, "%s: cannot write the baseline: %s", path, strerror(errno));
-        unlink(tmp);
+                 "%s: cannot write the baseline: %s (check the directory exists and is writable)",
+                 path, strerror(e));
         goto fail;
     }
     json_decref(doc);
@@ -177,10 +180,17 @@ int hl_baseline_filter(hl_findings *f, const char *path, size_t *n_suppressed, c
     json_error_t jerr;
     json_t *doc, *arr;
     struct fp_count *fps = NULL;
-    size_t nfps = 0, keep = 0, gone = 0;
+    size_t nfps = 0, keep = 0, gone = 0, len = 0;
+    char *text = NULL;
 
     *n_suppressed = 0;
-    doc = json_load_file(path, 0, &jerr);
+    if (hl_file_read_all(AT_FDCWD, path, 0, BASELINE_MAX_BYTES, &text, &len) < 0) {
+        snprintf(err, errlen, "%s: cannot read the baseline: %s", path,
+                 errno == EINVAL ? "not a regular file" : strerror(errno));
+        return -1;
+    }
+    doc = json_loadb(text, len, 0, &jerr);
+    free(text);
     if (!doc) {
         if (jerr.line > 0)
             snprintf(err, errlen,

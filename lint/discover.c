@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,17 @@ static bool skip_dir(const char *dir, const char *name)
     return stat(p, &st) == 0;
 }
 
+/* What a non-regular file is, for the message refusing it. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISFIFO(m)   ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+           : S_ISDIR(m)  ? "a directory"
+                         : "of an unknown kind";
+}
+
 /* Checks a file is readable C text; appends a one-line error naming it if not. */
 static bool check_file(const char *shown, const char *path, bool named, hl_strv *errors)
 {
@@ -45,17 +57,34 @@ static bool check_file(const char *shown, const char *path, bool named, hl_strv 
         }
         return false;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* stat first, and O_NONBLOCK: a FIFO, device or socket must not block the
+     * run; fstat checks what was opened is still the regular file. */
+    struct stat st;
+    int fd = -1;
+    if (stat(path, &st) < 0 ||
+        (S_ISREG(st.st_mode) && (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)) {
         snprintf(msg, sizeof msg, "%s: cannot read: %s", shown, strerror(errno));
         hl_strv_push(errors, msg);
         return false;
     }
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        snprintf(msg, sizeof msg, "%s: not a regular file (%s); skipped", shown,
+                 file_kind(st.st_mode));
+        hl_strv_push(errors, msg);
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
     unsigned char buf[8192];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    bool bad = ferror(f) != 0;
+    ssize_t got = 0;
+    size_t n = 0;
+    while (n < sizeof buf &&
+           ((got = read(fd, buf + n, sizeof buf - n)) > 0 || (got < 0 && errno == EINTR)))
+        if (got > 0)
+            n += (size_t)got;
+    bool bad = n < sizeof buf && got < 0;
     int e = errno;
-    fclose(f);
+    close(fd);
     if (bad) {
         snprintf(msg, sizeof msg, "%s: cannot read: %s", shown, strerror(e));
         hl_strv_push(errors, msg);

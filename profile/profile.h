@@ -89,7 +89,8 @@ hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *nam
                                    size_t errlen);
 
 /* Writes the profile gzip-compressed to path atomically (temporary file in the
- * same directory, then rename). Returns 0, or -1 with errno set. */
+ * same directory, then rename; mode 0666 less the umask; a symlink at path is
+ * replaced, not followed). Returns 0, or -1 with errno set. */
 int hl_profile_write_file(const hl_profile *p, const char *path);
 /* Encodes to a malloc'ed gzip buffer. Returns 0 or -1. */
 int hl_profile_encode(const hl_profile *p, void **out, size_t *out_len);

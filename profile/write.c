@@ -5,10 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
+#include "atomic_file.h"
 #include "internal.h"
 
 typedef struct {
@@ -313,50 +312,8 @@ int hl_profile_write_file(const hl_profile *p, const char *path)
     size_t len = 0;
     if (hl_profile_encode(p, &buf, &len) < 0)
         return -1;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        free(buf);
-        errno = ENOMEM;
-        return -1;
-    }
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0)
-        goto err;
-    const char *b = buf;
-    size_t left = len;
-    while (left) {
-        ssize_t w = write(fd, b, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            goto err_unlink;
-        b += w;
-        left -= (size_t)w;
-    }
-    int rc_mode = fchmod(fd, 0644);
-    int rc_close = close(fd);
-    fd = -1;
-    if (rc_mode < 0 || rc_close < 0)
-        goto err_unlink;
-    if (rename(tmp, path) < 0)
-        goto err_unlink;
-    free(tmp);
-    free(buf);
-    return 0;
-err_unlink : {
-    int e = errno;
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    errno = e;
-}
-err : {
-    int e = errno;
-    free(tmp);
+    int rc = hl_file_write_atomic(AT_FDCWD, path, buf, len, 0666), e = errno;
     free(buf);
     errno = e;
-    return -1;
-}
+    return rc;
 }

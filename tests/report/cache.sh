@@ -118,10 +118,10 @@ ok "--no-cache and --cache-dir"
 
 # Clean-up: an entry unused for weeks goes (checked once a day), used ones stay.
 mkdir -p cache/ab
-echo stale >cache/ab/00000000000000000000000000000000
-touch -d '20 days ago' cache/ab/00000000000000000000000000000000 cache/last-clean
+echo stale >cache/ab/000000000000000000000000000000
+touch -d '20 days ago' cache/ab/000000000000000000000000000000 cache/last-clean
 out=clean.txt lint src
-[ ! -e cache/ab/00000000000000000000000000000000 ] || fail "a stale entry survived the clean-up"
+[ ! -e cache/ab/000000000000000000000000000000 ] || fail "a stale entry survived the clean-up"
 [ "$(find cache -mindepth 2 -type f | wc -l)" -ge 2 ] || fail "the clean-up removed entries in use"
 ok "stale entries are removed"
 echo "$pass passed, 0 failed"
