@@ -1,4 +1,7 @@
-/* main.c - hotlint's entry point: picks the subcommand and hands it the arguments. */
+/* main.c - hotlint's entry point: picks the subcommand and hands it the
+ * arguments. Built twice: as the analyzer with every command, and as the
+ * light front `hotlint` (HL_FRONT), which runs `hotlint run` itself without
+ * loading libclang and hands every other command to the analyzer by exec. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,42 @@ struct command {
     const char *summary;
 };
 
+#ifdef HL_FRONT
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
+/* The analyzer: next to this executable (build tree), else where it is
+ * installed. */
+static int exec_analyzer(char **argv)
+{
+    char exe[PATH_MAX], path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            if (snprintf(path, sizeof path, "%s/" HL_ANALYZER_NAME, exe) < (int)sizeof path &&
+                access(path, X_OK) == 0)
+                execv(path, argv);
+        }
+    }
+    execv(HL_ANALYZER_INSTALLED, argv);
+    fprintf(stderr,
+            "hotlint: cannot run the analyzer (%s, or " HL_ANALYZER_NAME
+            " next to hotlint): %s; reinstall hotlint\n",
+            HL_ANALYZER_INSTALLED, strerror(errno));
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "run"))
+        return hl_cmd_run(argc - 1, argv + 1);
+    return exec_analyzer(argv);
+}
+#else
 static const struct command commands[] = {
     {"lint", hl_cmd_lint, "report likely hotspots in C sources (the default)"},
     {"verify", hl_cmd_verify, "confirm or dismiss findings against a profile"},
@@ -93,3 +132,4 @@ int main(int argc, char **argv)
     /* No subcommand: lint, with every argument (paths and options) as given. */
     return hl_cmd_lint(argc, argv);
 }
+#endif
