@@ -24,6 +24,7 @@ static const char flame_usage[] =
     "  --folded               folded stacks (\"main;parse;strlen 123\") instead of SVG\n"
     "  --sample-index NAME|N  the sample type to draw (default: the profile's default)\n"
     "  --token T              bearer token for profile URLs\n"
+    "  --max-profile-memory SIZE  memory one profile may take to read (default 2G)\n"
     "  --trim-path PREFIX     for --findings: remove PREFIX from the profile's file names\n"
     "  --source-root DIR      for --findings: relative profile file names are under DIR\n"
     "  --title TEXT           the graph's title\n"

@@ -25,6 +25,8 @@ static const char *usage_text =
     "  --trim-path PREFIX   remove PREFIX from the profile's file names (repeatable)\n"
     "  --source-root DIR    relative profile file names are under DIR\n"
     "  --token T            bearer token for profile URLs\n"
+    "  --max-profile-memory SIZE  memory one profile may take to read (K, M, G; default\n"
+    "                       2G); a bigger one is refused\n"
     "\nshared options (for the linted PATHs):\n";
 
 int hl_cmd_list(int argc, char **argv)

@@ -7,18 +7,21 @@
 #include "../fetch/source.h"
 #include "../profile/aggregate.h"
 #include "commands.h"
+#include "verify_options.h"
 
 static void usage(FILE *out)
 {
     fputs("usage: hotlint top [-n N] [--cum] [--lines] [--sample-index NAME] [--token T] "
-          "PROFILE\n"
+          "[--max-profile-memory SIZE] PROFILE\n"
           "  PROFILE             a pprof profile file (gzip or plain) or an http(s) URL\n"
           "  -n N                show the N top rows (default 20, 0: all)\n"
           "  --cum               sort by cumulative value instead of flat\n"
           "  --lines             one row per source line (function file:line)\n"
           "  --sample-index NAME the value to show (cpu, samples, alloc_space, ...; or a "
           "number)\n"
-          "  --token T           bearer token for URLs\n",
+          "  --token T           bearer token for URLs\n"
+          "  --max-profile-memory SIZE  memory the profile may take to read (K, M, G;\n"
+          "                      default 2G); a bigger one is refused\n",
           out);
 }
 
@@ -85,6 +88,17 @@ int hl_cmd_top(int argc, char **argv)
                 token = argv[++i];
             else
                 sample_name = argv[++i];
+        } else if (!strcmp(a, "--max-profile-memory") || !strncmp(a, "--max-profile-memory=", 21)) {
+            const char *v = a[20] == '=' ? a + 21 : i + 1 < argc ? argv[++i] : NULL;
+            char err[256];
+            if (!v) {
+                fprintf(stderr, "hotlint top: %s needs a value\n", a);
+                return 2;
+            }
+            if (hl_profile_cli_max_memory(v, err, sizeof err) < 0) {
+                fprintf(stderr, "hotlint top: %s\n", err);
+                return 2;
+            }
         } else if (!strncmp(a, "--sample-index=", 15)) {
             sample_name = a + 15;
         } else if (a[0] == '-' && a[1]) {

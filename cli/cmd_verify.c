@@ -50,6 +50,8 @@ static const char *usage_text =
     "  --trim-path PREFIX   remove PREFIX from the profile's file names (repeatable)\n"
     "  --source-root DIR    relative profile file names are under DIR\n"
     "  --token T            bearer token for profile URLs\n"
+    "  --max-profile-memory SIZE  memory one profile may take to read (K, M, G; default\n"
+    "                       2G); a bigger one is refused\n"
     "  --max-unexplained N  rows in each 'hot code no rule explains' list (default 10)\n"
     "  --fail-on WHEN       exit 1 when: confirmed (default), any (any finding), none\n"
     "\nshared options:\n";

@@ -255,7 +255,13 @@ hl_profile *hl_profile_open(const char *source, const char *token, char *err, si
         return hl_profile_read_file(source, err, errlen);
     void *data = NULL;
     size_t len = 0;
-    if (hl_fetch_url(source, token, NULL, &data, &len, err, errlen) < 0)
+    /* The body is bounded by the download cap and by the memory limit of
+     * profile reads; its decompressed bytes and what they decode to are
+     * counted by the reader against that limit too. */
+    hl_fetch_limits lim = {.max_bytes = HL_FETCH_MAX_BYTES};
+    if (hl_profile_max_memory() < lim.max_bytes)
+        lim.max_bytes = hl_profile_max_memory();
+    if (hl_fetch_url(source, token, &lim, &data, &len, err, errlen) < 0)
         return NULL;
     char shown[512];
     hl_profile *p = hl_profile_read_buffer(data, len, hl_fetch_redact(source, shown, sizeof shown),
