@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fetch/fetch.h"
 #include "../fetch/source.h"
 #include "../profile/aggregate.h"
 #include "commands.h"
@@ -132,7 +133,9 @@ int hl_cmd_top(int argc, char **argv)
         else if (!*end && *sample_name && num >= 0 && (size_t)num < p->n_sample_types)
             si = (size_t)num;
         else {
-            fprintf(stderr, "hotlint top: %s: no sample type '%s'; it has:", source, sample_name);
+            char shown[512];
+            fprintf(stderr, "hotlint top: %s: no sample type '%s'; it has:",
+                    hl_fetch_redact(source, shown, sizeof shown), sample_name);
             for (size_t i = 0; i < p->n_sample_types; i++)
                 fprintf(stderr, " %s", p->sample_types[i].type);
             fputc('\n', stderr);
@@ -142,7 +145,7 @@ int hl_cmd_top(int argc, char **argv)
     }
     hl_agg *a = hl_agg_build(p, si, lines ? HL_AGG_LINE : HL_AGG_FUNCTION);
     if (!a) {
-        fprintf(stderr, "hotlint top: %s: out of memory\n", source);
+        fprintf(stderr, "hotlint top: out of memory\n");
         hl_profile_free(p);
         return 2;
     }

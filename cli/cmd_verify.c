@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fetch/fetch.h"
 #include "commands.h"
 #include "lint_options.h"
 #include "verify.h"
@@ -201,7 +202,9 @@ int hl_cmd_verify(int argc, char **argv)
 
     size_t at = 0;
     for (size_t i = 0; i < vc.pc.n_profiles && at < sizeof name; i++) {
-        int n = snprintf(name + at, sizeof name - at, "%s%s", i ? " + " : "", vc.pc.profiles[i]);
+        char shown[512]; /* a URL's token is not part of the report */
+        int n = snprintf(name + at, sizeof name - at, "%s%s", i ? " + " : "",
+                         hl_fetch_redact(vc.pc.profiles[i], shown, sizeof shown));
         if (n < 0)
             break;
         at += (size_t)n;

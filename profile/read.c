@@ -309,7 +309,8 @@ static int id_map_build(id_map *m, const uint64_t *ids, size_t stride, size_t n,
             return -1;
         }
     }
-    qsort(m->pairs, n, sizeof *m->pairs, cmp_pair);
+    if (n > 1)
+        qsort(m->pairs, n, sizeof *m->pairs, cmp_pair);
     for (size_t i = 1; i < n; i++)
         if (m->pairs[i].id == m->pairs[i - 1].id) {
             set_err(err, errlen, name, "duplicate %s id %llu", what,
@@ -869,6 +870,10 @@ hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *nam
     p->bulk = hl_arena_detach(&c.bulk);
     if (rc < 0)
         goto err;
+    if (hl_profile_fit_values(p) < 0) {
+        set_err(err, errlen, name, "out of memory");
+        goto err;
+    }
     hl_arena_release(&arena);
     hl_pfree(rest);
     hl_pfree(plain);
