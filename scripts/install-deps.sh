@@ -23,3 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -q
     $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# /usr/bin/time: the profile-reading tests measure peak memory (RSS) with it.
+if ! dpkg-query -W -f='${Status}' time 2>/dev/null | grep -q 'install ok installed'; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends time
+fi
