@@ -305,7 +305,8 @@ static void test_redact(void **state)
     redacts("http://h/x?token=a&token=b", "http://h/x?token=REDACTED&token=REDACTED");
     redacts("http://h/x?token%00x=s3cret", "http://h/x?token%00x=REDACTED");
     redacts("http://h/x?to+ken=1&mytoken=2&tokens=3", "http://h/x?to+ken=1&mytoken=2&tokens=3");
-    redacts("http://u:pw@h:1/x?a=1&token=abc&b=2", "http://u:REDACTED@h:1/x?a=1&token=REDACTED&b=2");
+    redacts("http://u:pw@h:1/x?a=1&token=abc&b=2",
+            "http://u:REDACTED@h:1/x?a=1&token=REDACTED&b=2");
     redacts("https://s3cret@h/x", "https://REDACTED@h/x");
     redacts("http://h/a@b?x=1", "http://h/a@b?x=1"); /* '@' in the path is not userinfo */
     redacts("http://h/debug/pprof/heap", "http://h/debug/pprof/heap");
