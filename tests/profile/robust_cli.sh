@@ -52,6 +52,30 @@ expect_refused "$HOTLINT" flame ok.prof --max-profile-memory 1K -o flame.svg
 "$HOTLINT" top --max-profile-memory 12Q ok.prof >/dev/null 2>err
 [ $? -eq 2 ] && grep -q "'12Q' is not a size" err || fail "bad size: $(cat err)"
 
+# ---- the same over http: decompressed bytes and the model count, the token is never shown ----
+python3 -m http.server --bind 127.0.0.1 0 >http.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do
+    port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' http.log | head -1)
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "$port" ] || fail "the test http server did not start: $(cat http.log)"
+url="http://u:pa55@127.0.0.1:$port"
+/usr/bin/time -f %M -o rss "$HOTLINT" top "$url/bomb.prof?TOKEN=s3cret&%74oken=s3cret" >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q "bomb.prof?TOKEN=REDACTED&%74oken=REDACTED: decoding the profile" err ||
+    fail "bomb by URL: exit $rc: $(cat err)"
+[ "$(tail -1 rss)" -lt "$limit_kb" ] || fail "bomb by URL: peak RSS $(tail -1 rss) KB"
+grep -q "s3cret\|pa55" err && fail "bomb by URL: the token is shown: $(cat err)"
+"$HOTLINT" top "$url/ok.prof?Token=s3cret" >/dev/null 2>err || fail "ok by URL: $(cat err)"
+"$HOTLINT" top --max-profile-memory 2K "$url/ok.prof?Token=s3cret" >/dev/null 2>err
+[ $? -eq 2 ] && grep -q "ok.prof?Token=REDACTED: de.* over the limit of 2K" err ||
+    fail "2K by URL: $(cat err)"
+grep -q "s3cret\|pa55" err && fail "ok by URL: the token is shown: $(cat err)"
+kill $server 2>/dev/null
+
 # ---- flame: a stack 100,000 frames deep (the recursion overflowed at ~1,500) ----
 craft deep deep.prof 100000
 "$HOTLINT" flame deep.prof -o deep.svg 2>err || fail "flame deep: $(cat err)"
