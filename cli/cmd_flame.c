@@ -29,6 +29,7 @@ static const char flame_usage[] =
     "  --token T              bearer token for profile URLs\n"
     "  --save-profile FILE    keep the profile read (a URL's window,\n"
     "                         kept for later runs)\n"
+    "  --max-profile-memory SIZE  memory one profile may take to read (default 2G)\n"
     "  --trim-path PREFIX     for --findings: remove PREFIX from the profile's file names\n"
     "  --source-root DIR      for --findings: relative profile file names are under DIR\n"
     "  --title TEXT           the graph's title\n"

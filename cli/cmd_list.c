@@ -28,6 +28,8 @@ static const char *usage_text =
     "  --token T            bearer token for profile URLs\n"
     "  --save-profile FILE  keep the profile read (a URL's window,\n"
     "                       kept for later runs)\n"
+    "  --max-profile-memory SIZE  memory one profile may take to read (K, M, G; default\n"
+    "                       2G); a bigger one is refused\n"
     "\nshared options (for the linted PATHs):\n";
 
 int hl_cmd_list(int argc, char **argv)

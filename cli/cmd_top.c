@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "../fetch/fetch.h"
 #include "../fetch/source.h"
 #include "../profile/aggregate.h"
 #include "commands.h"
@@ -13,7 +14,7 @@
 static void usage(FILE *out)
 {
     fputs("usage: hotlint top [-n N] [--cum] [--lines] [--sample-index NAME] [--token T] "
-          "PROFILE\n"
+          "[--max-profile-memory SIZE] PROFILE\n"
           "  PROFILE             a pprof profile file (gzip or plain) or an http(s) URL\n"
           "  -n N                show the N top rows (default 20, 0: all)\n"
           "  --cum               sort by cumulative value instead of flat\n"
@@ -22,7 +23,9 @@ static void usage(FILE *out)
           "number)\n"
           "  --token T           bearer token for URLs\n"
           "  --save-profile FILE keep the profile read (from a URL: the same window for\n"
-          "                      later top, list, flame and verify runs)\n",
+          "                      later top, list, flame and verify runs)\n"
+          "  --max-profile-memory SIZE  memory the profile may take to read (K, M, G;\n"
+          "                      default 2G); a bigger one is refused\n",
           out);
 }
 
@@ -94,6 +97,17 @@ int hl_cmd_top(int argc, char **argv)
                 sample_name = argv[++i];
         } else if (!strncmp(a, "--save-profile=", 15)) {
             save = a + 15;
+        } else if (!strcmp(a, "--max-profile-memory") || !strncmp(a, "--max-profile-memory=", 21)) {
+            const char *v = a[20] == '=' ? a + 21 : i + 1 < argc ? argv[++i] : NULL;
+            char err[256];
+            if (!v) {
+                fprintf(stderr, "hotlint top: %s needs a value\n", a);
+                return 2;
+            }
+            if (hl_profile_cli_max_memory(v, err, sizeof err) < 0) {
+                fprintf(stderr, "hotlint top: %s\n", err);
+                return 2;
+            }
         } else if (!strncmp(a, "--sample-index=", 15)) {
             sample_name = a + 15;
         } else if (a[0] == '-' && a[1]) {
@@ -128,7 +142,9 @@ int hl_cmd_top(int argc, char **argv)
         else if (!*end && *sample_name && num >= 0 && (size_t)num < p->n_sample_types)
             si = (size_t)num;
         else {
-            fprintf(stderr, "hotlint top: %s: no sample type '%s'; it has:", source, sample_name);
+            char shown[512];
+            fprintf(stderr, "hotlint top: %s: no sample type '%s'; it has:",
+                    hl_fetch_redact(source, shown, sizeof shown), sample_name);
             for (size_t i = 0; i < p->n_sample_types; i++)
                 fprintf(stderr, " %s", p->sample_types[i].type);
             fputc('\n', stderr);
@@ -138,7 +154,7 @@ int hl_cmd_top(int argc, char **argv)
     }
     hl_agg *a = hl_agg_build(p, si, lines ? HL_AGG_LINE : HL_AGG_FUNCTION);
     if (!a) {
-        fprintf(stderr, "hotlint top: %s: out of memory\n", source);
+        fprintf(stderr, "hotlint top: out of memory\n");
         hl_profile_free(p);
         return 2;
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "../fetch/fetch.h"
 #include "commands.h"
 #include "lint_options.h"
 #include "verify.h"
@@ -53,6 +54,8 @@ static const char *usage_text =
     "  --token T            bearer token for profile URLs\n"
     "  --save-profile FILE  keep the profile read (a URL's window,\n"
     "                       kept for later runs)\n"
+    "  --max-profile-memory SIZE  memory one profile may take to read (K, M, G; default\n"
+    "                       2G); a bigger one is refused\n"
     "  --max-unexplained N  rows in each 'hot code no rule explains' list (default 10)\n"
     "  --fail-on WHEN       exit 1 when: confirmed (default), any (any finding), none\n"
     "\nshared options:\n";
@@ -202,7 +205,9 @@ int hl_cmd_verify(int argc, char **argv)
 
     size_t at = 0;
     for (size_t i = 0; i < vc.pc.n_profiles && at < sizeof name; i++) {
-        int n = snprintf(name + at, sizeof name - at, "%s%s", i ? " + " : "", vc.pc.profiles[i]);
+        char shown[512]; /* a URL's token is not part of the report */
+        int n = snprintf(name + at, sizeof name - at, "%s%s", i ? " + " : "",
+                         hl_fetch_redact(vc.pc.profiles[i], shown, sizeof shown));
         if (n < 0)
             break;
         at += (size_t)n;

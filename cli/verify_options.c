@@ -19,6 +19,20 @@ int hl_profile_cli_add(hl_profile_cli *p, const char *source)
     return 0;
 }
 
+int hl_profile_cli_max_memory(const char *value, char *err, size_t errlen)
+{
+    size_t n;
+    if (hl_profile_parse_size(value, &n) < 0) {
+        snprintf(err, errlen,
+                 "--max-profile-memory: '%s' is not a size (a number of bytes, or with K, M or G: "
+                 "512M, 4G)",
+                 value);
+        return -1;
+    }
+    hl_profile_set_max_memory(n);
+    return 0;
+}
+
 hl_opt_result hl_profile_cli_parse_one(void *user, int argc, char **argv, int *i, char *err,
                                        size_t errlen)
 {
@@ -36,6 +50,12 @@ hl_opt_result hl_profile_cli_parse_one(void *user, int argc, char **argv, int *i
     if ((r = hl_opt_value("--save-profile", argc, argv, i, &p->save_profile, err, errlen)) !=
         HL_OPT_NOT_MINE)
         return r;
+    if ((r = hl_opt_value("--max-profile-memory", argc, argv, i, &v, err, errlen)) !=
+        HL_OPT_NOT_MINE) {
+        if (r == HL_OPT_OK && hl_profile_cli_max_memory(v, err, errlen) < 0)
+            return HL_OPT_ERROR;
+        return r;
+    }
     if ((r = hl_opt_value("--trim-path", argc, argv, i, &v, err, errlen)) != HL_OPT_OK)
         return r;
     const char **t = realloc(p->trims, (p->n_trims + 1) * sizeof *t);

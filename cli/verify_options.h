@@ -21,9 +21,15 @@ typedef struct hl_profile_cli {
 } hl_profile_cli;
 
 /* An option layer (hl_opt_layer_fn) for --sample-index, --trim-path,
- * --source-root, --token and --save-profile; user is an hl_profile_cli. */
+ * --source-root, --token, --save-profile and --max-profile-memory; user is an
+ * hl_profile_cli. --max-profile-memory takes effect at once, for every profile
+ * the process reads later (hl_profile_set_max_memory). */
 hl_opt_result hl_profile_cli_parse_one(void *user, int argc, char **argv, int *i, char *err,
                                        size_t errlen);
+
+/* Sets the memory limit of profile reads from an option value ("2G", "512M",
+ * "1048576"). Returns 0, or -1 with a message in err. */
+int hl_profile_cli_max_memory(const char *value, char *err, size_t errlen);
 
 /* Adds a profile to p. Returns 0, or -1 when out of memory. */
 int hl_profile_cli_add(hl_profile_cli *p, const char *source);

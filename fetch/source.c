@@ -21,41 +21,89 @@ static bool is_url(const char *s)
     return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8);
 }
 
+static int hex_val(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* True when the query parameter name [p, end) names the token as the
+ * server's parser (libmicrohttpd) reads it: '+' is a space, %XX escapes are
+ * decoded (a bad escape stays as it is), and the name is compared without
+ * regard to case. A decoded NUL ends the name too, to be safe either way. */
+static bool names_token(const char *p, const char *end)
+{
+    static const char want[] = "token";
+    size_t k = 0;
+    while (p < end) {
+        int c = (unsigned char)*p++;
+        if (c == '+')
+            c = ' ';
+        else if (c == '%' && end - p >= 2 && hex_val(p[0]) >= 0 && hex_val(p[1]) >= 0) {
+            c = hex_val(p[0]) * 16 + hex_val(p[1]);
+            p += 2;
+        }
+        if (c == 0)
+            break;
+        if (k >= sizeof want - 1 || tolower(c) != want[k])
+            return false;
+        k++;
+    }
+    return k == sizeof want - 1;
+}
+
+/* Appends n bytes of s to buf (size buflen) at *o, as far as they fit. */
+static void put(char *buf, size_t buflen, size_t *o, const char *s, size_t n)
+{
+    while (n-- && *o + 1 < buflen)
+        buf[(*o)++] = *s++;
+}
+
 char *hl_fetch_redact(const char *url, char *buf, size_t buflen)
 {
     size_t o = 0;
+    if (!buflen)
+        return buf;
     const char *scheme_end = strstr(url, "://");
     const char *host = scheme_end ? scheme_end + 3 : url;
+    const char *auth_end = host + strcspn(host, "/?#");
     const char *at = NULL;
-    for (const char *p = host; *p && *p != '/' && *p != '?' && *p != '#'; p++)
+    for (const char *p = host; p < auth_end; p++)
         if (*p == '@')
             at = p;
-    const char *pass = NULL;
-    if (at)
-        for (const char *p = host; p < at; p++)
-            if (*p == ':') {
-                pass = p + 1;
-                break;
-            }
-    const char *q = strchr(url, '?');
-    for (const char *p = url; *p && o + 1 < buflen;) {
-        if (pass && p == pass) {
-            o += (size_t)snprintf(buf + o, buflen - o, "REDACTED");
-            p = at;
-            continue;
-        }
-        if (q && p > q && (p[-1] == '?' || p[-1] == '&') && !strncmp(p, "token=", 6)) {
-            o += (size_t)snprintf(buf + o, buflen - o, "token=REDACTED");
-            p += 6;
-            while (*p && *p != '&' && *p != '#')
-                p++;
-            continue;
-        }
-        buf[o++] = *p++;
+    const char *p = url;
+    if (at) {
+        /* user:password@ keeps the user; a lone user@ may be a token too. */
+        const char *colon = memchr(host, ':', (size_t)(at - host));
+        put(buf, buflen, &o, url, (size_t)((colon ? colon + 1 : host) - url));
+        put(buf, buflen, &o, "REDACTED", 8);
+        p = at;
     }
-    if (o >= buflen)
-        o = buflen - 1;
-    buf[o] = '\0';
+    const char *q = strchr(p, '?');
+    if (!q)
+        q = p + strlen(p);
+    put(buf, buflen, &o, p, (size_t)(q - p));
+    /* The parameters: split on '&' (and on '#', so that a fragment's are
+     * redacted too); each one named token, however spelt, loses its value. */
+    for (p = q; *p;) {
+        put(buf, buflen, &o, p, 1); /* '?', '&' or '#' */
+        p++;
+        const char *end = p + strcspn(p, "&#");
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (eq && names_token(p, eq)) {
+            put(buf, buflen, &o, p, (size_t)(eq + 1 - p));
+            put(buf, buflen, &o, "REDACTED", 8);
+        } else {
+            put(buf, buflen, &o, p, (size_t)(end - p));
+        }
+        p = end;
+    }
+    buf[o < buflen ? o : buflen - 1] = '\0';
     return buf;
 }
 
@@ -255,7 +303,13 @@ hl_profile *hl_profile_open(const char *source, const char *token, char *err, si
         return hl_profile_read_file(source, err, errlen);
     void *data = NULL;
     size_t len = 0;
-    if (hl_fetch_url(source, token, NULL, &data, &len, err, errlen) < 0)
+    /* The body is bounded by the download cap and by the memory limit of
+     * profile reads; its decompressed bytes and what they decode to are
+     * counted by the reader against that limit too. */
+    hl_fetch_limits lim = {.max_bytes = HL_FETCH_MAX_BYTES};
+    if (hl_profile_max_memory() < lim.max_bytes)
+        lim.max_bytes = hl_profile_max_memory();
+    if (hl_fetch_url(source, token, &lim, &data, &len, err, errlen) < 0)
         return NULL;
     char shown[512];
     hl_profile *p = hl_profile_read_buffer(data, len, hl_fetch_redact(source, shown, sizeof shown),

@@ -724,6 +724,24 @@ static bool in_list(char *const *v, size_t n, const char *s)
     return false;
 }
 
+/* True when a and b come from rule files in the same directory. */
+static bool same_rule_dir(const hl_rule *a, const hl_rule *b)
+{
+    const char *x = a->source_path ? a->source_path : "", *y = b->source_path ? b->source_path : "";
+    const char *sx = strrchr(x, '/'), *sy = strrchr(y, '/');
+    size_t nx = sx ? (size_t)(sx - x) : 0, ny = sy ? (size_t)(sy - y) : 0;
+    return nx == ny && !memcmp(x, y, nx);
+}
+
+/* True when rule g is the first of the catalog from its directory. */
+static bool first_of_rule_dir(const hl_catalog *cat, size_t g)
+{
+    for (size_t r = 0; r < g; r++)
+        if (same_rule_dir(&cat->rules[r], &cat->rules[g]))
+            return false;
+    return true;
+}
+
 /* Records a compare as part of a chain reported elsewhere (at its head): the
  * call fact made for it later is flagged in_chain and not reported alone. */
 static void mark_in_chain(tu_state *st, CXCursor call)
@@ -1296,47 +1314,56 @@ static void match_calls(tu_state *st)
         if ((!strcmp(cf->callee, "realloc") || !strcmp(cf->callee, "reallocarray")) &&
             !realloc_grows_linearly(st, cf, &geometric) && geometric)
             continue;
-        const hl_rule *best = NULL;
-        int best_rank = 0;
-        char best_note[128] = "";
-        for (size_t r = 0; r < cat->n_rules; r++) {
-            const hl_rule *rule = &cat->rules[r];
-            if (!in_list(rule->callees, rule->n_callees, cf->callee))
+        /* One finding per call for each directory of rules: the built-in
+         * rules compete (the most specific matcher wins), and so do the rules
+         * of one user directory, but a user rule never loses its finding to
+         * a built-in one that matches the same call. */
+        for (size_t g = 0; g < cat->n_rules; g++) {
+            if (!first_of_rule_dir(cat, g))
                 continue;
-            for (int m = 0; m <= HL_MATCH_UNBUFFERED_IO; m++) {
-                if (!(rule->match_mask & HL_MATCH_BIT(m)) || rank((hl_matcher)m) <= best_rank)
+            const hl_rule *best = NULL;
+            int best_rank = 0;
+            char best_note[128] = "";
+            for (size_t r = 0; r < cat->n_rules; r++) {
+                const hl_rule *rule = &cat->rules[r];
+                if (!same_rule_dir(rule, &cat->rules[g]) ||
+                    !in_list(rule->callees, rule->n_callees, cf->callee))
                     continue;
-                bool ok = false;
-                char note[128] = "";
-                switch ((hl_matcher)m) {
-                case HL_MATCH_CALL_IN_LOOP_BODY:
-                    ok = true;
-                    if (rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
-                        snprintf(note, sizeof note, " on every iteration of this loop");
-                    else if (rule->message_note && freed_same_iteration(st, cf))
-                        snprintf(note, sizeof note, "%s", rule->message_note);
-                    break;
-                case HL_MATCH_COMPARE_CHAIN: /* chains are matched above */
-                    break;
-                case HL_MATCH_CALL_IN_LOOP_CONDITION:
-                    ok = cf->ctx == CTX_COND && condition_arg_unchanged(st, cf);
-                    break;
-                case HL_MATCH_REALLOC_GROWTH:
-                    ok = realloc_grows_linearly(st, cf, NULL);
-                    break;
-                case HL_MATCH_UNBUFFERED_IO:
-                    ok = unbuffered_io(st, cf, note, sizeof note);
-                    break;
-                }
-                if (ok) {
-                    best = rule;
-                    best_rank = rank((hl_matcher)m);
-                    snprintf(best_note, sizeof best_note, "%s", note);
+                for (int m = 0; m <= HL_MATCH_UNBUFFERED_IO; m++) {
+                    if (!(rule->match_mask & HL_MATCH_BIT(m)) || rank((hl_matcher)m) <= best_rank)
+                        continue;
+                    bool ok = false;
+                    char note[128] = "";
+                    switch ((hl_matcher)m) {
+                    case HL_MATCH_CALL_IN_LOOP_BODY:
+                        ok = true;
+                        if (rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
+                            snprintf(note, sizeof note, " on every iteration of this loop");
+                        else if (rule->message_note && freed_same_iteration(st, cf))
+                            snprintf(note, sizeof note, "%s", rule->message_note);
+                        break;
+                    case HL_MATCH_COMPARE_CHAIN: /* chains are matched above */
+                        break;
+                    case HL_MATCH_CALL_IN_LOOP_CONDITION:
+                        ok = cf->ctx == CTX_COND && condition_arg_unchanged(st, cf);
+                        break;
+                    case HL_MATCH_REALLOC_GROWTH:
+                        ok = realloc_grows_linearly(st, cf, NULL);
+                        break;
+                    case HL_MATCH_UNBUFFERED_IO:
+                        ok = unbuffered_io(st, cf, note, sizeof note);
+                        break;
+                    }
+                    if (ok) {
+                        best = rule;
+                        best_rank = rank((hl_matcher)m);
+                        snprintf(best_note, sizeof best_note, "%s", note);
+                    }
                 }
             }
+            if (best)
+                emit(st, cf, best, best_note);
         }
-        if (best)
-            emit(st, cf, best, best_note);
     }
 }
 

@@ -1,5 +1,6 @@
 /* catalog.c - loads the rule catalog: one YAML file per rule (rules/HLnnn-name.yaml). */
 #include "rule.h"
+#include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -263,20 +264,12 @@ int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t er
         snprintf(err, errlen, "%s: cannot read rule file: %s", path, strerror(errno));
         return -1;
     }
-    yaml_parser_t parser;
     yaml_document_t doc;
     hl_rule r = {0};
     int rc = -1;
     struct ld l = {&doc, path, err, errlen};
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
-    if (!yaml_parser_load(&parser, &doc)) {
-        snprintf(err, errlen, "%s:%lu:%lu: invalid YAML: %s", path,
-                 (unsigned long)parser.problem_mark.line + 1,
-                 (unsigned long)parser.problem_mark.column + 1,
-                 parser.problem ? parser.problem : "parse error");
-        goto out_parser;
-    }
+    if (hl_yaml_load_bounded(f, path, "", &doc, err, errlen) < 0)
+        goto out_file;
     if (load_rule(&l, yaml_document_get_root_node(&doc), &r) < 0)
         goto out_doc;
     if (!(r.source_path = strdup(path))) {
@@ -285,6 +278,10 @@ int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t er
     }
     for (size_t i = 0; i < cat->n_rules; i++) {
         if (!strcmp(cat->rules[i].id, r.id)) {
+            /* Said, not silent: a repository's rule file can shadow a
+             * built-in rule (the later file wins). */
+            fprintf(stderr, "hotlint: %s: rule %s replaces the rule %s of %s\n", path, r.id,
+                    cat->rules[i].id, cat->rules[i].source_path ? cat->rules[i].source_path : "?");
             rule_free(&cat->rules[i]);
             cat->rules[i] = r;
             memset(&r, 0, sizeof r);
@@ -303,8 +300,7 @@ int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t er
     rc = 0;
 out_doc:
     yaml_document_delete(&doc);
-out_parser:
-    yaml_parser_delete(&parser);
+out_file:
     fclose(f);
     rule_free(&r);
     return rc;

@@ -203,9 +203,55 @@ static int parse_verify(struct parse *p, hl_config *c, yaml_node_t *n)
     return 0;
 }
 
-hl_config *hl_config_load(const char *path, char *err, size_t errlen)
+int hl_yaml_load_bounded(FILE *fp, const char *path, const char *tag, struct yaml_document_s *doc,
+                         char *err, size_t errlen)
 {
     yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0, done = 0, rc = -1;
+    /* First the events, counting the nesting: libyaml's loader takes time
+     * quadratic in the depth of flow collections ([[[[...), so a hostile
+     * file is refused after HL_YAML_MAX_DEPTH levels, not parsed whole. */
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, fp);
+    while (!done) {
+        if (!yaml_parser_parse(&parser, &ev))
+            goto bad_yaml;
+        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > HL_YAML_MAX_DEPTH) {
+                snprintf(err, errlen,
+                         "%s:%zu:%zu: %snested more than %d levels deep; hotlint's YAML "
+                         "files need a few levels, flatten this one",
+                         path, ev.start_mark.line + 1, ev.start_mark.column + 1, tag,
+                         HL_YAML_MAX_DEPTH);
+                yaml_event_delete(&ev);
+                goto out;
+            }
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        done = ev.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    rewind(fp);
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, fp);
+    if (!yaml_parser_load(&parser, doc))
+        goto bad_yaml;
+    rc = 0;
+    goto out;
+bad_yaml:
+    snprintf(err, errlen, "%s:%zu:%zu: %sinvalid YAML: %s%s%s", path, parser.problem_mark.line + 1,
+             parser.problem_mark.column + 1, tag, parser.problem ? parser.problem : "syntax error",
+             parser.context ? " " : "", parser.context ? parser.context : "");
+out:
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+hl_config *hl_config_load(const char *path, char *err, size_t errlen)
+{
     yaml_document_t doc;
     FILE *fp = NULL;
     hl_config *c = NULL;
@@ -230,17 +276,8 @@ hl_config *hl_config_load(const char *path, char *err, size_t errlen)
         else if (slash)
             *slash = '\0';
     }
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, fp);
-    if (!yaml_parser_load(&parser, &doc)) {
-        snprintf(err, errlen, "%s:%zu:%zu: error: invalid YAML: %s%s%s", path,
-                 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                 parser.problem ? parser.problem : "syntax error", parser.context ? " " : "",
-                 parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
+    if (hl_yaml_load_bounded(fp, path, "error: ", &doc, err, errlen) < 0)
         goto err;
-    }
-    yaml_parser_delete(&parser);
     have_doc = 1;
     root = yaml_document_get_root_node(&doc);
     if (!root) /* an empty file: every default */
@@ -304,50 +341,62 @@ bool hl_config_rule_enabled(const hl_config *c, const hl_rule *r)
     return on;
 }
 
+/* fnmatch(pat, the n bytes at s): the bytes are copied to scratch (*buf of
+ * *cap bytes, grown as needed) to end them with a NUL. Returns 1 on a match,
+ * 0 on none, -1 when out of memory. */
+static int match_part(const char *pat, const char *s, size_t n, char **buf, size_t *cap)
+{
+    if (n + 1 > *cap) {
+        char *nb = realloc(*buf, n + 1);
+        if (!nb)
+            return -1;
+        *buf = nb;
+        *cap = n + 1;
+    }
+    memcpy(*buf, s, n);
+    (*buf)[n] = '\0';
+    return fnmatch(pat, *buf, 0) == 0;
+}
+
 /* gitignore-like: "dir/" or "dir" matches everything below it, a pattern without
- * '/' also matches any single path component, '*' crosses '/' ("**" too). */
+ * '/' also matches any single path component, '*' crosses '/' ("**" too).
+ * Patterns and paths of any length (no fixed-size buffers); false when out of
+ * memory. */
 static bool path_matches(const char *pat, const char *rel)
 {
-    size_t n = strlen(pat);
-    char trimmed[PATH_MAX];
-    if (n == 0)
+    if (!pat[0])
         return false;
     while (pat[0] == '.' && pat[1] == '/')
-        pat += 2, n -= 2;
+        pat += 2;
     if (pat[0] == '/')
-        pat++, n--;
-    snprintf(trimmed, sizeof trimmed, "%s", pat);
-    while (n > 0 && trimmed[n - 1] == '/')
-        trimmed[--n] = '\0';
+        pat++;
+    size_t n = strlen(pat);
+    while (n > 0 && pat[n - 1] == '/')
+        n--;
     if (n == 0)
         return true; /* "/" or "./": the whole tree */
+    char *trimmed = malloc(n + 1), *part = NULL;
+    size_t part_cap = 0;
+    int m = 0;
+    if (!trimmed)
+        return false;
+    memcpy(trimmed, pat, n);
+    trimmed[n] = '\0';
     if (fnmatch(trimmed, rel, 0) == 0)
-        return true;
+        m = 1;
     /* A directory prefix: "third_party" matches "third_party/x/y.c". */
-    for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
-        char head[PATH_MAX];
-        size_t hn = (size_t)(s - rel);
-        if (hn >= sizeof head)
-            break;
-        memcpy(head, rel, hn);
-        head[hn] = '\0';
-        if (fnmatch(trimmed, head, 0) == 0)
-            return true;
-    }
-    if (!strchr(trimmed, '/')) {
-        for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
-            char comp[PATH_MAX];
+    for (const char *s = strchr(rel, '/'); s && m == 0; s = strchr(s + 1, '/'))
+        m = match_part(trimmed, rel, (size_t)(s - rel), &part, &part_cap);
+    if (m == 0 && !strchr(trimmed, '/')) {
+        for (const char *s = strchr(rel, '/'); s && m == 0; s = strchr(s + 1, '/')) {
             const char *e = strchr(s + 1, '/');
-            size_t cn = e ? (size_t)(e - s - 1) : strlen(s + 1);
-            if (cn >= sizeof comp)
-                break;
-            memcpy(comp, s + 1, cn);
-            comp[cn] = '\0';
-            if (fnmatch(trimmed, comp, 0) == 0)
-                return true;
+            m = match_part(trimmed, s + 1, e ? (size_t)(e - s - 1) : strlen(s + 1), &part,
+                           &part_cap);
         }
     }
-    return false;
+    free(part);
+    free(trimmed);
+    return m == 1;
 }
 
 bool hl_config_excludes(const hl_config *c, const char *abs_path)

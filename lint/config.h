@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "finding.h"
 #include "rule.h"
@@ -50,6 +51,17 @@ typedef struct hl_configs {
     hl_config *first;    /* the config of the first path (verify thresholds) */
     size_t n_excluded;   /* findings dropped by exclude or disabled rules */
 } hl_configs;
+
+struct yaml_document_s;
+
+/* The deepest nesting of collections a config or rule file may have. */
+#define HL_YAML_MAX_DEPTH 64
+
+/* Loads the YAML document of fp (named path in messages) into doc, refusing a
+ * document nested deeper than HL_YAML_MAX_DEPTH before building it. Returns
+ * 0, or -1 with "path:line:col: TAGmessage" in err (tag: "error: " or ""). */
+int hl_yaml_load_bounded(FILE *fp, const char *path, const char *tag, struct yaml_document_s *doc,
+                         char *err, size_t errlen);
 
 /* Parses one config file. Returns NULL with "path:line:col: message" in err on
  * a syntax error, an unknown key or a bad value. */

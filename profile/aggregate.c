@@ -147,7 +147,8 @@ static int cmp_rows(const void *x, const void *y)
 void hl_agg_sort(hl_agg *a, bool by_cum)
 {
     g_by_cum = by_cum;
-    qsort(a->rows, a->n_rows, sizeof *a->rows, cmp_rows);
+    if (a->n_rows > 1) /* rows is NULL for a profile without samples */
+        qsort(a->rows, a->n_rows, sizeof *a->rows, cmp_rows);
 }
 
 void hl_agg_free(hl_agg *a)

@@ -42,4 +42,25 @@ void hl_arena_free_chunks(void *head);
 /* A protobuf-c allocator drawing from a (free is a no-op: release the arena). */
 ProtobufCAllocator hl_arena_pb_allocator(hl_arena *a);
 
+/* Sums of sample values: every sum hotlint takes (totals, flat and cum by
+ * function, line or frame) adds each sample's value at most once, so it
+ * cannot overflow when, for each sample type, the sum of |value| over all
+ * samples is at most INT64_MAX. A profile past that has the values of that
+ * type divided by a power of two (hl_profile_fit_values), with a comment
+ * saying so. */
+
+__extension__ typedef unsigned __int128 hl_u128; /* sums of |value| */
+
+/* v / 2^k rounded toward zero (0 or -1 once k >= 63). */
+int64_t hl_profile_scale_value(int64_t v, unsigned k);
+/* The smallest k with sum / 2^k <= INT64_MAX. */
+unsigned hl_profile_shift_for(hl_u128 sum);
+/* Appends the comment saying that column's values were divided by 2^k.
+ * Returns 0, or -1 on ENOMEM. */
+int hl_profile_note_scaled(hl_profile *p, size_t column, unsigned k);
+/* Divides the values of each sample type whose sum of |value| exceeds
+ * INT64_MAX by the least power of two that makes it fit, noting it in a
+ * comment. Returns the number of sample types scaled, or -1 on ENOMEM. */
+int hl_profile_fit_values(hl_profile *p);
+
 #endif

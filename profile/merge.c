@@ -81,6 +81,7 @@ hl_profile *hl_profile_merge(hl_profile *const *profiles, size_t n, char *err, s
     hl_pindex mix = {0}, fix = {0}, lix = {0}, six = {0}, cix = {0};
     keybuf k = {0};
     size_t *mmap = NULL, *fmap = NULL, *lmap = NULL;
+    unsigned *shift = NULL;
     size_t max_m = 0, max_f = 0, max_l = 0, max_s = 0, max_c = 0, max_per = 0;
 
     if (n == 0) {
@@ -139,13 +140,28 @@ hl_profile *hl_profile_merge(hl_profile *const *profiles, size_t n, char *err, s
     if (!r->period_type.type || !r->period_type.unit)
         goto oom;
 
+    /* The merged values of each type must sum to at most INT64_MAX (see
+     * internal.h): when the inputs together go past it, each value is
+     * divided by a power of two as it is added. */
+    if (!(shift = hl_pcalloc(r->n_sample_types, sizeof *shift)))
+        goto oom;
+    for (size_t j = 0; j < r->n_sample_types; j++) {
+        hl_u128 sum = 0;
+        for (size_t pi = 0; pi < n; pi++)
+            for (size_t i = 0; i < profiles[pi]->n_samples; i++) {
+                int64_t v = profiles[pi]->samples[i].values[j];
+                sum += v < 0 ? (uint64_t) - (v + 1) + 1 : (uint64_t)v;
+            }
+        shift[j] = hl_profile_shift_for(sum);
+    }
     for (size_t pi = 0; pi < n; pi++) {
         const hl_profile *p = profiles[pi];
         if (p->period > r->period)
             r->period = p->period;
         if (p->time_nanos && (!r->time_nanos || p->time_nanos < r->time_nanos))
             r->time_nanos = p->time_nanos;
-        r->duration_nanos += p->duration_nanos;
+        if (__builtin_add_overflow(r->duration_nanos, p->duration_nanos, &r->duration_nanos))
+            r->duration_nanos = INT64_MAX;
         for (size_t i = 0; i < p->n_comments; i++) {
             size_t idx;
             k.n = 0;
@@ -253,14 +269,15 @@ hl_profile *hl_profile_merge(hl_profile *const *profiles, size_t n, char *err, s
             hl_prof_sample *o = &r->samples[si];
             if (rc == 0) {
                 for (size_t j = 0; j < r->n_sample_types; j++)
-                    o->values[j] += s->values[j];
+                    o->values[j] += hl_profile_scale_value(s->values[j], shift[j]);
                 continue;
             }
             r->n_samples++;
             o->values = hl_pcalloc(r->n_sample_types, sizeof *o->values);
             if (!o->values)
                 goto oom;
-            memcpy(o->values, s->values, r->n_sample_types * sizeof *o->values);
+            for (size_t j = 0; j < r->n_sample_types; j++)
+                o->values[j] = hl_profile_scale_value(s->values[j], shift[j]);
             if (s->n_locs && !(o->locs = hl_pcalloc(s->n_locs, sizeof *o->locs)))
                 goto oom;
             o->n_locs = s->n_locs;
@@ -281,6 +298,9 @@ hl_profile *hl_profile_merge(hl_profile *const *profiles, size_t n, char *err, s
             }
         }
     }
+    for (size_t j = 0; j < r->n_sample_types; j++)
+        if (shift[j] && hl_profile_note_scaled(r, j, shift[j]) < 0)
+            goto oom;
     goto out;
 oom:
     merr(err, errlen, "out of memory while merging profiles");
@@ -288,6 +308,7 @@ oom:
     r = NULL;
 out:
     hl_pfree(k.b);
+    hl_pfree(shift);
     hl_pfree(mmap);
     hl_pfree(fmap);
     hl_pfree(lmap);

@@ -1,4 +1,6 @@
 /* model.c - creation, release and simple queries of the profile model. */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -69,4 +71,65 @@ bool hl_profile_has_lines(const hl_profile *p)
             if (p->locations[i].lines[j].line > 0)
                 return true;
     return false;
+}
+
+int64_t hl_profile_scale_value(int64_t v, unsigned k)
+{
+    if (k == 0)
+        return v;
+    if (k >= 63)
+        return k == 63 && v == INT64_MIN ? -1 : 0;
+    return v / ((int64_t)1 << k); /* toward zero: |result| <= |v| / 2^k */
+}
+
+/* |v| without overflow (|INT64_MIN| is 2^63). */
+static uint64_t mag(int64_t v)
+{
+    return v < 0 ? (uint64_t) - (v + 1) + 1 : (uint64_t)v;
+}
+
+unsigned hl_profile_shift_for(hl_u128 sum)
+{
+    unsigned k = 0;
+    while ((sum >> k) > (hl_u128)INT64_MAX)
+        k++;
+    return k;
+}
+
+int hl_profile_note_scaled(hl_profile *p, size_t column, unsigned k)
+{
+    char buf[320];
+    const char *t = p->sample_types[column].type ? p->sample_types[column].type : "?";
+    snprintf(buf, sizeof buf,
+             "hotlint: the %s values sum past INT64_MAX; every %s value is divided by 2^%u here "
+             "(shares are exact to rounding, totals are not)",
+             t, t, k);
+    char *c = hl_pstrdup(buf);
+    char **nc = c ? hl_prealloc(p->comments, (p->n_comments + 1) * sizeof *nc) : NULL;
+    if (!nc) {
+        hl_pfree(c);
+        return -1;
+    }
+    nc[p->n_comments++] = c;
+    p->comments = nc;
+    return 0;
+}
+
+int hl_profile_fit_values(hl_profile *p)
+{
+    int scaled = 0;
+    for (size_t j = 0; j < p->n_sample_types; j++) {
+        hl_u128 sum = 0;
+        for (size_t i = 0; i < p->n_samples; i++)
+            sum += mag(p->samples[i].values[j]);
+        unsigned k = hl_profile_shift_for(sum);
+        if (!k)
+            continue;
+        for (size_t i = 0; i < p->n_samples; i++)
+            p->samples[i].values[j] = hl_profile_scale_value(p->samples[i].values[j], k);
+        if (hl_profile_note_scaled(p, j, k) < 0)
+            return -1;
+        scaled++;
+    }
+    return scaled;
 }

@@ -85,6 +85,23 @@ typedef struct hl_profile {
  * Validates ids and indices. Returns NULL on error with a message in err
  * ("cpu.prof: truncated gzip stream", ...). */
 hl_profile *hl_profile_read_file(const char *path, char *err, size_t errlen);
+
+/* The memory one profile read may take by default: the file, its
+ * decompressed bytes, protobuf-c's unpacked form and the model built from
+ * them together. A profile that needs more is refused with a message naming
+ * it, the size reached and --max-profile-memory. */
+#define HL_PROFILE_DEFAULT_MAX_MEMORY ((size_t)2 << 30)
+
+/* Sets the limit of every later read in this process (0: the default). A
+ * decompression bomb, or a small file of many tiny entries that decode to
+ * big structs, stops at the limit instead of exhausting memory. Not
+ * thread-safe; set it before reading. */
+void hl_profile_set_max_memory(size_t bytes);
+size_t hl_profile_max_memory(void);
+
+/* Parses a size: digits with an optional K, M, G or T suffix (powers of 1024;
+ * "2G", "512M", "64KiB", "1000"). Returns 0, or -1 for anything else or 0. */
+int hl_profile_parse_size(const char *s, size_t *out);
 hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *name, char *err,
                                    size_t errlen);
 

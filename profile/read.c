@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,82 @@
 
 #include "internal.h"
 
-/* Decompressed profiles larger than this are refused (a gzip bomb guard). */
-#define HL_PROFILE_MAX_BYTES ((size_t)1 << 30)
+/* The memory one profile read may take (see hl_profile_set_max_memory). */
+static size_t g_max_memory = HL_PROFILE_DEFAULT_MAX_MEMORY;
+
+void hl_profile_set_max_memory(size_t bytes)
+{
+    g_max_memory = bytes ? bytes : HL_PROFILE_DEFAULT_MAX_MEMORY;
+}
+
+size_t hl_profile_max_memory(void)
+{
+    return g_max_memory;
+}
+
+/* "512K", "3.2M", "2G": n bytes in the units --max-profile-memory takes. */
+static const char *fmt_size(size_t n, char *buf, size_t len)
+{
+    static const char units[] = "KMGT";
+    if (n < 1024) {
+        snprintf(buf, len, "%zu bytes", n);
+        return buf;
+    }
+    double v = (double)n / 1024;
+    int u = 0;
+    while (v >= 1024 && u < 3)
+        v /= 1024, u++;
+    if (v == (double)(size_t)v)
+        snprintf(buf, len, "%zu%c", (size_t)v, units[u]);
+    else if (n < ((size_t)10 << 20))
+        snprintf(buf, len, "%zu bytes", n);
+    else
+        snprintf(buf, len, "%.1f%c", v, units[u]);
+    return buf;
+}
+
+int hl_profile_parse_size(const char *s, size_t *out)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        shift = 10;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        break;
+    case 't':
+    case 'T':
+        shift = 40;
+        break;
+    }
+    if (shift) {
+        end++;
+        if (*end == 'i')
+            end++;
+        if (*end == 'B' || *end == 'b')
+            end++;
+    } else if (*end == 'B' || *end == 'b') {
+        end++;
+    }
+    if (*end || v == 0 || v > (SIZE_MAX >> shift))
+        return -1;
+    *out = (size_t)v << shift;
+    return 0;
+}
 
 typedef Perftools__Profiles__Profile PbProfile;
 
@@ -28,6 +103,18 @@ static void set_err(char *err, size_t errlen, const char *name, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
     va_end(ap);
+}
+
+/* The message for a read over the memory limit: what it reached, the limit,
+ * and the option that raises it. */
+static void set_budget_err(char *err, size_t errlen, const char *name, const char *what,
+                           size_t reached)
+{
+    char a[32], b[32];
+    set_err(err, errlen, name,
+            "%s would take at least %s of memory, over the limit of %s; if the profile is "
+            "genuine, raise the limit with --max-profile-memory SIZE",
+            what, fmt_size(reached, a, sizeof a), fmt_size(g_max_memory, b, sizeof b));
 }
 
 static void *z_alloc(void *opaque, unsigned items, unsigned size)
@@ -46,23 +133,39 @@ static void z_free(void *opaque, void *p)
  * so that the end of the stream is seen without growing; a guess from the
  * compressed size when the hint is implausible (deflate expands at most
  * 1032:1; ISIZE wraps at 4 GiB; a multi-member file has only the last
- * member's). */
-static size_t gzip_size_hint(const unsigned char *in, size_t len)
+ * member's). Never more than lim. */
+static size_t gzip_size_hint(const unsigned char *in, size_t len, size_t lim)
 {
     size_t guess = len * 4 + 4096;
+    if (guess > lim)
+        guess = lim;
     if (len < 18)
         return guess;
     const unsigned char *t = in + len - 4;
     size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
-    if (isize == 0 || isize >= HL_PROFILE_MAX_BYTES || isize / 1032 > len)
-        return guess < HL_PROFILE_MAX_BYTES ? guess : HL_PROFILE_MAX_BYTES;
+    if (isize == 0 || isize >= lim || isize / 1032 > len)
+        return guess;
     return isize + 1;
 }
 
-/* Inflates a gzip stream into a new buffer. Returns 0, or -1 with err set. */
+/* True when [p, p+n) is all zero bytes (the padding some writers leave after
+ * the last gzip member, which gzip itself ignores). */
+static bool all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+/* Inflates a gzip stream into a new buffer: every member of a multi-member
+ * file (concatenated gzip streams, as `cat a.gz b.gz` or appending writers
+ * make), one after another, as gzip -d does. More than the memory limit of
+ * output is refused. Returns 0, or -1 with err set. */
 static int gunzip(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len,
                   const char *name, char *err, size_t errlen)
 {
+    const size_t lim = g_max_memory;
     z_stream z;
     memset(&z, 0, sizeof z);
     z.zalloc = z_alloc;
@@ -73,7 +176,7 @@ static int gunzip(const unsigned char *in, size_t len, unsigned char **out, size
     }
     /* One output buffer sized from the gzip trailer's ISIZE (the length
      * modulo 2^32 of the last member), grown if that hint is short. */
-    size_t cap = gzip_size_hint(in, len), n = 0;
+    size_t cap = gzip_size_hint(in, len, lim), n = 0, members = 1;
     unsigned char *buf = hl_pmalloc(cap);
     if (!buf) {
         set_err(err, errlen, name, "out of memory");
@@ -85,12 +188,11 @@ static int gunzip(const unsigned char *in, size_t len, unsigned char **out, size
     int rc = Z_OK;
     for (;;) {
         if (n == cap) {
-            if (cap >= HL_PROFILE_MAX_BYTES) {
-                set_err(err, errlen, name, "decompressed profile larger than %zu bytes",
-                        HL_PROFILE_MAX_BYTES);
+            if (cap >= lim) {
+                set_budget_err(err, errlen, name, "decompressing the profile", cap + 1);
                 goto err;
             }
-            size_t ncap = cap < HL_PROFILE_MAX_BYTES / 2 ? cap * 2 : HL_PROFILE_MAX_BYTES;
+            size_t ncap = cap < lim / 2 ? cap * 2 : lim;
             unsigned char *nb = hl_prealloc(buf, ncap);
             if (!nb) {
                 set_err(err, errlen, name, "out of memory");
@@ -108,18 +210,30 @@ static int gunzip(const unsigned char *in, size_t len, unsigned char **out, size
         rc = inflate(&z, Z_NO_FLUSH);
         left -= chunk_in - z.avail_in;
         n += chunk_out - z.avail_out;
-        if (rc == Z_STREAM_END)
-            break;
+        if (rc == Z_STREAM_END) {
+            if (left == 0 || all_zero(z.next_in, left))
+                break;
+            if (left < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b) {
+                set_err(err, errlen, name,
+                        "%zu bytes of data that are not gzip after gzip member %zu; a "
+                        "profile file holds gzip members only",
+                        left, members);
+                goto err;
+            }
+            /* Another member follows: its output is appended. */
+            if (inflateReset(&z) != Z_OK) {
+                set_err(err, errlen, name, "cannot restart gzip decompression");
+                goto err;
+            }
+            members++;
+            continue;
+        }
         if (rc == Z_MEM_ERROR) {
             set_err(err, errlen, name, "out of memory");
             goto err;
         }
         if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
             set_err(err, errlen, name, "corrupt gzip stream (%s)", z.msg ? z.msg : "bad data");
-            goto err;
-        }
-        if (rc == Z_BUF_ERROR && left == 0 && z.avail_out > 0) {
-            set_err(err, errlen, name, "truncated gzip stream");
             goto err;
         }
         if (left == 0 && z.avail_out > 0) {
@@ -195,7 +309,8 @@ static int id_map_build(id_map *m, const uint64_t *ids, size_t stride, size_t n,
             return -1;
         }
     }
-    qsort(m->pairs, n, sizeof *m->pairs, cmp_pair);
+    if (n > 1)
+        qsort(m->pairs, n, sizeof *m->pairs, cmp_pair);
     for (size_t i = 1; i < n; i++)
         if (m->pairs[i].id == m->pairs[i - 1].id) {
             set_err(err, errlen, name, "duplicate %s id %llu", what,
@@ -232,6 +347,7 @@ struct conv {
     char *err;
     size_t errlen;
     hl_arena bulk; /* becomes p->bulk */
+    size_t used;   /* memory the read takes so far: the estimate, then each string */
 };
 
 /* One top-level protobuf field: [start, end) with its tag; [val, val+vlen)
@@ -298,24 +414,127 @@ static int next_field(const unsigned char *b, size_t len, size_t *pos, pb_field 
 
 #define PB_SAMPLE_FIELD 2 /* Profile.sample */
 
-/* Copies every top-level field but the samples to rest (len bytes) and counts
- * the samples. Returns 0, or -1 when the bytes are not a protobuf message. */
-static int split_samples(const unsigned char *b, size_t len, unsigned char *rest, size_t *rest_len,
-                         size_t *n_samples)
+/* n rounded up to the arena's alignment. */
+static size_t al16(size_t n)
 {
-    size_t pos = 0, n = 0, rn = 0;
+    return (n + 15) & ~(size_t)15;
+}
+
+/* What the C library's malloc takes for a block of n bytes (header, rounding,
+ * a 32-byte minimum). */
+static size_t mcost(size_t n)
+{
+    n = al16(n + 8);
+    return n < 32 ? 32 : n;
+}
+
+/* The values a repeated scalar field carries: the varints of a packed one, 1
+ * for an unpacked one. */
+static size_t n_values(const pb_field *f)
+{
+    if (f->wire != 2)
+        return 1;
+    size_t k = 0;
+    for (size_t i = 0; i < f->vlen; i++)
+        k += !(f->val[i] & 0x80);
+    return k;
+}
+
+/* Counts the fields of a message payload: all of them in *n_fields, the
+ * values of fields 1..7 in by[1..7] (packed ones value by value). A malformed
+ * payload gets the most its length allows (protobuf-c refuses it later). */
+static void scan_msg(const unsigned char *b, size_t len, size_t *n_fields, size_t by[8])
+{
+    size_t pos = 0, n = 0;
+    pb_field f;
+    int rc;
+    memset(by, 0, 8 * sizeof *by);
+    while ((rc = next_field(b, len, &pos, &f)) > 0) {
+        n++;
+        if (f.number < 8)
+            by[f.number] += n_values(&f);
+    }
+    if (rc < 0) {
+        n = len / 2 + 1;
+        for (int i = 0; i < 8; i++)
+            by[i] = len;
+    }
+    *n_fields = n;
+}
+
+/* What protobuf-c's unpacking of a message of this many fields takes besides
+ * the message itself: its record of every field when there are more than 16
+ * (slabs that double), and any unknown fields it keeps. A bound. */
+static size_t pb_scan_cost(size_t n_fields, size_t payload)
+{
+    return (n_fields > 16 ? 64 * n_fields : 0) + 40 * n_fields + payload;
+}
+
+/* Copies every top-level field but the samples to rest (len bytes), counts
+ * the samples, and estimates the memory reading the profile takes: the two
+ * buffers, protobuf-c's unpacked form of rest, one sample unpacked at a time,
+ * and the model (all but its strings, counted as they are copied). Returns 0,
+ * or -1 when the bytes are not a protobuf message. */
+static int split_samples(const unsigned char *b, size_t len, unsigned char *rest, size_t *rest_len,
+                         size_t *n_samples, size_t *cost)
+{
+    size_t pos = 0, n = 0, rn = 0, top = 0, by[8], nf, max_sample = 0;
+    size_t c = 2 * len + sizeof(PbProfile) + sizeof(hl_profile);
     pb_field f;
     int rc;
     while ((rc = next_field(b, len, &pos, &f)) > 0) {
-        if (f.number == PB_SAMPLE_FIELD && f.wire == 2) {
+        switch (f.number) {
+        case PB_SAMPLE_FIELD:
+            if (f.wire != 2)
+                break;
             n++;
+            scan_msg(f.val, f.vlen, &nf, by);
+            /* by[1]: location ids, by[2]: values, by[3]: labels */
+            c += sizeof(hl_prof_sample) + al16(8 * by[1]) + al16(8 * by[2]) +
+                 (by[3] ? mcost(by[3] * sizeof(hl_prof_label)) : 0);
+            size_t sc = al16(sizeof(Perftools__Profiles__Sample)) + al16(8 * by[1]) +
+                        al16(8 * by[2]) + by[3] * (8 + al16(sizeof(Perftools__Profiles__Label))) +
+                        pb_scan_cost(nf, f.vlen);
+            if (sc > max_sample)
+                max_sample = sc;
             continue;
+        case 1: /* sample_type */
+            c += 8 + al16(sizeof(Perftools__Profiles__ValueType)) + pb_scan_cost(2, f.vlen) +
+                 sizeof(hl_prof_value_type);
+            break;
+        case 3: /* mapping */
+            scan_msg(f.val, f.vlen, &nf, by);
+            c += 8 + al16(sizeof(Perftools__Profiles__Mapping)) + pb_scan_cost(nf, f.vlen) +
+                 sizeof(hl_prof_mapping) + 24;
+            break;
+        case 4: /* location; by[4]: lines */
+            scan_msg(f.val, f.vlen, &nf, by);
+            c += 8 + al16(sizeof(Perftools__Profiles__Location)) + pb_scan_cost(nf, f.vlen) +
+                 by[4] * (8 + al16(sizeof(Perftools__Profiles__Line)) + 40) +
+                 sizeof(hl_prof_location) + 24 + al16(by[4] * sizeof(hl_prof_line));
+            break;
+        case 5: /* function */
+            scan_msg(f.val, f.vlen, &nf, by);
+            c += 8 + al16(sizeof(Perftools__Profiles__Function)) + pb_scan_cost(nf, f.vlen) +
+                 sizeof(hl_prof_function) + 24;
+            break;
+        case 6: /* string_table */
+            c += 8 + al16(f.vlen + 1);
+            break;
+        case 13: /* comment */
+            c += 16 * n_values(&f);
+            break;
+        default:
+            c += 40 + f.vlen;
+            break;
         }
+        top++;
         memcpy(rest + rn, b + f.start, f.end - f.start);
         rn += f.end - f.start;
     }
     *rest_len = rn;
     *n_samples = n;
+    *cost = c + 64 * top + max_sample;
     return rc;
 }
 
@@ -328,7 +547,13 @@ static int str_at(struct conv *c, int64_t idx, char **out, const char *what)
                 (long long)idx, c->pb->n_string_table);
         return -1;
     }
-    *out = hl_pstrdup(c->pb->string_table[idx]);
+    const char *str = c->pb->string_table[idx];
+    c->used += mcost(strlen(str) + 1);
+    if (c->used > g_max_memory) {
+        set_budget_err(c->err, c->errlen, c->name, "decoding the profile", c->used);
+        return -1;
+    }
+    *out = hl_pstrdup(str);
     if (!*out) {
         set_err(c->err, c->errlen, c->name, "out of memory");
         return -1;
@@ -610,11 +835,18 @@ hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *nam
         set_err(err, errlen, name, "out of memory");
         goto err;
     }
-    size_t rest_len = 0, n_samples = 0;
-    if (split_samples(bytes, plain_len, rest, &rest_len, &n_samples) < 0) {
+    size_t rest_len = 0, n_samples = 0, cost = 0;
+    if (split_samples(bytes, plain_len, rest, &rest_len, &n_samples, &cost) < 0) {
         set_err(err, errlen, name,
                 "not a pprof profile (malformed or truncated protobuf); expected the output of "
                 "'hotlint run --cpuprofile' or Go's runtime/pprof");
+        goto err;
+    }
+    /* Refused before anything big is built: protobuf-c and the model can take
+     * over a hundred times the encoded size (a field of two bytes becomes a
+     * struct of a hundred). */
+    if (cost > g_max_memory) {
+        set_budget_err(err, errlen, name, "decoding the profile", cost);
         goto err;
     }
     hl_arena_init(&arena, rest_len * 4);
@@ -631,13 +863,17 @@ hl_profile *hl_profile_read_buffer(const void *data, size_t len, const char *nam
         set_err(err, errlen, name, "out of memory");
         goto err;
     }
-    struct conv c = {pb, bytes, plain_len, n_samples, p, name, err, errlen, {0}};
+    struct conv c = {pb, bytes, plain_len, n_samples, p, name, err, errlen, {0}, cost};
     /* Values and location pointers: varints widen to 8 bytes each. */
     hl_arena_init(&c.bulk, plain_len * 2);
     int rc = convert(&c);
     p->bulk = hl_arena_detach(&c.bulk);
     if (rc < 0)
         goto err;
+    if (hl_profile_fit_values(p) < 0) {
+        set_err(err, errlen, name, "out of memory");
+        goto err;
+    }
     hl_arena_release(&arena);
     hl_pfree(rest);
     hl_pfree(plain);
@@ -664,7 +900,11 @@ hl_profile *hl_profile_read_file(const char *path, char *err, size_t errlen)
         set_err(err, errlen, path, "is a directory, not a profile");
         goto err;
     }
-    cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+    cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536 < g_max_memory ? 65536 : g_max_memory;
+    if (cap > g_max_memory) {
+        set_budget_err(err, errlen, path, "reading the file", (size_t)st.st_size);
+        goto err;
+    }
     buf = hl_pmalloc(cap);
     if (!buf) {
         set_err(err, errlen, path, "out of memory");
@@ -672,17 +912,18 @@ hl_profile *hl_profile_read_file(const char *path, char *err, size_t errlen)
     }
     for (;;) {
         if (n == cap) {
-            if (cap >= HL_PROFILE_MAX_BYTES) {
-                set_err(err, errlen, path, "larger than %zu bytes", HL_PROFILE_MAX_BYTES);
+            if (cap >= g_max_memory) {
+                set_budget_err(err, errlen, path, "reading the file", cap + 1);
                 goto err;
             }
-            unsigned char *nb = hl_prealloc(buf, cap * 2);
+            size_t ncap = cap < g_max_memory / 2 ? cap * 2 : g_max_memory;
+            unsigned char *nb = hl_prealloc(buf, ncap);
             if (!nb) {
                 set_err(err, errlen, path, "out of memory");
                 goto err;
             }
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0 && errno == EINTR)

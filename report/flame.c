@@ -2,6 +2,7 @@
 #include "flame.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,18 +25,52 @@ struct node {
     int n_more_marks;
     struct node **kids;
     size_t n_kids, cap_kids;
+    struct node *next_free; /* node_free's work list */
 };
 
+/* An explicit stack of nodes for the tree walks: a stack of 100,000 frames is
+ * a tree that deep, too deep for recursion on the C stack. */
+struct walk {
+    struct walk_item {
+        struct node *n;
+        int64_t x;
+        size_t depth;
+    } * v;
+    size_t n, cap;
+};
+
+static int walk_push(struct walk *w, struct node *n, int64_t x, size_t depth)
+{
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        struct walk_item *v = realloc(w->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        w->v = v;
+        w->cap = cap;
+    }
+    w->v[w->n++] = (struct walk_item){n, x, depth};
+    return 0;
+}
+
+/* Frees the tree without recursion and without memory of its own: the nodes
+ * still to free form a list threaded through their next_free fields. */
 static void node_free(struct node *n)
 {
-    if (!n)
-        return;
-    for (size_t i = 0; i < n->n_kids; i++)
-        node_free(n->kids[i]);
-    free(n->kids);
-    free(n->lines);
-    free(n->name);
-    free(n);
+    if (n)
+        n->next_free = NULL;
+    while (n) {
+        struct node *next = n->next_free;
+        for (size_t i = 0; i < n->n_kids; i++) {
+            n->kids[i]->next_free = next;
+            next = n->kids[i];
+        }
+        free(n->kids);
+        free(n->lines);
+        free(n->name);
+        free(n);
+        n = next;
+    }
 }
 
 static struct node *child(struct node *n, const char *name, const char *file)
@@ -169,14 +204,23 @@ static int kid_cmp(const void *a, const void *b)
     return strcmp((*(struct node *const *)a)->name, (*(struct node *const *)b)->name);
 }
 
-static void sort_tree(struct node *n, size_t depth, size_t *max_depth)
+/* Sorts every node's kids by name and finds the tree's depth, iteratively.
+ * Returns 0, or -1 on ENOMEM. */
+static int sort_tree(struct node *root, size_t *max_depth)
 {
-    if (depth > *max_depth)
-        *max_depth = depth;
-    if (n->n_kids > 1)
-        qsort(n->kids, n->n_kids, sizeof *n->kids, kid_cmp);
-    for (size_t i = 0; i < n->n_kids; i++)
-        sort_tree(n->kids[i], depth + 1, max_depth);
+    struct walk w = {0};
+    int rc = walk_push(&w, root, 0, 0);
+    while (rc == 0 && w.n) {
+        struct walk_item it = w.v[--w.n];
+        if (it.depth > *max_depth)
+            *max_depth = it.depth;
+        if (it.n->n_kids > 1)
+            qsort(it.n->kids, it.n->n_kids, sizeof *it.n->kids, kid_cmp);
+        for (size_t i = 0; i < it.n->n_kids && rc == 0; i++)
+            rc = walk_push(&w, it.n->kids[i], 0, it.depth + 1);
+    }
+    free(w.v);
+    return rc;
 }
 
 static void xml_escape(FILE *out, const char *s)
@@ -270,17 +314,18 @@ static void write_marks(struct layout *L, const struct node *n)
     }
 }
 
-static void emit(struct layout *L, const struct node *n, int64_t x, size_t depth)
+/* Writes one frame; false when it is too narrow to draw (its kids are too). */
+static bool emit_frame(struct layout *L, const struct node *n, int64_t x, size_t depth)
 {
     double fx = (double)x / (double)L->total, fw = (double)n->cum / (double)L->total;
     double usable = L->width - 2 * L->pad;
     double px = L->pad + fx * usable, pw = fw * usable, y = L->base_y - (double)depth * L->frame_h;
     char fill[32], self[64], cum[64], where[4200], label[1100];
-    int64_t best_line = 0, best = -1, cx = x;
+    int64_t best_line = 0, best = -1;
     size_t maxc;
 
     if (pw < L->min_w)
-        return;
+        return false;
     for (size_t i = 0; i < n->n_lines; i++)
         if (n->lines[i].value > best)
             best = n->lines[i].value, best_line = n->lines[i].line;
@@ -333,10 +378,30 @@ static void emit(struct layout *L, const struct node *n, int64_t x, size_t depth
     }
     fputs("</text></g>\n", L->out);
     L->emitted++;
-    for (size_t i = 0; i < n->n_kids; i++) {
-        emit(L, n->kids[i], cx, depth + 1);
-        cx += n->kids[i]->cum;
+    return true;
+}
+
+/* Writes the frames of the tree depth-first, parents before kids and kids in
+ * order, as the recursion did, with an explicit stack. Returns 0, or -1 on
+ * ENOMEM. */
+static int emit(struct layout *L, struct node *root)
+{
+    struct walk w = {0};
+    int rc = walk_push(&w, root, 0, 0);
+    while (rc == 0 && w.n) {
+        struct walk_item it = w.v[--w.n];
+        if (!emit_frame(L, it.n, it.x, it.depth))
+            continue;
+        int64_t cx = it.x; /* kids pushed last first: popped in order */
+        for (size_t i = 0; i < it.n->n_kids; i++)
+            cx += it.n->kids[i]->cum;
+        for (size_t i = it.n->n_kids; i-- > 0 && rc == 0;) {
+            cx -= it.n->kids[i]->cum;
+            rc = walk_push(&w, it.n->kids[i], cx, it.depth + 1);
+        }
     }
+    free(w.v);
+    return rc;
 }
 
 static const char flame_css[] =
@@ -472,7 +537,10 @@ int hl_flame_write_svg(FILE *out, const hl_profile *p, const hl_flame_options *o
             snprintf(err + at, errlen - at, ")");
         goto out;
     }
-    sort_tree(root, 0, &max_depth);
+    if (sort_tree(root, &max_depth) < 0) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
     type = p->sample_types[o->sample_index].type ? p->sample_types[o->sample_index].type : "";
     unit = p->sample_types[o->sample_index].unit ? p->sample_types[o->sample_index].unit : "";
     memset(&L, 0, sizeof L);
@@ -525,7 +593,10 @@ int hl_flame_write_svg(FILE *out, const hl_profile *p, const hl_flame_options *o
             L.width - L.pad, height - 12);
     fprintf(out, "<text id=\"details\" x=\"%.0f\" y=\"%.0f\"> </text>\n", L.pad, height - 12);
     fputs("<g id=\"frames\">\n", out);
-    emit(&L, root, 0, 0);
+    if (emit(&L, root) < 0) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
     fputs("</g>\n", out);
     for (size_t i = 0; i < o->n_marks; i++)
         n_marked += o->marks[i].label != NULL;

@@ -9,7 +9,7 @@ packages=(
     libyaml-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev
     libcmocka-dev
     golang-go google-perftools libgoogle-perftools-dev libjemalloc2 libjemalloc-dev
-    python3 python3-jsonschema python3-yaml pre-commit curl bc dpkg-dev
+    python3 python3-jsonschema python3-yaml pre-commit curl bc dpkg-dev time
     chromium
 )
 missing=()

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fetch/fetch.h"
 #include "../fetch/source.h"
 #include "verify.h"
 
@@ -52,11 +53,12 @@ hl_profile *hl_verify_open_profiles(const char *const *sources, size_t n, const 
         if (!(ps[i] = hl_profile_open(sources[i], token, err, errlen)))
             goto done;
         if (i > 0 && !same_types(ps[0], ps[i])) {
-            char a[256], b[256];
+            char a[256], b[256], na[512], nb[512];
             snprintf(err, errlen,
                      "%s: sample types [%s] differ from those of %s [%s]; verify profiles of "
                      "one kind together (all CPU or all heap)",
-                     sources[i], describe_types(ps[i], b, sizeof b), sources[0],
+                     hl_fetch_redact(sources[i], nb, sizeof nb), describe_types(ps[i], b, sizeof b),
+                     hl_fetch_redact(sources[0], na, sizeof na),
                      describe_types(ps[0], a, sizeof a));
             goto done;
         }
@@ -67,6 +69,11 @@ hl_profile *hl_verify_open_profiles(const char *const *sources, size_t n, const 
     } else {
         merged = hl_profile_merge(ps, n, err, errlen);
     }
+    /* Values scaled to keep their sums in range (hl_profile_fit_values)
+     * change the totals shown: said on stderr, whatever the output format. */
+    for (size_t i = 0; merged && i < merged->n_comments; i++)
+        if (!strncmp(merged->comments[i], "hotlint: ", 9))
+            fprintf(stderr, "hotlint: note: %s\n", merged->comments[i] + 9);
 done:
     for (size_t i = 0; i < n; i++)
         if (ps[i])

@@ -663,7 +663,8 @@ static int add_rows(ctx *c, hl_verify_result *out, row *rows, size_t n, bool lin
 {
     size_t start = out->n_unexplained;
     for (int pass = 0; pass < 2; pass++) {
-        qsort(rows, n, sizeof *rows, pass == 0 ? cmp_rows_flat : cmp_rows_cum);
+        if (n > 1) /* qsort(NULL, 0) is undefined */
+            qsort(rows, n, sizeof *rows, pass == 0 ? cmp_rows_flat : cmp_rows_cum);
         for (size_t i = 0; i < n && i < c->opt.max_unexplained; i++) {
             if ((pass == 0 ? rows[i].flat : rows[i].cum) <= 0)
                 break;
@@ -1025,7 +1026,8 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
     if (!key_explained)
         goto oom;
     mark_explained_functions(&c, out->items, key_explained);
-    qsort(out->items, nf, sizeof *out->items, cmp_items);
+    if (nf > 1) /* qsort(NULL, 0) is undefined */
+        qsort(out->items, nf, sizeof *out->items, cmp_items);
 
     /* Hot code no finding explains. */
     size_t cap = 4 * c.opt.max_unexplained;
@@ -1059,7 +1061,8 @@ int hl_verify(const hl_findings *findings, const hl_catalog *cat, const hl_profi
         if (!fsh->family || !fsh->symbols)
             goto oom;
     }
-    qsort(out->families, out->n_families, sizeof *out->families, cmp_families);
+    if (out->n_families > 1) /* qsort(NULL, 0) is undefined */
+        qsort(out->families, out->n_families, sizeof *out->families, cmp_families);
 
     out->total = total;
     out->total_samples = total_samples;
