@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "../fetch/fetch.h"
 #include "../fetch/source.h"
 #include "../report/flame.h"
 #include "../report/folded.h"
@@ -253,8 +254,11 @@ int hl_cmd_flame(int argc, char **argv)
         memset(&fo, 0, sizeof fo);
         fo.sample_index = six;
         if (!a.title) {
-            const char *base = strrchr(a.pc.profiles[0], '/');
-            snprintf(title, sizeof title, "Flame graph: %s%s", base ? base + 1 : a.pc.profiles[0],
+            /* A URL's token must not end up in the file. */
+            char shown[480];
+            hl_fetch_redact(a.pc.profiles[0], shown, sizeof shown);
+            const char *base = strrchr(shown, '/');
+            snprintf(title, sizeof title, "Flame graph: %s%s", base ? base + 1 : shown,
                      a.pc.n_profiles > 1 ? " (merged)" : "");
         }
         fo.title = a.title ? a.title : title;
