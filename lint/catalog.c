@@ -256,20 +256,20 @@ static int load_rule(struct ld *l, yaml_node_t *root, hl_rule *r)
     return 0;
 }
 
-int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t errlen)
+/* Loads the rule in f, or in data[0..len) when f is NULL, named path. */
+static int load_rule_input(hl_catalog *cat, FILE *f, const unsigned char *data, size_t len,
+                           const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot read rule file: %s", path, strerror(errno));
-        return -1;
-    }
     yaml_parser_t parser;
     yaml_document_t doc;
     hl_rule r = {0};
     int rc = -1;
     struct ld l = {&doc, path, err, errlen};
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
+    if (f)
+        yaml_parser_set_input_file(&parser, f);
+    else
+        yaml_parser_set_input_string(&parser, data, len);
     if (!yaml_parser_load(&parser, &doc)) {
         snprintf(err, errlen, "%s:%lu:%lu: invalid YAML: %s", path,
                  (unsigned long)parser.problem_mark.line + 1,
@@ -305,9 +305,26 @@ out_doc:
     yaml_document_delete(&doc);
 out_parser:
     yaml_parser_delete(&parser);
-    fclose(f);
     rule_free(&r);
     return rc;
+}
+
+int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read rule file: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = load_rule_input(cat, f, NULL, 0, path, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+int hl_catalog_load_buffer(hl_catalog *cat, const void *data, size_t len, const char *path,
+                           char *err, size_t errlen)
+{
+    return load_rule_input(cat, NULL, data, len, path, err, errlen);
 }
 
 static int cmp_rule(const void *a, const void *b)

@@ -203,22 +203,19 @@ static int parse_verify(struct parse *p, hl_config *c, yaml_node_t *n)
     return 0;
 }
 
-hl_config *hl_config_load(const char *path, char *err, size_t errlen)
+/* Parses the config in fp, or in data[0..len) when fp is NULL; path names it
+ * in messages and abs is its absolute path (c->path, c->dir). */
+static hl_config *parse_config(FILE *fp, const unsigned char *data, size_t len, const char *path,
+                               const char *abs, char *err, size_t errlen)
 {
     yaml_parser_t parser;
     yaml_document_t doc;
-    FILE *fp = NULL;
     hl_config *c = NULL;
     yaml_node_t *root;
-    char abs[PATH_MAX];
     struct parse p = {&doc, path, err, errlen};
     int have_doc = 0;
 
     err[0] = '\0';
-    if (!realpath(path, abs) || !(fp = fopen(abs, "rb"))) {
-        snprintf(err, errlen, "%s: error: cannot read the config: %s", path, strerror(errno));
-        return NULL;
-    }
     if (!(c = calloc(1, sizeof *c)) || !(c->path = strdup(abs)) || !(c->dir = strdup(abs))) {
         snprintf(err, errlen, "%s: error: out of memory", path);
         goto err;
@@ -231,7 +228,10 @@ hl_config *hl_config_load(const char *path, char *err, size_t errlen)
             *slash = '\0';
     }
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, fp);
+    if (fp)
+        yaml_parser_set_input_file(&parser, fp);
+    else
+        yaml_parser_set_input_string(&parser, data, len);
     if (!yaml_parser_load(&parser, &doc)) {
         snprintf(err, errlen, "%s:%zu:%zu: error: invalid YAML: %s%s%s", path,
                  parser.problem_mark.line + 1, parser.problem_mark.column + 1,
@@ -278,15 +278,32 @@ hl_config *hl_config_load(const char *path, char *err, size_t errlen)
 done:
     if (have_doc)
         yaml_document_delete(&doc);
-    fclose(fp);
     return c;
 err:
     if (have_doc)
         yaml_document_delete(&doc);
-    if (fp)
-        fclose(fp);
     hl_config_free(c);
     return NULL;
+}
+
+hl_config *hl_config_load(const char *path, char *err, size_t errlen)
+{
+    char abs[PATH_MAX];
+    FILE *fp = NULL;
+    err[0] = '\0';
+    if (!realpath(path, abs) || !(fp = fopen(abs, "rb"))) {
+        snprintf(err, errlen, "%s: error: cannot read the config: %s", path, strerror(errno));
+        return NULL;
+    }
+    hl_config *c = parse_config(fp, NULL, 0, path, abs, err, errlen);
+    fclose(fp);
+    return c;
+}
+
+hl_config *hl_config_load_buffer(const void *data, size_t len, const char *path, char *err,
+                                 size_t errlen)
+{
+    return parse_config(NULL, data, len, path, path, err, errlen);
 }
 
 bool hl_config_rule_matches(const char *glob, const hl_rule *r)

@@ -54,6 +54,10 @@ typedef struct hl_configs {
 /* Parses one config file. Returns NULL with "path:line:col: message" in err on
  * a syntax error, an unknown key or a bad value. */
 hl_config *hl_config_load(const char *path, char *err, size_t errlen);
+/* The same for a config already in memory (data need not be NUL-terminated);
+ * path, taken as absolute, names it in messages and sets c->path and c->dir. */
+hl_config *hl_config_load_buffer(const void *data, size_t len, const char *path, char *err,
+                                 size_t errlen);
 void hl_config_free(hl_config *c);
 
 /* True when glob matches the rule's id or name (fnmatch, case-sensitive). */
