@@ -114,6 +114,10 @@ static int get_list(struct ld *l, yaml_node_t *n, char ***out, size_t *nout, con
             return -1;
         }
     }
+    /* A key given twice: the last list wins, the earlier one is released. */
+    for (size_t k = 0; k < *nout; k++)
+        free((*out)[k]);
+    free(*out);
     *out = v;
     *nout = cnt;
     return 0;
