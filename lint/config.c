@@ -333,6 +333,8 @@ static bool path_matches(const char *pat, const char *rel)
         pat += 2, n -= 2;
     if (pat[0] == '/')
         pat++, n--;
+    if (n >= sizeof trimmed)
+        return false; /* longer than any path: n must index trimmed below */
     snprintf(trimmed, sizeof trimmed, "%s", pat);
     while (n > 0 && trimmed[n - 1] == '/')
         trimmed[--n] = '\0';
