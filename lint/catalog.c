@@ -137,6 +137,8 @@ static int load_match(struct ld *l, yaml_node_t *n, hl_rule *r)
     }
     if (n->type != YAML_SEQUENCE_NODE)
         return fail(l, n, "'match' must be a matcher name or a list of them");
+    if (n->data.sequence.items.top == n->data.sequence.items.start)
+        return fail(l, n, "'match' must name at least one matcher");
     bool first = true;
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
          it++) {
