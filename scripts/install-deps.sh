@@ -23,3 +23,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -q
     $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# Fuzzing (scripts/fuzz.sh, bench/fuzz): clang with libFuzzer and the sanitizer
+# runtimes (a Recommends of clang, so named here), llvm-profdata and llvm-cov.
+fuzz_packages=(clang libclang-rt-14-dev llvm)
+fuzz_missing=()
+for p in "${fuzz_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || fuzz_missing+=("$p")
+done
+if [ ${#fuzz_missing[@]} -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -q
+    $SUDO apt-get install -y -q --no-install-recommends "${fuzz_missing[@]}"
+fi
