@@ -19,9 +19,10 @@ command -v clang >/dev/null || { echo "scripts/fuzz.sh: clang not found (bash sc
 build=${HL_FUZZ_BUILD:-build-fuzz}
 cov=OFF
 [ "${HL_FUZZ_COVERAGE:-0}" = 1 ] && cov=ON
+mkdir -p "$build"
 cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DHOTLINT_WERROR=ON -DHOTLINT_FUZZ=ON -DHOTLINT_FUZZ_COVERAGE="$cov" >"$build.configure.log" 2>&1 ||
-    { cat "$build.configure.log" >&2; echo "scripts/fuzz.sh: configuring $build failed" >&2; exit 2; }
+    -DHOTLINT_WERROR=ON -DHOTLINT_FUZZ=ON -DHOTLINT_FUZZ_COVERAGE="$cov" >"$build/fuzz-configure.log" 2>&1 ||
+    { cat "$build/fuzz-configure.log" >&2; echo "scripts/fuzz.sh: configuring $build failed" >&2; exit 2; }
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 [ "$cov" = ON ] && exit 0
 
