@@ -115,6 +115,10 @@ static int get_list(struct ld *l, yaml_node_t *n, char ***out, size_t *nout, con
             return -1;
         }
     }
+    /* A key given twice: the last list wins, the earlier one is released. */
+    for (size_t k = 0; k < *nout; k++)
+        free((*out)[k]);
+    free(*out);
     *out = v;
     *nout = cnt;
     return 0;
@@ -134,6 +138,8 @@ static int load_match(struct ld *l, yaml_node_t *n, hl_rule *r)
     }
     if (n->type != YAML_SEQUENCE_NODE)
         return fail(l, n, "'match' must be a matcher name or a list of them");
+    if (n->data.sequence.items.top == n->data.sequence.items.start)
+        return fail(l, n, "'match' must name at least one matcher");
     bool first = true;
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
          it++) {
@@ -257,19 +263,16 @@ static int load_rule(struct ld *l, yaml_node_t *root, hl_rule *r)
     return 0;
 }
 
-int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t errlen)
+/* Loads the rule in f, or in data[0..len) when f is NULL, named path. */
+static int load_rule_input(hl_catalog *cat, FILE *f, const void *data, size_t len, const char *path,
+                           char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot read rule file: %s", path, strerror(errno));
-        return -1;
-    }
     yaml_document_t doc;
     hl_rule r = {0};
     int rc = -1;
     struct ld l = {&doc, path, err, errlen};
-    if (hl_yaml_load_bounded(f, path, "", &doc, err, errlen) < 0)
-        goto out_file;
+    if (hl_yaml_load_bounded(f, data, len, path, "", &doc, err, errlen) < 0)
+        goto out_rule;
     if (load_rule(&l, yaml_document_get_root_node(&doc), &r) < 0)
         goto out_doc;
     if (!(r.source_path = strdup(path))) {
@@ -300,10 +303,27 @@ int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t er
     rc = 0;
 out_doc:
     yaml_document_delete(&doc);
-out_file:
-    fclose(f);
+out_rule:
     rule_free(&r);
     return rc;
+}
+
+int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read rule file: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = load_rule_input(cat, f, NULL, 0, path, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+int hl_catalog_load_buffer(hl_catalog *cat, const void *data, size_t len, const char *path,
+                           char *err, size_t errlen)
+{
+    return load_rule_input(cat, NULL, data, len, path, err, errlen);
 }
 
 static int cmp_rule(const void *a, const void *b)

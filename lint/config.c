@@ -203,8 +203,8 @@ static int parse_verify(struct parse *p, hl_config *c, yaml_node_t *n)
     return 0;
 }
 
-int hl_yaml_load_bounded(FILE *fp, const char *path, const char *tag, struct yaml_document_s *doc,
-                         char *err, size_t errlen)
+int hl_yaml_load_bounded(FILE *fp, const void *data, size_t len, const char *path, const char *tag,
+                         struct yaml_document_s *doc, char *err, size_t errlen)
 {
     yaml_parser_t parser;
     yaml_event_t ev;
@@ -213,7 +213,10 @@ int hl_yaml_load_bounded(FILE *fp, const char *path, const char *tag, struct yam
      * quadratic in the depth of flow collections ([[[[...), so a hostile
      * file is refused after HL_YAML_MAX_DEPTH levels, not parsed whole. */
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, fp);
+    if (fp)
+        yaml_parser_set_input_file(&parser, fp);
+    else
+        yaml_parser_set_input_string(&parser, data, len);
     while (!done) {
         if (!yaml_parser_parse(&parser, &ev))
             goto bad_yaml;
@@ -234,9 +237,13 @@ int hl_yaml_load_bounded(FILE *fp, const char *path, const char *tag, struct yam
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&parser);
-    rewind(fp);
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, fp);
+    if (fp) {
+        rewind(fp);
+        yaml_parser_set_input_file(&parser, fp);
+    } else {
+        yaml_parser_set_input_string(&parser, data, len);
+    }
     if (!yaml_parser_load(&parser, doc))
         goto bad_yaml;
     rc = 0;
@@ -250,21 +257,17 @@ out:
     return rc;
 }
 
-hl_config *hl_config_load(const char *path, char *err, size_t errlen)
+/* Parses the config in fp, or in data[0..len) when fp is NULL; path names it
+ * in messages and abs is its absolute path (c->path, c->dir). */
+static hl_config *parse_config(FILE *fp, const void *data, size_t len, const char *path,
+                               const char *abs, char *err, size_t errlen)
 {
     yaml_document_t doc;
-    FILE *fp = NULL;
     hl_config *c = NULL;
     yaml_node_t *root;
-    char abs[PATH_MAX];
     struct parse p = {&doc, path, err, errlen};
     int have_doc = 0;
 
-    err[0] = '\0';
-    if (!realpath(path, abs) || !(fp = fopen(abs, "rb"))) {
-        snprintf(err, errlen, "%s: error: cannot read the config: %s", path, strerror(errno));
-        return NULL;
-    }
     if (!(c = calloc(1, sizeof *c)) || !(c->path = strdup(abs)) || !(c->dir = strdup(abs))) {
         snprintf(err, errlen, "%s: error: out of memory", path);
         goto err;
@@ -276,7 +279,7 @@ hl_config *hl_config_load(const char *path, char *err, size_t errlen)
         else if (slash)
             *slash = '\0';
     }
-    if (hl_yaml_load_bounded(fp, path, "error: ", &doc, err, errlen) < 0)
+    if (hl_yaml_load_bounded(fp, data, len, path, "error: ", &doc, err, errlen) < 0)
         goto err;
     have_doc = 1;
     root = yaml_document_get_root_node(&doc);
@@ -315,15 +318,33 @@ hl_config *hl_config_load(const char *path, char *err, size_t errlen)
 done:
     if (have_doc)
         yaml_document_delete(&doc);
-    fclose(fp);
     return c;
 err:
     if (have_doc)
         yaml_document_delete(&doc);
-    if (fp)
-        fclose(fp);
     hl_config_free(c);
     return NULL;
+}
+
+hl_config *hl_config_load(const char *path, char *err, size_t errlen)
+{
+    char abs[PATH_MAX];
+    FILE *fp = NULL;
+    err[0] = '\0';
+    if (!realpath(path, abs) || !(fp = fopen(abs, "rb"))) {
+        snprintf(err, errlen, "%s: error: cannot read the config: %s", path, strerror(errno));
+        return NULL;
+    }
+    hl_config *c = parse_config(fp, NULL, 0, path, abs, err, errlen);
+    fclose(fp);
+    return c;
+}
+
+hl_config *hl_config_load_buffer(const void *data, size_t len, const char *path, char *err,
+                                 size_t errlen)
+{
+    err[0] = '\0';
+    return parse_config(NULL, data, len, path, path, err, errlen);
 }
 
 bool hl_config_rule_matches(const char *glob, const hl_rule *r)

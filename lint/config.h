@@ -57,15 +57,20 @@ struct yaml_document_s;
 /* The deepest nesting of collections a config or rule file may have. */
 #define HL_YAML_MAX_DEPTH 64
 
-/* Loads the YAML document of fp (named path in messages) into doc, refusing a
+/* Loads the YAML document of fp, or of data[0..len) when fp is NULL (named
+ * path in messages), into doc, refusing a
  * document nested deeper than HL_YAML_MAX_DEPTH before building it. Returns
  * 0, or -1 with "path:line:col: TAGmessage" in err (tag: "error: " or ""). */
-int hl_yaml_load_bounded(FILE *fp, const char *path, const char *tag, struct yaml_document_s *doc,
-                         char *err, size_t errlen);
+int hl_yaml_load_bounded(FILE *fp, const void *data, size_t len, const char *path, const char *tag,
+                         struct yaml_document_s *doc, char *err, size_t errlen);
 
 /* Parses one config file. Returns NULL with "path:line:col: message" in err on
  * a syntax error, an unknown key or a bad value. */
 hl_config *hl_config_load(const char *path, char *err, size_t errlen);
+/* The same for a config already in memory (data need not be NUL-terminated);
+ * path, taken as absolute, names it in messages and sets c->path and c->dir. */
+hl_config *hl_config_load_buffer(const void *data, size_t len, const char *path, char *err,
+                                 size_t errlen);
 void hl_config_free(hl_config *c);
 
 /* True when glob matches the rule's id or name (fnmatch, case-sensitive). */

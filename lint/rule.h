@@ -55,6 +55,10 @@ int hl_catalog_load_dir(hl_catalog *cat, const char *dir, char *err, size_t errl
  * Returns 0, or -1 with a message naming the file (and line) in err, the
  * catalog unchanged. */
 int hl_catalog_load_file(hl_catalog *cat, const char *path, char *err, size_t errlen);
+/* The same for a rule file already in memory (data need not be NUL-terminated),
+ * named path in messages and in the rule's source_path. */
+int hl_catalog_load_buffer(hl_catalog *cat, const void *data, size_t len, const char *path,
+                           char *err, size_t errlen);
 /* The directory with the built-in rules: $HOTLINT_RULES_DIR, the installed
  * one, or the source tree's rules/ for an uninstalled build. */
 const char *hl_catalog_default_dir(void);

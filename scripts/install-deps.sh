@@ -10,6 +10,7 @@ packages=(
     libcmocka-dev
     golang-go google-perftools libgoogle-perftools-dev libjemalloc2 libjemalloc-dev
     python3 python3-jsonschema python3-yaml pre-commit curl bc dpkg-dev time
+    clang libclang-rt-14-dev llvm
     chromium
 )
 missing=()
