@@ -596,6 +596,18 @@ __attribute__((visibility("default"))) int dlclose(void *h)
 
 /* ---- exec ---- */
 
+/* Discards a pending SIGPROF in every thread (setting SIG_IGN does that) and
+ * puts the disposition back as it was. */
+static void discard_pending_sigprof(void)
+{
+    struct sigaction cur, ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    if (__sigaction(HL_CPU_SIGNAL, NULL, &cur) == 0 && __sigaction(HL_CPU_SIGNAL, &ign, NULL) == 0)
+        __sigaction(HL_CPU_SIGNAL, &cur, NULL);
+}
+
 /* The new image starts with SIGPROF at its default action, which ends the
  * process: no sampling signal may be generated or left pending across exec.
  * Called by the interposed exec family (exec_guard.c). */
@@ -608,14 +620,7 @@ void hl_cpu_exec_prepare(void)
     atomic_store_explicit(&hl_cpu_active, 0, memory_order_release);
     hl_cpu_timer_disarm_all();
     g_exec_paused = true;
-    /* Setting SIG_IGN discards a pending SIGPROF in every thread; the
-     * handler is put back at once in case the exec fails. */
-    struct sigaction cur, ign;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    if (__sigaction(HL_CPU_SIGNAL, NULL, &cur) == 0 && __sigaction(HL_CPU_SIGNAL, &ign, NULL) == 0)
-        __sigaction(HL_CPU_SIGNAL, &cur, NULL);
+    discard_pending_sigprof(); /* the handler stays, in case the exec fails */
 }
 
 /* The exec failed: sampling resumes where hl_cpu_exec_prepare paused it. */
@@ -642,13 +647,7 @@ void hl_cpu_yield_sigprof(void)
         return;
     atomic_store_explicit(&hl_cpu_active, 0, memory_order_release);
     hl_cpu_timer_disarm_all();
-    /* Our pending ticks must not reach the program's handler. */
-    struct sigaction cur, ign;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    if (__sigaction(HL_CPU_SIGNAL, NULL, &cur) == 0 && __sigaction(HL_CPU_SIGNAL, &ign, NULL) == 0)
-        __sigaction(HL_CPU_SIGNAL, &cur, NULL);
+    discard_pending_sigprof(); /* our ticks must not reach the program's handler */
     static const char msg[] = "hotlint: the program uses SIGPROF itself (its own handler or "
                               "ITIMER_PROF timer); CPU profiling stopped, samples until now "
                               "are kept\n";
