@@ -92,27 +92,29 @@ static int collect(const char *arg0, va_list ap, char **argv, char ***envp)
     return n;
 }
 
+/* Fills argv (and *envp) from the variadic arguments after arg; E2BIG when
+ * there are too many. A macro: va_start needs the variadic function itself. */
+#define COLLECT_ARGS(arg, argv, envp)                                                              \
+    do {                                                                                           \
+        va_list ap_;                                                                               \
+        va_start(ap_, arg);                                                                        \
+        int n_ = collect(arg, ap_, argv, envp);                                                    \
+        va_end(ap_);                                                                               \
+        if (n_ < 0)                                                                                \
+            return errno = E2BIG, -1;                                                              \
+    } while (0)
+
 HL_EXPORT int execl(const char *path, const char *arg, ...)
 {
     char *argv[ARG_CAP];
-    va_list ap;
-    va_start(ap, arg);
-    int n = collect(arg, ap, argv, NULL);
-    va_end(ap);
-    if (n < 0)
-        return errno = E2BIG, -1;
+    COLLECT_ARGS(arg, argv, NULL);
     return execv(path, argv);
 }
 
 HL_EXPORT int execlp(const char *file, const char *arg, ...)
 {
     char *argv[ARG_CAP];
-    va_list ap;
-    va_start(ap, arg);
-    int n = collect(arg, ap, argv, NULL);
-    va_end(ap);
-    if (n < 0)
-        return errno = E2BIG, -1;
+    COLLECT_ARGS(arg, argv, NULL);
     return execvp(file, argv);
 }
 
@@ -120,11 +122,6 @@ HL_EXPORT int execle(const char *path, const char *arg, ...)
 {
     char *argv[ARG_CAP];
     char **envp = NULL;
-    va_list ap;
-    va_start(ap, arg);
-    int n = collect(arg, ap, argv, &envp);
-    va_end(ap);
-    if (n < 0)
-        return errno = E2BIG, -1;
+    COLLECT_ARGS(arg, argv, &envp);
     return execve(path, argv, envp);
 }
