@@ -17,11 +17,30 @@ DATA = os.path.join(HERE, "data")
 failures = []
 
 
+_staged = None
+
+
+def staged_hotlint():
+    """A copy of hotlint, its analyzer and the rules that any user can reach
+    (tests/stage_unprivileged.sh), made once."""
+    global _staged
+    if _staged is None:
+        d = tempfile.mkdtemp()
+        os.chmod(d, 0o755)
+        subprocess.run(["bash", os.path.join(HERE, "..", "stage_unprivileged.sh"),
+                        os.path.join(d, "bin")], check=True)
+        _staged = os.path.join(d, "bin")
+    return _staged
+
+
 def run(args, cwd=None, user=None):
-    cmd = [HOTLINT] + args
+    cmd, env = [HOTLINT] + args, None
     if user is not None:
-        cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"] + cmd
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120)
+        stage = staged_hotlint()
+        env = dict(os.environ, HOTLINT_RULES_DIR=os.path.join(stage, "rules"))
+        cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups",
+               os.path.join(stage, "hotlint")] + args
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
 def check(what, cond, detail=""):

@@ -88,23 +88,34 @@ mkdir ro
 cp ref.prof ro.prof
 chmod 644 ro.prof
 if [ "$(id -u)" = 0 ]; then
-    as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; } # root writes anywhere
+    # root writes anywhere: an unprivileged user, with copies it can reach
+    stage=$PWD/stage
+    bash "$HOTLINT_SOURCE_DIR/tests/stage_unprivileged.sh" "$stage" "$CPU_MIX"
+    chmod a+rx "$PWD"
+    as_user() {
+        HOTLINT_RULES_DIR=$stage/rules HOTLINT_RT=$stage/libhotlint-rt.so \
+            setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    }
+    HL_AS_USER=$stage/hotlint
+    MIX_AS_USER=$stage/$(basename "$CPU_MIX")
 else
     as_user() { "$@"; }
+    HL_AS_USER=$HOTLINT
+    MIX_AS_USER=$CPU_MIX
 fi
 chmod 555 ro
 set +e
-as_user "$HOTLINT" flame ro.prof -o ro/flame.svg 2>err; rc=$?
+as_user "$HL_AS_USER" flame ro.prof -o ro/flame.svg 2>err; rc=$?
 set -e
 [ "$rc" = 2 ] || fail "flame -o into a read-only directory: exit $rc, expected 2"
 grep -q "hotlint flame: ro/flame.svg: cannot write: Permission denied" err || fail "flame message: $(cat err)"
 cp -r src ro-src && chmod -R a+rX ro-src
 set +e
-as_user "$HOTLINT" --no-config -q --write-baseline ro/base.json ro-src 2>err; rc=$?
+as_user "$HL_AS_USER" --no-config -q --write-baseline ro/base.json ro-src 2>err; rc=$?
 set -e
 [ "$rc" = 2 ] || fail "--write-baseline into a read-only directory: exit $rc, expected 2"
 grep -q "ro/base.json: cannot write the baseline: Permission denied" err || fail "baseline message: $(cat err)"
-as_user "$HOTLINT" run --cpuprofile ro/run.prof -- "$CPU_MIX" 50 >/dev/null 2>err || true
+as_user "$HL_AS_USER" run --cpuprofile ro/run.prof -- "$MIX_AS_USER" 50 >/dev/null 2>err || true
 grep -q "ro/run.prof: cannot write the CPU profile: Permission denied" err || fail "profile message: $(cat err)"
 [ -z "$(ls -A ro)" ] || fail "files left in the read-only directory: $(ls -A ro)"
 ok "a directory that cannot be written: exit 2 (the runtime: a message), the path named, nothing left"
