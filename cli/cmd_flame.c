@@ -10,7 +10,7 @@
 #include "../fetch/source.h"
 #include "../report/flame.h"
 #include "../report/folded.h"
-#include "../util/atomic_file.h"
+#include "../base/atomic_file.h"
 #include "../verify/verify.h"
 #include "commands.h"
 #include "lint_options.h"

@@ -1,4 +1,4 @@
-/* test_atomic_file.c - unit tests of the atomic whole-file writer and reader (util/). */
+/* test_atomic_file.c - unit tests of the atomic whole-file writer and reader (base/). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../util/atomic_file.h"
+#include "../../base/atomic_file.h"
 
 static char g_dir[PATH_MAX];
 
