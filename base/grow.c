@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-int hl_grow_to(void **arr, size_t *cap, size_t need, size_t elem, hl_realloc_fn re)
+int hl_grow_to(void **arr, size_t *cap, size_t need, size_t elem, const hl_allocator *a)
 {
     if (need <= *cap)
         return 0;
@@ -17,7 +17,7 @@ int hl_grow_to(void **arr, size_t *cap, size_t need, size_t elem, hl_realloc_fn 
     }
     if (elem && nc > SIZE_MAX / elem)
         goto overflow;
-    void *p = (re ? re : realloc)(*arr, nc * elem);
+    void *p = hl_allocator_or_libc(a)->realloc(*arr, nc * elem);
     if (!p) {
         errno = ENOMEM;
         return -1;

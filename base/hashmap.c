@@ -13,11 +13,9 @@ struct hl_hashmap_slot {
     size_t value;
 };
 
-static const hl_hashmap_alloc libc_alloc = {calloc, malloc, free};
-
-static const hl_hashmap_alloc *alloc_of(const hl_hashmap *m)
+static const hl_allocator *alloc_of(const hl_hashmap *m)
 {
-    return m->alloc ? m->alloc : &libc_alloc;
+    return hl_allocator_or_libc(m->alloc);
 }
 
 static uint64_t key_hash(const void *key, size_t klen)

@@ -10,16 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct hl_hashmap_alloc {
-    void *(*calloc)(size_t n, size_t size);
-    void *(*malloc)(size_t n);
-    void (*free)(void *p);
-} hl_hashmap_alloc;
+#include "alloc.h"
 
 typedef struct hl_hashmap {
     struct hl_hashmap_slot *slots;
     size_t cap, len;
-    const hl_hashmap_alloc *alloc; /* NULL: calloc, malloc, free */
+    const hl_allocator *alloc; /* NULL: libc */
 } hl_hashmap;
 
 /* A zeroed hl_hashmap is an empty map using calloc/malloc/free. */

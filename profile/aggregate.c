@@ -11,45 +11,30 @@
 typedef struct {
     hl_agg *a;
     size_t cap;
-    hl_pindex ix;
+    hl_hashmap ix;
     size_t *seen; /* per row: 1 + index of the last sample that counted it */
-    char *key;
-    size_t key_cap;
+    size_t cap_seen;
+    hl_keybuf key;
 } agg_state;
 
 /* The row for (function, file, line); -1 on ENOMEM. */
 static int64_t row_for(agg_state *st, const char *fn, const char *file, int64_t line)
 {
-    size_t lf = strlen(fn), lfile = strlen(file);
-    size_t need = lf + lfile + 2 + sizeof line;
-    if (need > st->key_cap) {
-        char *nk = hl_prealloc(st->key, need * 2);
-        if (!nk)
-            return -1;
-        st->key = nk;
-        st->key_cap = need * 2;
-    }
-    memcpy(st->key, fn, lf + 1);
-    memcpy(st->key + lf + 1, file, lfile + 1);
-    memcpy(st->key + lf + lfile + 2, &line, sizeof line);
+    hl_keybuf_reset(&st->key);
+    hl_keybuf_str(&st->key, fn);
+    hl_keybuf_str(&st->key, file);
+    hl_keybuf_u64(&st->key, (uint64_t)line);
+    if (st->key.oom)
+        return -1;
     size_t idx = st->a->n_rows;
-    int rc = hl_pindex_get_or_put(&st->ix, st->key, need, &idx);
+    int rc = hl_hashmap_get_or_put(&st->ix, st->key.b, st->key.n, &idx);
     if (rc < 0)
         return -1;
     if (rc == 1)
         return (int64_t)idx;
-    if (st->a->n_rows == st->cap) {
-        size_t ncap = st->cap ? st->cap * 2 : 64;
-        hl_agg_row *nr = hl_prealloc(st->a->rows, ncap * sizeof *nr);
-        size_t *ns = hl_prealloc(st->seen, ncap * sizeof *ns);
-        if (nr)
-            st->a->rows = nr;
-        if (ns)
-            st->seen = ns;
-        if (!nr || !ns)
-            return -1;
-        st->cap = ncap;
-    }
+    if (HL_GROW_WITH(st->a->rows, st->a->n_rows, st->cap, &hl_profile_allocator) < 0 ||
+        HL_GROW_WITH(st->seen, st->a->n_rows, st->cap_seen, &hl_profile_allocator) < 0)
+        return -1;
     hl_agg_row *r = &st->a->rows[st->a->n_rows];
     memset(r, 0, sizeof *r);
     r->function = hl_pstrdup(fn);
@@ -77,7 +62,7 @@ hl_agg *hl_agg_build(const hl_profile *p, size_t sample_index, hl_agg_by by)
 {
     if (sample_index >= p->n_sample_types)
         return NULL;
-    agg_state st = {0};
+    agg_state st = {.ix = HL_PMAP_INIT, .key = HL_PKEY_INIT};
     st.a = hl_pcalloc(1, sizeof *st.a);
     if (!st.a)
         return NULL;
@@ -111,14 +96,14 @@ hl_agg *hl_agg_build(const hl_profile *p, size_t sample_index, hl_agg_by by)
             }
         }
     }
-    hl_pindex_free(&st.ix);
+    hl_hashmap_free(&st.ix);
     hl_pfree(st.seen);
-    hl_pfree(st.key);
+    hl_keybuf_free(&st.key);
     return st.a;
 oom:
-    hl_pindex_free(&st.ix);
+    hl_hashmap_free(&st.ix);
     hl_pfree(st.seen);
-    hl_pfree(st.key);
+    hl_keybuf_free(&st.key);
     hl_agg_free(st.a);
     return NULL;
 }

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "profile.h"
-#include "pindex.h"
+#include "palloc.h"
 #include "profile.pb-c.h"
 
 /* The same allocator in the form protobuf-c wants. */

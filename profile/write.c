@@ -11,7 +11,7 @@
 #include "internal.h"
 
 typedef struct {
-    hl_pindex ix;
+    hl_hashmap ix;
     char **strs; /* borrowed from the model */
     size_t n, cap;
 } strtab;
@@ -22,19 +22,13 @@ static int64_t intern(strtab *t, const char *s)
     if (!s)
         s = "";
     size_t v = t->n;
-    int rc = hl_pindex_get_or_put(&t->ix, s, strlen(s), &v);
+    int rc = hl_hashmap_get_or_put(&t->ix, s, strlen(s), &v);
     if (rc < 0)
         return -1;
     if (rc == 1)
         return (int64_t)v;
-    if (t->n == t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 64;
-        char **ns = hl_prealloc(t->strs, ncap * sizeof *ns);
-        if (!ns)
-            return -1;
-        t->strs = ns;
-        t->cap = ncap;
-    }
+    if (HL_GROW_WITH(t->strs, t->n, t->cap, &hl_profile_allocator) < 0)
+        return -1;
     t->strs[t->n++] = (char *)s;
     return (int64_t)v;
 }
@@ -60,7 +54,7 @@ static int encode_plain(const hl_profile *p, uint8_t **out, size_t *out_len)
     Perftools__Profiles__Label *labels = NULL, **labelp = NULL;
     uint64_t *locids = NULL;
     int64_t *comments = NULL;
-    strtab st = {0};
+    strtab st = {.ix = HL_PMAP_INIT};
     size_t n_lines = 0, n_locids = 0, n_labels = 0;
     int ret = -1;
 
@@ -246,7 +240,7 @@ out:
     hl_pfree(locids);
     hl_pfree(comments);
     hl_pfree(st.strs);
-    hl_pindex_free(&st.ix);
+    hl_hashmap_free(&st.ix);
     return ret;
 }
 

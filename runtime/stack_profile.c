@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "../profile/pindex.h"
+#include "../profile/palloc.h"
 #include "stack_profile.h"
 
 typedef struct {
@@ -33,7 +33,7 @@ struct hl_stack_profile {
     int64_t time_nanos, duration_nanos;
     sp_sample *samples;
     size_t n_samples, cap_samples;
-    hl_pindex index; /* stack + labels -> sample */
+    hl_hashmap index; /* stack + labels -> sample */
     char **comments;
     size_t n_comments;
     char *key;
@@ -68,7 +68,7 @@ void hl_sp_free(hl_stack_profile *sp)
         free_labels(sp->samples[i].labels, sp->samples[i].n_labels);
     }
     hl_pfree(sp->samples);
-    hl_pindex_free(&sp->index);
+    hl_hashmap_free(&sp->index);
     for (size_t i = 0; i < sp->n_comments; i++)
         hl_pfree(sp->comments[i]);
     hl_pfree(sp->comments);
@@ -82,6 +82,7 @@ hl_stack_profile *hl_sp_new(const hl_prof_value_type *types, size_t n_types,
     hl_stack_profile *sp = hl_pcalloc(1, sizeof *sp);
     if (!sp)
         return NULL;
+    sp->index = HL_PMAP_INIT;
     sp->types = hl_pcalloc(n_types, sizeof *sp->types);
     if (!sp->types)
         goto err;
@@ -136,7 +137,7 @@ int hl_sp_add(hl_stack_profile *sp, const uintptr_t *pcs, size_t depth, const in
             goto oom;
     }
     size_t idx = sp->n_samples;
-    int rc = hl_pindex_get_or_put(&sp->index, sp->key, n, &idx);
+    int rc = hl_hashmap_get_or_put(&sp->index, sp->key, n, &idx);
     if (rc < 0)
         goto oom;
     if (rc == 1) {
@@ -209,7 +210,7 @@ void hl_sp_set_times(hl_stack_profile *sp, int64_t time_nanos, int64_t duration_
 /* ---- symbolization ---- */
 
 typedef struct {
-    hl_pindex fn_index; /* name, file, start line -> function */
+    hl_hashmap fn_index; /* name, file, start line -> function */
     hl_profile *p;
     size_t cap_functions;
 } symtab;
@@ -225,7 +226,7 @@ static int64_t function_for(symtab *t, const char *name, const char *file, int64
         kn = sizeof kb - 1;
     hl_profile *p = t->p;
     size_t idx = p->n_functions;
-    int rc = hl_pindex_get_or_put(&t->fn_index, kb, (size_t)kn, &idx);
+    int rc = hl_hashmap_get_or_put(&t->fn_index, kb, (size_t)kn, &idx);
     if (rc < 0)
         return -1;
     if (rc == 1)
@@ -465,8 +466,8 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
     proc_map *maps = NULL;
     size_t n_maps = 0;
     Dwfl *dwfl = NULL;
-    hl_pindex loc_index = {0};
-    symtab t = {0};
+    hl_hashmap loc_index = HL_PMAP_INIT;
+    symtab t = {.fn_index = HL_PMAP_INIT};
     char *debuginfo_path = NULL;
 
     if (!sp)
@@ -556,7 +557,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
             if (d > 0 && addr > 0)
                 addr -= 1; /* a return address: the call is the byte before */
             size_t li = p->n_locations;
-            int rc = hl_pindex_get_or_put(&loc_index, &addr, sizeof addr, &li);
+            int rc = hl_hashmap_get_or_put(&loc_index, &addr, sizeof addr, &li);
             if (rc < 0)
                 goto err_map_total;
             o->locs[d] = &p->locations[li];
@@ -630,8 +631,8 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
     hl_pfree(map_total);
     if (dwfl)
         dwfl_end(dwfl);
-    hl_pindex_free(&loc_index);
-    hl_pindex_free(&t.fn_index);
+    hl_hashmap_free(&loc_index);
+    hl_hashmap_free(&t.fn_index);
     hl_pfree(maps);
     hl_sp_free(sp);
     return p;
@@ -640,8 +641,8 @@ err_map_total:
 err:
     if (dwfl)
         dwfl_end(dwfl);
-    hl_pindex_free(&loc_index);
-    hl_pindex_free(&t.fn_index);
+    hl_hashmap_free(&loc_index);
+    hl_hashmap_free(&t.fn_index);
     hl_pfree(maps);
     hl_profile_free(p);
     hl_sp_free(sp);
