@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "atomic_file.h"
+#include "codec.h"
 #include "internal.h"
 
 typedef struct {
@@ -244,39 +245,6 @@ out:
     return ret;
 }
 
-static int gzip_buf(const uint8_t *in, size_t len, void **out, size_t *out_len)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK) {
-        errno = ENOMEM;
-        return -1;
-    }
-    size_t cap = deflateBound(&z, (uLong)len) + 64;
-    uint8_t *buf = malloc(cap);
-    if (!buf) {
-        deflateEnd(&z);
-        errno = ENOMEM;
-        return -1;
-    }
-    z.next_in = (uint8_t *)in;
-    z.avail_in = (uInt)len;
-    z.next_out = buf;
-    z.avail_out = (uInt)cap;
-    int rc = deflate(&z, Z_FINISH);
-    size_t n = cap - z.avail_out;
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END) {
-        free(buf);
-        errno = EIO;
-        return -1;
-    }
-    *out = buf;
-    *out_len = n;
-    return 0;
-}
-
 int hl_profile_encode_ex(const hl_profile *p, bool gzip, void **out, size_t *out_len)
 {
     uint8_t *plain;
@@ -288,7 +256,7 @@ int hl_profile_encode_ex(const hl_profile *p, bool gzip, void **out, size_t *out
         *out_len = plain_len;
         return 0;
     }
-    int rc = gzip_buf(plain, plain_len, out, out_len);
+    int rc = hl_gzip(plain, plain_len, out, out_len);
     int e = errno;
     free(plain);
     errno = e;
