@@ -480,6 +480,111 @@ static int restrict_to_database(hl_sources *src, size_t n_roots, hl_flags *flags
     return 0;
 }
 
+/* Discovers the sources and drops those the caller excludes. Returns 1 when
+ * there is something to parse, 0 when there is nothing to do (all excluded,
+ * or only unreadable files, which the errors name), -1 with err set
+ * otherwise (a missing path, no C files, out of memory). */
+static int select_sources(const hl_lint_options *opt, hl_sources *src, hl_scope *scope,
+                          hl_strv *errors, hl_findings *out, char *err, size_t errlen)
+{
+    if (hl_discover(opt->paths, opt->n_paths, src, scope, errors, err, errlen) < 0)
+        return -1;
+    for (size_t i = 0; i < errors->n; i++)
+        if (hl_findings_add_error(out, errors->v[i]) < 0)
+            goto oom;
+    if (opt->skip && src->n > 0) { /* excluded by the caller: not parsed at all */
+        bool *keep = calloc(src->n, sizeof *keep);
+        if (!keep)
+            goto oom;
+        for (size_t i = 0; i < src->n; i++)
+            keep[i] = !opt->skip(opt->skip_user, src->v[i].abs_path);
+        sources_keep(src, keep);
+        free(keep);
+        if (src->n == 0) /* everything named is excluded: nothing to report */
+            return 0;
+    }
+    if (src->n > 0 || errors->n > 0) /* none left: the errors say why */
+        return src->n > 0;
+    if (opt->n_paths == 0)
+        snprintf(err, errlen, "nothing to lint: no C files (.c) under the current directory");
+    else
+        snprintf(err, errlen, "nothing to lint: no C files (.c) under %s%s", opt->paths[0],
+                 opt->n_paths > 1 ? " and the other paths" : "");
+    return -1;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+/* Parses every source on opt->jobs threads (this one when none start). */
+static int run_workers(run *r, const hl_lint_options *opt)
+{
+    int jobs = opt->jobs > 0 ? opt->jobs : cpu_count();
+    size_t nthreads = (size_t)jobs < r->src->n ? (size_t)jobs : r->src->n;
+    pthread_t *th = calloc(nthreads, sizeof *th);
+    if (!th)
+        return -1;
+    size_t started = 0;
+    for (; started < nthreads; started++)
+        if (pthread_create(&th[started], NULL, worker, r) != 0)
+            break;
+    if (started == 0)
+        worker(r); /* no threads available: do the work here */
+    else
+        wait_with_progress(r, opt->progress);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    return 0;
+}
+
+/* Moves the per-file results into out in file order (so the output does not
+ * depend on -j): warnings to stderr, errors once each, findings unless a
+ * comment suppresses them; then one finding per site. */
+static int collect_results(run *r, texts *ts, hl_findings *out)
+{
+    for (size_t i = 0; i < r->src->n; i++) {
+        hl_file_result *res = &r->results[i];
+        for (size_t k = 0; k < res->warnings.n; k++)
+            fprintf(stderr, "hotlint: warning: %s\n", res->warnings.v[k]);
+        for (size_t k = 0; k < res->errors.n; k++) {
+            /* A broken header included everywhere: say it once. */
+            bool seen = false;
+            for (size_t e = 0; e < out->n_errors && !seen; e++)
+                seen = !strcmp(out->errors[e], res->errors.v[k]);
+            if (!seen && hl_findings_add_error(out, res->errors.v[k]) < 0)
+                return -1;
+        }
+        for (size_t k = 0; k < res->n; k++) {
+            hl_finding *x = &res->items[k];
+            text *t = text_get(ts, x->abs_file);
+            if (t && suppressed(t, x->line, x->rule)) {
+                hl_finding_clear(x);
+                continue;
+            }
+            x->source_line = text_line(t, x->line);
+            if (hl_findings_push(out, x) < 0)
+                return -1;
+            memset(x, 0, sizeof *x);
+        }
+    }
+    out->files_analyzed = r->src->n;
+    if (!out->n)
+        return 0;
+    qsort(out->items, out->n, sizeof *out->items, cmp_finding);
+    /* A header included by several files: one finding per site. */
+    size_t w = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        if (w > 0 && same_site(&out->items[w - 1], &out->items[i])) {
+            hl_finding_clear(&out->items[i]);
+            continue;
+        }
+        out->items[w++] = out->items[i];
+    }
+    out->n = w;
+    return 0;
+}
+
 int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *out, char *err,
                 size_t errlen)
 {
@@ -489,45 +594,17 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     hl_flags *flags = NULL;
     run r = {0};
     texts ts = {0};
-    pthread_t *th = NULL;
     int rc = -1;
-    size_t nthreads = 0;
 
-    if (hl_discover(opt->paths, opt->n_paths, &src, &scope, &errors, err, errlen) < 0)
-        goto done;
-    for (size_t i = 0; i < errors.n; i++)
-        if (hl_findings_add_error(out, errors.v[i]) < 0)
-            goto oom;
-    if (opt->skip && src.n > 0) { /* excluded by the caller: not parsed at all */
-        bool *keep = calloc(src.n, sizeof *keep);
-        if (!keep)
-            goto oom;
-        for (size_t i = 0; i < src.n; i++)
-            keep[i] = !opt->skip(opt->skip_user, src.v[i].abs_path);
-        sources_keep(&src, keep);
-        free(keep);
-        if (src.n == 0) { /* everything named is excluded: nothing to report */
-            rc = 0;
-            goto done;
-        }
-    }
-    if (src.n == 0) {
-        if (errors.n > 0) {
-            rc = 0; /* the errors say why */
-            goto done;
-        }
-        if (opt->n_paths == 0)
-            snprintf(err, errlen, "nothing to lint: no C files (.c) under the current directory");
-        else
-            snprintf(err, errlen, "nothing to lint: no C files (.c) under %s%s", opt->paths[0],
-                     opt->n_paths > 1 ? " and the other paths" : "");
+    int sel = select_sources(opt, &src, &scope, &errors, out, err, errlen);
+    if (sel <= 0) {
+        rc = sel;
         goto done;
     }
     bool ok;
     flags = hl_flags_open(opt->compdb_dir, opt->extra_args, opt->n_extra_args, err, errlen, &ok);
     if (!flags)
         goto done;
-
     if (restrict_to_database(&src, opt->n_paths, flags) < 0)
         goto oom;
     if (!(r.in_context = calloc(src.n, sizeof *r.in_context)))
@@ -548,76 +625,16 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     atomic_init(&r.done, 0);
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.cond, NULL);
-    if (!(r.results = calloc(src.n, sizeof *r.results)))
-        goto oom_run;
-    int jobs = opt->jobs > 0 ? opt->jobs : cpu_count();
-    nthreads = (size_t)jobs < src.n ? (size_t)jobs : src.n;
-    if (!(th = calloc(nthreads, sizeof *th)))
-        goto oom_run;
-    size_t started = 0;
-    for (; started < nthreads; started++)
-        if (pthread_create(&th[started], NULL, worker, &r) != 0)
-            break;
-    if (started == 0) {
-        worker(&r); /* no threads available: do the work here */
-    } else {
-        wait_with_progress(&r, opt->progress);
-    }
-    for (size_t i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-
-    /* Merge in file order so the output does not depend on -j. */
-    for (size_t i = 0; i < src.n; i++) {
-        hl_file_result *res = &r.results[i];
-        for (size_t k = 0; k < res->warnings.n; k++)
-            fprintf(stderr, "hotlint: warning: %s\n", res->warnings.v[k]);
-        for (size_t k = 0; k < res->errors.n; k++) {
-            /* A broken header included everywhere: say it once. */
-            bool seen = false;
-            for (size_t e = 0; e < out->n_errors && !seen; e++)
-                seen = !strcmp(out->errors[e], res->errors.v[k]);
-            if (!seen && hl_findings_add_error(out, res->errors.v[k]) < 0)
-                goto oom_run;
-        }
-        for (size_t k = 0; k < res->n; k++) {
-            hl_finding *x = &res->items[k];
-            text *t = text_get(&ts, x->abs_file);
-            if (t && suppressed(t, x->line, x->rule)) {
-                hl_finding_clear(x);
-                continue;
-            }
-            x->source_line = text_line(t, x->line);
-            if (hl_findings_push(out, x) < 0)
-                goto oom_run;
-            memset(x, 0, sizeof *x);
-        }
-    }
-    out->files_analyzed = src.n;
-    if (out->n) {
-        qsort(out->items, out->n, sizeof *out->items, cmp_finding);
-        /* A header included by several files: one finding per site. */
-        size_t w = 0;
-        for (size_t i = 0; i < out->n; i++) {
-            if (w > 0 && same_site(&out->items[w - 1], &out->items[i])) {
-                hl_finding_clear(&out->items[i]);
-                continue;
-            }
-            out->items[w++] = out->items[i];
-        }
-        out->n = w;
-    }
-    rc = 0;
-    goto done_run;
-oom_run:
-    snprintf(err, errlen, "out of memory");
-    rc = -1;
-done_run:
+    if ((r.results = calloc(src.n, sizeof *r.results)) && run_workers(&r, opt) == 0 &&
+        collect_results(&r, &ts, out) == 0)
+        rc = 0;
+    else
+        snprintf(err, errlen, "out of memory");
     if (r.results) {
         for (size_t i = 0; i < src.n; i++)
             result_free(&r.results[i]);
         free(r.results);
     }
-    free(th);
     hl_cache_close(r.cache);
     pthread_mutex_destroy(&r.lock);
     pthread_cond_destroy(&r.cond);
