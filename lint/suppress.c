@@ -1,0 +1,172 @@
+/* suppress.c - the source text of files with findings, read once each: the
+ * line shown under a finding, and the comments that suppress it
+ * ("hotlint: ignore HL001 reason", "NOLINT(hotlint-...)"). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "atomic_file.h"
+#include "suppress.h"
+
+/* ---- source hl_text, for carets and suppressions ---- */
+
+hl_text *hl_text_get(hl_texts *ts, const char *abs)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        if (!strcmp(ts->v[i].abs, abs))
+            return &ts->v[i];
+    if (ts->n == ts->cap) {
+        size_t nc = ts->cap ? ts->cap * 2 : 16;
+        hl_text *nv = realloc(ts->v, nc * sizeof *nv);
+        if (!nv)
+            return NULL;
+        ts->v = nv;
+        ts->cap = nc;
+    }
+    hl_text *t = &ts->v[ts->n++];
+    memset(t, 0, sizeof *t);
+    t->abs = strdup(abs);
+    FILE *f = fopen(abs, "rb");
+    if (!f)
+        return t;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    size_t k;
+    while (buf && (k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += k;
+        if (cap - len - 1 == 0) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        return t;
+    buf[len] = '\0';
+    size_t nl = 1;
+    for (size_t i = 0; i < len; i++)
+        nl += buf[i] == '\n';
+    t->line_off = malloc(nl * sizeof *t->line_off);
+    if (!t->line_off) {
+        free(buf);
+        return t;
+    }
+    t->line_off[0] = 0;
+    t->n_lines = 1;
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] == '\n')
+            t->line_off[t->n_lines++] = i + 1;
+    t->buf = buf;
+    return t;
+}
+
+/* Line n (1-based) as a new string without its newline, or NULL. */
+char *hl_text_line(const hl_text *t, unsigned n)
+{
+    if (!t || !t->buf || n == 0 || n > t->n_lines)
+        return NULL;
+    const char *s = t->buf + t->line_off[n - 1];
+    size_t len = strcspn(s, "\n");
+    if (len && s[len - 1] == '\r')
+        len--;
+    return strndup(s, len);
+}
+
+void hl_texts_free(hl_texts *ts)
+{
+    for (size_t i = 0; i < ts->n; i++) {
+        free(ts->v[i].abs);
+        free(ts->v[i].buf);
+        free(ts->v[i].line_off);
+    }
+    free(ts->v);
+}
+
+static bool names_rule(const char *word, size_t n, const hl_rule *r)
+{
+    return (strlen(r->id) == n && !strncasecmp(word, r->id, n)) ||
+           (strlen(r->name) == n && !strncmp(word, r->name, n)) ||
+           (n == 3 && !strncmp(word, "all", 3));
+}
+
+/* "hotlint: ignore HL001,HL002 reason": true when the list after key names r. */
+static bool marker_names(const char *line, const char *key, const hl_rule *r)
+{
+    const char *p = line;
+    size_t kl = strlen(key);
+    while ((p = strstr(p, "hotlint:"))) {
+        p += 8;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncmp(p, key, kl) || (p[kl] != ' ' && p[kl] != '\t' && p[kl] != '\0'))
+            continue;
+        p += kl;
+        for (;;) {
+            while (*p == ' ' || *p == '\t' || *p == ',')
+                p++;
+            size_t n = strcspn(p, " \t,*/");
+            if (n == 0)
+                break;
+            if (names_rule(p, n, r))
+                return true;
+            /* Only a list of ids or names: the reason starts at the first other word. */
+            bool is_id = (p[0] == 'H' || p[0] == 'h') && (p[1] == 'L' || p[1] == 'l');
+            bool has_dash = memchr(p, '-', n) != NULL;
+            if (!is_id && !has_dash)
+                break;
+            p += n;
+        }
+    }
+    return false;
+}
+
+/* NOLINT(hotlint-HL001, hotlint-*) or NOLINTNEXTLINE(...) naming r. */
+static bool nolint_names(const char *line, const char *key, const hl_rule *r)
+{
+    const char *p = line;
+    size_t kl = strlen(key);
+    while ((p = strstr(p, key))) {
+        p += kl;
+        if (*p != '(')
+            continue;
+        const char *end = strchr(p, ')');
+        if (!end)
+            return false;
+        for (const char *q = p + 1; q < end;) {
+            while (q < end && (*q == ' ' || *q == ','))
+                q++;
+            size_t n = 0;
+            while (q + n < end && q[n] != ',' && q[n] != ' ')
+                n++;
+            if (n >= 8 && !strncmp(q, "hotlint-", 8)) {
+                if ((n == 9 && q[8] == '*') || names_rule(q + 8, n - 8, r))
+                    return true;
+            } else if (n == 7 && !strncmp(q, "hotlint", 7)) {
+                return true;
+            }
+            q += n;
+        }
+        p = end;
+    }
+    return false;
+}
+
+bool hl_suppressed(const hl_text *t, unsigned line, const hl_rule *r)
+{
+    char *cur = hl_text_line(t, line);
+    char *prev = line > 1 ? hl_text_line(t, line - 1) : NULL;
+    bool s = (cur && (marker_names(cur, "ignore", r) || (nolint_names(cur, "NOLINT", r)))) ||
+             (prev && (marker_names(prev, "ignore-next-line", r) ||
+                       nolint_names(prev, "NOLINTNEXTLINE", r)));
+    free(cur);
+    free(prev);
+    return s;
+}
