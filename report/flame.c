@@ -1,5 +1,6 @@
 /* flame.c - builds the frame tree of a profile and writes it as an interactive SVG. */
 #include "flame.h"
+#include "units.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -253,23 +254,9 @@ static void xml_escape(FILE *out, const char *s)
 
 static void fmt_value(int64_t v, int64_t total, const char *unit, char *out, size_t outlen)
 {
-    double pct = total ? 100.0 * (double)v / (double)total : 0.0;
-    if (unit && !strcmp(unit, "nanoseconds")) {
-        double s = (double)v / 1e9;
-        if (s >= 1.0)
-            snprintf(out, outlen, "%.2fs (%.2f%%)", s, pct);
-        else
-            snprintf(out, outlen, "%.2fms (%.2f%%)", s * 1e3, pct);
-    } else if (unit && !strcmp(unit, "bytes")) {
-        if (v >= 1 << 20)
-            snprintf(out, outlen, "%.2fMB (%.2f%%)", (double)v / (1 << 20), pct);
-        else if (v >= 1 << 10)
-            snprintf(out, outlen, "%.2fkB (%.2f%%)", (double)v / (1 << 10), pct);
-        else
-            snprintf(out, outlen, "%" PRId64 "B (%.2f%%)", v, pct);
-    } else {
-        snprintf(out, outlen, "%" PRId64 " (%.2f%%)", v, pct);
-    }
+    char amount[32];
+    snprintf(out, outlen, "%s (%.2f%%)", hl_units_format(v, unit, amount, sizeof amount),
+             total ? 100.0 * (double)v / (double)total : 0.0);
 }
 
 static uint32_t name_hash(const char *s)
