@@ -163,6 +163,62 @@ static int parse_args(struct flame_args *a, int argc, char **argv)
     return 0;
 }
 
+/* One mark per confirmed finding: the frames of its function and lines get
+ * the finding's label. Returns 0, or -1 when out of memory. */
+static int confirmed_marks(const hl_verify_result *vr, hl_flame_mark **marks_out,
+                           char ***labels_out, size_t *n_out)
+{
+    hl_flame_mark *marks = calloc(vr->n_items + 1, sizeof *marks);
+    char **labels = calloc(vr->n_items + 1, sizeof *labels);
+    *marks_out = marks;
+    *labels_out = labels;
+    if (!marks || !labels)
+        return -1;
+    size_t n_marks = 0;
+    for (size_t i = 0; i < vr->n_items; i++) {
+        const hl_verified *v = &vr->items[i];
+        const hl_finding *f = v->finding;
+        hl_flame_mark *m = &marks[n_marks];
+        char buf[1024];
+        if (v->verdict != HL_VERDICT_CONFIRMED || !f->function)
+            continue;
+        snprintf(buf, sizeof buf, "%s %s at %s:%u (cum %.1f%%): %s",
+                 f->rule && f->rule->id ? f->rule->id : "",
+                 f->rule && f->rule->name ? f->rule->name : "", f->file, f->line,
+                 100.0 * v->cum_share, f->message ? f->message : "");
+        if (!(labels[n_marks] = strdup(buf)))
+            continue;
+        m->function = f->function;
+        m->file = f->abs_file ? f->abs_file : f->file;
+        m->first_line = f->loop_start_line ? f->loop_start_line : f->line;
+        m->last_line = f->loop_end_line ? f->loop_end_line : (f->end_line ? f->end_line : f->line);
+        m->label = labels[n_marks];
+        n_marks++;
+    }
+    *n_out = n_marks;
+    return 0;
+}
+
+/* The SVG writer's options; the default title names the profile (a URL
+ * without its token, which must not end up in the file). */
+static void flame_options(const struct flame_args *a, size_t six, hl_flame_mark *marks,
+                          size_t n_marks, char *title, size_t title_len, hl_flame_options *fo)
+{
+    memset(fo, 0, sizeof *fo);
+    fo->sample_index = six;
+    if (!a->title) {
+        char shown[480];
+        hl_fetch_redact(a->pc.profiles[0], shown, sizeof shown);
+        const char *base = strrchr(shown, '/');
+        snprintf(title, title_len, "Flame graph: %s%s", base ? base + 1 : shown,
+                 a->pc.n_profiles > 1 ? " (merged)" : "");
+    }
+    fo->title = a->title ? a->title : title;
+    fo->width = a->width;
+    fo->marks = marks;
+    fo->n_marks = n_marks;
+}
+
 int hl_cmd_flame(int argc, char **argv)
 {
     struct flame_args a;
@@ -208,32 +264,9 @@ int hl_cmd_flame(int argc, char **argv)
             fprintf(stderr, "hotlint flame: %s\n", hl_esc(err));
             goto out;
         }
-        marks = calloc(vr->n_items + 1, sizeof *marks);
-        labels = calloc(vr->n_items + 1, sizeof *labels);
-        if (!marks || !labels) {
+        if (confirmed_marks(vr, &marks, &labels, &n_marks) < 0) {
             fputs("hotlint flame: out of memory\n", stderr);
             goto out;
-        }
-        for (size_t i = 0; i < vr->n_items; i++) {
-            const hl_verified *v = &vr->items[i];
-            const hl_finding *f = v->finding;
-            hl_flame_mark *m = &marks[n_marks];
-            char buf[1024];
-            if (v->verdict != HL_VERDICT_CONFIRMED || !f->function)
-                continue;
-            snprintf(buf, sizeof buf, "%s %s at %s:%u (cum %.1f%%): %s",
-                     f->rule && f->rule->id ? f->rule->id : "",
-                     f->rule && f->rule->name ? f->rule->name : "", f->file, f->line,
-                     100.0 * v->cum_share, f->message ? f->message : "");
-            if (!(labels[n_marks] = strdup(buf)))
-                continue;
-            m->function = f->function;
-            m->file = f->abs_file ? f->abs_file : f->file;
-            m->first_line = f->loop_start_line ? f->loop_start_line : f->line;
-            m->last_line =
-                f->loop_end_line ? f->loop_end_line : (f->end_line ? f->end_line : f->line);
-            m->label = labels[n_marks];
-            n_marks++;
         }
     }
     /* -o: a temporary file beside the target, renamed over it once complete. */
@@ -251,20 +284,7 @@ int hl_cmd_flame(int argc, char **argv)
         }
     } else {
         hl_flame_options fo;
-        memset(&fo, 0, sizeof fo);
-        fo.sample_index = six;
-        if (!a.title) {
-            /* A URL's token must not end up in the file. */
-            char shown[480];
-            hl_fetch_redact(a.pc.profiles[0], shown, sizeof shown);
-            const char *base = strrchr(shown, '/');
-            snprintf(title, sizeof title, "Flame graph: %s%s", base ? base + 1 : shown,
-                     a.pc.n_profiles > 1 ? " (merged)" : "");
-        }
-        fo.title = a.title ? a.title : title;
-        fo.width = a.width;
-        fo.marks = marks;
-        fo.n_marks = n_marks;
+        flame_options(&a, six, marks, n_marks, title, sizeof title, &fo);
         if (hl_flame_write_svg(out, prof, &fo, err, sizeof err) < 0) {
             fprintf(stderr, "hotlint flame: %s%s%s\n", a.output ? a.output : "",
                     a.output ? ": " : "", err);
