@@ -482,6 +482,51 @@ static const char flame_js[] =
     "fromHash();svg.setAttribute('data-ready','1');\n"
     "})();\n";
 
+/* The SVG's start: size, style, title and subtitle, the zoom button, the
+ * search box and the status lines. */
+static void write_header(struct layout *Lp, const struct node *root, const char *type,
+                         char *total_s, double height)
+{
+    struct layout L = *Lp;
+    FILE *out = L.out;
+    const hl_flame_options *o = L.o;
+    fprintf(out,
+            "<?xml version=\"1.0\" standalone=\"no\"?>\n"
+            "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+            "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" data-width=\"%.0f\" data-pad=\"%.0f\" "
+            "data-total=\"%" PRId64 "\">\n<style>%s</style>\n"
+            "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"100%%\" fill=\"#f8f8f8\"/>\n"
+            "<text id=\"title\" x=\"%.0f\" y=\"24\" text-anchor=\"middle\">",
+            L.width, height, L.width, height, L.width, L.pad, root->cum, flame_css, L.width / 2);
+    xml_escape(out, o->title ? o->title : "Flame graph");
+    fprintf(out, "</text>\n<text id=\"subtitle\" x=\"%.0f\" y=\"42\" text-anchor=\"middle\">",
+            L.width / 2);
+    if (o->subtitle)
+        xml_escape(out, o->subtitle);
+    else {
+        char *paren = strstr(total_s, " (");
+        if (paren) /* the share of the total is 100% */
+            *paren = '\0';
+        xml_escape(out, type);
+        fprintf(out, ", total %s", total_s);
+    }
+    fputs("</text>\n", out);
+    fprintf(out,
+            "<g id=\"reset\"><rect x=\"%.0f\" y=\"8\" width=\"86\" height=\"22\" rx=\"3\" "
+            "fill=\"#ddd\"/><text x=\"%.0f\" y=\"23\">Reset zoom</text></g>\n",
+            L.pad, L.pad + 8);
+    fprintf(
+        out,
+        "<foreignObject x=\"%.0f\" y=\"6\" width=\"230\" height=\"28\"><input "
+        "xmlns=\"http://www.w3.org/1999/xhtml\" id=\"search\" type=\"search\" "
+        "placeholder=\"Search (regex)\" "
+        "style=\"width:220px;font:12px Verdana,sans-serif;padding:2px 4px\"/></foreignObject>\n",
+        L.width - L.pad - 230);
+    fprintf(out, "<text id=\"matched\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\"></text>\n",
+            L.width - L.pad, height - 12);
+    fprintf(out, "<text id=\"details\" x=\"%.0f\" y=\"%.0f\"> </text>\n", L.pad, height - 12);
+}
+
 int hl_flame_write_svg(FILE *out, const hl_profile *p, const hl_flame_options *o, char *err,
                        size_t errlen)
 {
@@ -544,41 +589,7 @@ int hl_flame_write_svg(FILE *out, const hl_profile *p, const hl_flame_options *o
     L.base_y = height - 40 - L.frame_h;
     fmt_value(root->cum, root->cum, unit, total_s, sizeof total_s);
 
-    fprintf(out,
-            "<?xml version=\"1.0\" standalone=\"no\"?>\n"
-            "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-            "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" data-width=\"%.0f\" data-pad=\"%.0f\" "
-            "data-total=\"%" PRId64 "\">\n<style>%s</style>\n"
-            "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"100%%\" fill=\"#f8f8f8\"/>\n"
-            "<text id=\"title\" x=\"%.0f\" y=\"24\" text-anchor=\"middle\">",
-            L.width, height, L.width, height, L.width, L.pad, root->cum, flame_css, L.width / 2);
-    xml_escape(out, o->title ? o->title : "Flame graph");
-    fprintf(out, "</text>\n<text id=\"subtitle\" x=\"%.0f\" y=\"42\" text-anchor=\"middle\">",
-            L.width / 2);
-    if (o->subtitle)
-        xml_escape(out, o->subtitle);
-    else {
-        char *paren = strstr(total_s, " (");
-        if (paren) /* the share of the total is 100% */
-            *paren = '\0';
-        xml_escape(out, type);
-        fprintf(out, ", total %s", total_s);
-    }
-    fputs("</text>\n", out);
-    fprintf(out,
-            "<g id=\"reset\"><rect x=\"%.0f\" y=\"8\" width=\"86\" height=\"22\" rx=\"3\" "
-            "fill=\"#ddd\"/><text x=\"%.0f\" y=\"23\">Reset zoom</text></g>\n",
-            L.pad, L.pad + 8);
-    fprintf(
-        out,
-        "<foreignObject x=\"%.0f\" y=\"6\" width=\"230\" height=\"28\"><input "
-        "xmlns=\"http://www.w3.org/1999/xhtml\" id=\"search\" type=\"search\" "
-        "placeholder=\"Search (regex)\" "
-        "style=\"width:220px;font:12px Verdana,sans-serif;padding:2px 4px\"/></foreignObject>\n",
-        L.width - L.pad - 230);
-    fprintf(out, "<text id=\"matched\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\"></text>\n",
-            L.width - L.pad, height - 12);
-    fprintf(out, "<text id=\"details\" x=\"%.0f\" y=\"%.0f\"> </text>\n", L.pad, height - 12);
+    write_header(&L, root, type, total_s, height);
     fputs("<g id=\"frames\">\n", out);
     if (emit(&L, root) < 0) {
         snprintf(err, errlen, "out of memory");
