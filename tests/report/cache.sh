@@ -3,12 +3,7 @@
 # its results from the cache; changing a header, a rule or the flags invalidates.
 set -euo pipefail
 : "${HOTLINT:?}" "${HOTLINT_SOURCE_DIR:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 export HOTLINT_CACHE_DIR="$work/cache"
 unset HOTLINT_CACHE
 mkdir src
@@ -124,4 +119,4 @@ out=clean.txt lint src
 [ ! -e cache/ab/000000000000000000000000000000 ] || fail "a stale entry survived the clean-up"
 [ "$(find cache -mindepth 2 -type f | wc -l)" -ge 2 ] || fail "the clean-up removed entries in use"
 ok "stale entries are removed"
-echo "$pass passed, 0 failed"
+harness_done

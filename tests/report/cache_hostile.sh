@@ -4,12 +4,7 @@
 # truncated or removed, and the default cache is a private, marked directory.
 set -euo pipefail
 : "${HOTLINT:?}"
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-cd "$work"
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 unset HOTLINT_CACHE HOTLINT_CACHE_DIR
 export XDG_CACHE_HOME="$work/xdg"
 export HOME="$work/home"
@@ -164,4 +159,4 @@ rm -f "$c/last-clean"; ln -s "$work/victim" "$c/last-clean"
 lint src
 intact "symlinked last-clean"
 ok "a symlinked last-clean is not written through"
-echo "$pass passed, 0 failed"
+harness_done

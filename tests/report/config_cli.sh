@@ -4,12 +4,7 @@
 # file:line), and a baseline that survives an edit shifting every line.
 set -euo pipefail
 : "${HOTLINT:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 
 mkdir -p proj/src/net proj/third_party/zlib proj/tools/rules
 cat > proj/src/net/hot.c <<'C'
@@ -160,4 +155,4 @@ set +e
 set -e
 [ "$rc" = 1 ] && [ "$(grep -c 'warning:' out9)" = 1 ] && grep -q "sprintf" out9 || { cat out9; fail "baseline: the new finding is not the only one reported"; }
 ok "baseline survives a line shift and reports only the new finding"
-echo "$pass passed, 0 failed"
+harness_done

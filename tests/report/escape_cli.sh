@@ -8,12 +8,7 @@ set -euo pipefail
 : "${HOTLINT:?}" "${HOTLINT_SOURCE_DIR:?}" "${HOTLINT_BINARY_DIR:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 synth=$HOTLINT_BINARY_DIR/tests/verify/synth_profile
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 py() { /usr/bin/python3 "$@"; }
 hl() { set +e; "$HOTLINT" -q --no-config --no-color "$@"; rc=$?; set -e; }
 ESC=$(printf '\033')
@@ -173,4 +168,4 @@ grep -qF 'bad\x1B[2Jname' verify.txt || { cat verify.txt; fail "verify: the func
 "$HOTLINT" flame --folded cpu.prof >folded.txt 2>&1 || true
 if [ -s folded.txt ] && grep -q "$ESC" folded.txt; then fail "folded: a raw ESC"; fi
 ok "function names from a profile escaped in top, list and verify"
-echo "$pass passed, 0 failed"
+harness_done

@@ -10,12 +10,7 @@ prog=${1:?usage: flame_browser.sh PROGRAM}
 src="$here/flame_prog"
 [ -x "$prog" ] || { echo "FAIL: $prog not built"; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "FAIL: /usr/bin/chromium missing (scripts/install-deps.sh installs chromium)"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 chrome() {
     timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
@@ -59,4 +54,4 @@ ok "zoom and search state from the URL fragment"
 
 timeout 180 /usr/bin/python3 "$here/cdp_flame.py" flame.svg format_rows HL001 snprintf || fail "interaction through the DevTools protocol"
 ok "hover, click zoom, search and reset in the browser"
-echo "$pass passed, 0 failed"
+harness_done

@@ -3,13 +3,8 @@
 # the official 2.1.0 schema, GitHub workflow commands, GitLab Code Quality JSON.
 set -euo pipefail
 : "${HOTLINT:?}" "${HOTLINT_SOURCE_DIR:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 here=$(cd "$(dirname "$0")" && pwd)
-cd "$work"
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 mkdir -p "src/my dir"
 cat > "src/my dir/hot.c" <<'C'
 #include <stdio.h>
@@ -117,4 +112,4 @@ set +e
 set -e
 [ "$rc" = 2 ] && grep -q "sarif, github or codequality" err || fail "unknown format: exit $rc"
 ok "unknown format is a usage error"
-echo "$pass passed, 0 failed"
+harness_done

@@ -4,12 +4,7 @@
 # naming them: nothing blocks opening them.
 set -euo pipefail
 : "${HOTLINT:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 export HOTLINT_CACHE=0
 run() { set +e; timeout 20 "$HOTLINT" --no-config -j1 "$@" >out 2>err; rc=$?; set -e; }
 
@@ -40,4 +35,4 @@ run --baseline base.json ok.c
 [ "$rc" = 2 ] || fail "FIFO baseline: exit $rc, expected 2"
 grep -q "base.json: cannot read the baseline: not a regular file" err || fail "FIFO baseline: $(cat err)"
 ok "a FIFO given as the baseline is refused without blocking"
-echo "$pass passed, 0 failed"
+harness_done

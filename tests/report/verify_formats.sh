@@ -7,13 +7,8 @@ set -euo pipefail
 : "${HOTLINT:?}" "${HOTLINT_SOURCE_DIR:?}" "${HOTLINT_BINARY_DIR:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 prog=${1:?usage: verify_formats.sh PROGRAM}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 cp -r "$here/flame_prog" src
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
 "$HOTLINT" run --hz 1000 --cpuprofile cpu.prof -- "$prog" >/dev/null
 run() { set +e; "$HOTLINT" --verify cpu.prof -q --no-config "$@" src >"$out"; rc=$?; set -e; }
 
@@ -54,4 +49,4 @@ assert sev[("HL001", 15)] != "critical", sev
 print("codequality verdicts ok")
 PY
 ok "Code Quality severities from the verdicts"
-echo "$pass passed, 0 failed"
+harness_done

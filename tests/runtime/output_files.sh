@@ -5,13 +5,8 @@
 # and what it points to untouched, and no temporary file is left, even on failure.
 set -euo pipefail
 : "${HOTLINT:?}" "${HOTLINT_RT:?}" "${CPU_MIX:?}"
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-cd "$work"
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib/harness.sh"
 chmod 755 "$work"
-pass=0
-fail() { echo "FAIL: $*"; echo "$pass passed, 1 failed"; exit 1; }
-ok() { echo "ok: $*"; pass=$((pass + 1)); }
 export HOTLINT_CACHE=0
 mkdir src
 cat >src/a.c <<'C'
@@ -119,4 +114,4 @@ as_user "$HL_AS_USER" run --cpuprofile ro/run.prof -- "$MIX_AS_USER" 50 >/dev/nu
 grep -q "ro/run.prof: cannot write the CPU profile: Permission denied" err || fail "profile message: $(cat err)"
 [ -z "$(ls -A ro)" ] || fail "files left in the read-only directory: $(ls -A ro)"
 ok "a directory that cannot be written: exit 2 (the runtime: a message), the path named, nothing left"
-echo "$pass passed, 0 failed"
+harness_done
