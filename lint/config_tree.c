@@ -5,6 +5,7 @@
 #include "baseline.h"
 #include "config_internal.h"
 #include "lint_internal.h"
+#include "grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -83,14 +84,8 @@ static hl_config *config_for_dir(hl_configs *cs, const char *dir, int *failed, c
         if (*failed)
             return NULL;
     }
-    if (cs->n_dirs == cs->cap_dirs) {
-        size_t cap = cs->cap_dirs ? cs->cap_dirs * 2 : 64;
-        struct hl_config_dir *d = realloc(cs->dirs, cap * sizeof *d);
-        if (!d)
-            return found;
-        cs->dirs = d;
-        cs->cap_dirs = cap;
-    }
+    if (HL_GROW(cs->dirs, cs->n_dirs, cs->cap_dirs) < 0)
+        return found;
     if ((cs->dirs[cs->n_dirs].dir = strdup(dir)))
         cs->dirs[cs->n_dirs++].cfg = found;
     return found;

@@ -1,6 +1,7 @@
 /* diff.c - the lines a change adds or modifies: git's unified diff parsed into ranges per file. */
 #include "diff.h"
 #include "lint_internal.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -15,14 +16,8 @@
 
 static hl_diff_file *add_file(hl_diff *d, char *path)
 {
-    if (d->n == d->cap) {
-        size_t nc = d->cap ? d->cap * 2 : 16;
-        hl_diff_file *nv = realloc(d->files, nc * sizeof *nv);
-        if (!nv)
-            return NULL;
-        d->files = nv;
-        d->cap = nc;
-    }
+    if (HL_GROW(d->files, d->n, d->cap) < 0)
+        return NULL;
     hl_diff_file *f = &d->files[d->n++];
     memset(f, 0, sizeof *f);
     f->path = path;
@@ -31,14 +26,8 @@ static hl_diff_file *add_file(hl_diff *d, char *path)
 
 static int add_range(hl_diff_file *f, unsigned first, unsigned last)
 {
-    if (f->n == f->cap) {
-        size_t nc = f->cap ? f->cap * 2 : 8;
-        void *nv = realloc(f->ranges, nc * sizeof *f->ranges);
-        if (!nv)
-            return -1;
-        f->ranges = nv;
-        f->cap = nc;
-    }
+    if (HL_GROW(f->ranges, f->n, f->cap) < 0)
+        return -1;
     f->ranges[f->n].first = first;
     f->ranges[f->n].last = last;
     f->n++;
@@ -221,14 +210,8 @@ typedef struct buf {
 
 static int buf_read(buf *b, int fd)
 {
-    if (b->cap - b->n < 4096) {
-        size_t nc = b->cap ? b->cap * 2 : 65536;
-        char *np = realloc(b->p, nc);
-        if (!np)
-            return -1;
-        b->p = np;
-        b->cap = nc;
-    }
+    if (hl_grow_to((void **)&b->p, &b->cap, b->n + 4096, 1, NULL) < 0)
+        return -1;
     ssize_t k = read(fd, b->p + b->n, b->cap - b->n - 1);
     if (k < 0)
         return errno == EINTR ? 1 : -1;

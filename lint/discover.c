@@ -1,5 +1,6 @@
 /* discover.c - turns the paths on the command line into the C files to parse. */
 #include "lint_internal.h"
+#include "grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -100,14 +101,8 @@ static bool check_file(const char *shown, const char *path, bool named, hl_strv 
 
 static int add_source(hl_sources *out, const char *shown, const char *abs, bool named, size_t root)
 {
-    if (out->n == out->cap) {
-        size_t nc = out->cap ? out->cap * 2 : 32;
-        hl_source *nv = realloc(out->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        out->v = nv;
-        out->cap = nc;
-    }
+    if (HL_GROW(out->v, out->n, out->cap) < 0)
+        return -1;
     hl_source *s = &out->v[out->n];
     s->path = strdup(shown);
     s->abs_path = strdup(abs);

@@ -247,16 +247,10 @@ static void emit(tu_state *st, const call_fact *cf, const hl_rule *rule, const c
         return;
     }
     hl_file_result *res = st->res;
-    if (res->n == res->cap) {
-        size_t nc = res->cap ? res->cap * 2 : 16;
-        hl_finding *nv = realloc(res->items, nc * sizeof *nv);
-        if (!nv) {
-            hl_finding_clear(&x);
-            st->oom = true;
-            return;
-        }
-        res->items = nv;
-        res->cap = nc;
+    if (HL_GROW(res->items, res->n, res->cap) < 0) {
+        hl_finding_clear(&x);
+        st->oom = true;
+        return;
     }
     res->items[res->n++] = x;
 }

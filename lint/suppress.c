@@ -9,6 +9,7 @@
 
 #include "atomic_file.h"
 #include "suppress.h"
+#include "grow.h"
 
 /* ---- source hl_text, for carets and suppressions ---- */
 
@@ -17,14 +18,8 @@ hl_text *hl_text_get(hl_texts *ts, const char *abs)
     for (size_t i = 0; i < ts->n; i++)
         if (!strcmp(ts->v[i].abs, abs))
             return &ts->v[i];
-    if (ts->n == ts->cap) {
-        size_t nc = ts->cap ? ts->cap * 2 : 16;
-        hl_text *nv = realloc(ts->v, nc * sizeof *nv);
-        if (!nv)
-            return NULL;
-        ts->v = nv;
-        ts->cap = nc;
-    }
+    if (HL_GROW(ts->v, ts->n, ts->cap) < 0)
+        return NULL;
     hl_text *t = &ts->v[ts->n++];
     memset(t, 0, sizeof *t);
     t->abs = strdup(abs);

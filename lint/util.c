@@ -1,5 +1,6 @@
 /* util.c - small containers the analyzer shares: string lists, finding lists, messages. */
 #include "lint_internal.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,15 +10,9 @@ int hl_strv_push_own(hl_strv *s, char *str)
 {
     if (!str)
         return -1;
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 8;
-        char **nv = realloc(s->v, nc * sizeof *nv);
-        if (!nv) {
-            free(str);
-            return -1;
-        }
-        s->v = nv;
-        s->cap = nc;
+    if (HL_GROW(s->v, s->n, s->cap) < 0) {
+        free(str);
+        return -1;
     }
     s->v[s->n++] = str;
     return 0;
@@ -49,28 +44,16 @@ void hl_finding_clear(hl_finding *x)
 
 int hl_findings_push(hl_findings *f, const hl_finding *x)
 {
-    if (f->n == f->cap) {
-        size_t nc = f->cap ? f->cap * 2 : 16;
-        hl_finding *nv = realloc(f->items, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        f->items = nv;
-        f->cap = nc;
-    }
+    if (HL_GROW(f->items, f->n, f->cap) < 0)
+        return -1;
     f->items[f->n++] = *x;
     return 0;
 }
 
 int hl_findings_add_error(hl_findings *f, const char *msg)
 {
-    if (f->n_errors == f->cap_errors) {
-        size_t nc = f->cap_errors ? f->cap_errors * 2 : 8;
-        char **nv = realloc(f->errors, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        f->errors = nv;
-        f->cap_errors = nc;
-    }
+    if (HL_GROW(f->errors, f->n_errors, f->cap_errors) < 0)
+        return -1;
     char *s = strdup(msg);
     if (!s)
         return -1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "folded.h"
+#include "grow.h"
 
 struct line_value {
     int64_t line, value;
@@ -42,14 +43,8 @@ struct walk {
 
 static int walk_push(struct walk *w, struct node *n, int64_t x, size_t depth)
 {
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 64;
-        struct walk_item *v = realloc(w->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        w->v = v;
-        w->cap = cap;
-    }
+    if (HL_GROW(w->v, w->n, w->cap) < 0)
+        return -1;
     w->v[w->n++] = (struct walk_item){n, x, depth};
     return 0;
 }
@@ -76,17 +71,12 @@ static void node_free(struct node *n)
 
 static struct node *child(struct node *n, const char *name, const char *file)
 {
-    struct node *c, **v;
+    struct node *c;
     for (size_t i = 0; i < n->n_kids; i++)
         if (!strcmp(n->kids[i]->name, name))
             return n->kids[i];
-    if (n->n_kids == n->cap_kids) {
-        size_t cap = n->cap_kids ? n->cap_kids * 2 : 4;
-        if (!(v = realloc(n->kids, cap * sizeof *v)))
-            return NULL;
-        n->kids = v;
-        n->cap_kids = cap;
-    }
+    if (HL_GROW(n->kids, n->n_kids, n->cap_kids) < 0)
+        return NULL;
     if (!(c = calloc(1, sizeof *c)) || !(c->name = strdup(name))) {
         free(c);
         return NULL;
@@ -104,14 +94,8 @@ static int add_line(struct node *n, int64_t line, int64_t v)
             n->lines[i].value += v;
             return 0;
         }
-    if (n->n_lines == n->cap_lines) {
-        size_t cap = n->cap_lines ? n->cap_lines * 2 : 2;
-        struct line_value *l = realloc(n->lines, cap * sizeof *l);
-        if (!l)
-            return -1;
-        n->lines = l;
-        n->cap_lines = cap;
-    }
+    if (HL_GROW(n->lines, n->n_lines, n->cap_lines) < 0)
+        return -1;
     n->lines[n->n_lines].line = line;
     n->lines[n->n_lines++].value = v;
     return 0;
