@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "../report/escape.h"
 #include "../fetch/fetch.h"
 #include "../fetch/source.h"
 #include "../report/flame.h"

@@ -3,14 +3,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "escape.h"
-#include "codequality.h"
+#include "../report/escape.h"
+#include "../report/codequality.h"
 #include "commands.h"
-#include "github.h"
-#include "lint_json.h"
+#include "../report/github.h"
+#include "../report/lint_json.h"
 #include "lint_options.h"
-#include "lint_text.h"
-#include "sarif.h"
+#include "../report/lint_text.h"
+#include "../report/sarif.h"
 
 static void usage(FILE *out)
 {

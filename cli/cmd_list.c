@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "../report/escape.h"
 #include "commands.h"
 #include "lint_options.h"
-#include "list_text.h"
-#include "verify.h"
+#include "../report/list_text.h"
+#include "../verify/verify.h"
 #include "verify_options.h"
 
 static const char *usage_text =

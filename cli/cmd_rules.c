@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "escape.h"
+#include "../report/escape.h"
 #include "commands.h"
-#include "rule.h"
+#include "../lint/rule.h"
 
 static void usage(FILE *out)
 {

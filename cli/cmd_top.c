@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
-#include "units.h"
+#include "../report/escape.h"
+#include "../base/units.h"
 #include "../fetch/fetch.h"
 #include "../fetch/source.h"
 #include "../profile/aggregate.h"

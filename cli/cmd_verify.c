@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "../report/escape.h"
 #include "../fetch/fetch.h"
 #include "commands.h"
 #include "lint_options.h"
-#include "verify.h"
+#include "../verify/verify.h"
 #include "verify_options.h"
-#include "verify_json.h"
-#include "verify_text.h"
-#include "codequality.h"
-#include "github.h"
-#include "sarif.h"
+#include "../report/verify_json.h"
+#include "../report/verify_text.h"
+#include "../report/codequality.h"
+#include "../report/github.h"
+#include "../report/sarif.h"
 
 typedef enum { FAIL_ON_CONFIRMED, FAIL_ON_ANY, FAIL_ON_NONE } fail_on;
 

@@ -1,5 +1,5 @@
 /* verify_options.c - the profile options `verify` and `list` share, and opening their profiles. */
-#include "escape.h"
+#include "../report/escape.h"
 #include "verify_options.h"
 #include "../lint/config.h"
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "grow.h"
+#include "../base/grow.h"
 #include "lint_internal.h"
 
 #define HL_SMALL_IO            512 /* read/write counts up to this many bytes are "small" */

@@ -1,6 +1,6 @@
 /* baseline.c - fingerprints of findings and the baseline file that records them. */
 #include "baseline.h"
-#include "atomic_file.h"
+#include "../base/atomic_file.h"
 #include "lint_internal.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * the scope, the file and its flags), and entries holding the manifest of the
  * files a parse read and its findings. The directory itself: cache_dir.c. */
 #include "cache.h"
-#include "atomic_file.h"
+#include "../base/atomic_file.h"
 #include "cache_internal.h"
 
 #include <ctype.h>

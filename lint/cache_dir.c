@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
+#include "../base/atomic_file.h"
 #include "cache_internal.h"
 
 /* Creates the missing parents of path, each 0700 (what the XDG base directory

@@ -5,7 +5,7 @@
 #include "baseline.h"
 #include "config_internal.h"
 #include "lint_internal.h"
-#include "grow.h"
+#include "../base/grow.h"
 
 #include <dirent.h>
 #include <errno.h>

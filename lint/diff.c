@@ -1,7 +1,7 @@
 /* diff.c - the lines a change adds or modifies: git's unified diff parsed into ranges per file. */
 #include "diff.h"
 #include "lint_internal.h"
-#include "grow.h"
+#include "../base/grow.h"
 
 #include <errno.h>
 #include <limits.h>

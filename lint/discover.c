@@ -1,6 +1,6 @@
 /* discover.c - turns the paths on the command line into the C files to parse. */
 #include "lint_internal.h"
-#include "grow.h"
+#include "../base/grow.h"
 
 #include <dirent.h>
 #include <errno.h>

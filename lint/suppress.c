@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "atomic_file.h"
+#include "../base/atomic_file.h"
 #include "suppress.h"
-#include "grow.h"
+#include "../base/grow.h"
 
 /* ---- source hl_text, for carets and suppressions ---- */
 

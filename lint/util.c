@@ -1,6 +1,6 @@
 /* util.c - small containers the analyzer shares: string lists, finding lists, messages. */
 #include "lint_internal.h"
-#include "grow.h"
+#include "../base/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "builder.h"
-#include "grow.h"
+#include "../base/grow.h"
 #include "internal.h"
 
 typedef struct {

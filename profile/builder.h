@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "keybuf.h"
+#include "../base/keybuf.h"
 #include "profile.h"
 
 typedef struct hl_pbuilder hl_pbuilder;

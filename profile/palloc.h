@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alloc.h"
-#include "hashmap.h"
-#include "keybuf.h"
+#include "../base/alloc.h"
+#include "../base/hashmap.h"
+#include "../base/keybuf.h"
 
 /* Every allocation made by profile/ goes through these (see
  * hl_profile_set_allocator). They behave as malloc, calloc, realloc, free. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "atomic_file.h"
+#include "../base/atomic_file.h"
 #include "codec.h"
 #include "encode.h"
 #include "internal.h"

@@ -1,6 +1,6 @@
 /* flame.c - builds the frame tree of a profile and writes it as an interactive SVG. */
 #include "flame.h"
-#include "units.h"
+#include "../base/units.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "folded.h"
-#include "grow.h"
+#include "../base/grow.h"
 
 struct line_value {
     int64_t line, value;
