@@ -37,7 +37,6 @@ typedef struct hl_config {
 } hl_config;
 
 struct hl_config_dir;
-struct hl_config_rule_copy;
 
 /* Every configuration met during one run, with the lookups cached per directory. */
 typedef struct hl_configs {
@@ -45,8 +44,6 @@ typedef struct hl_configs {
     size_t n_cfgs;
     struct hl_config_dir *dirs; /* directory -> nearest config (or none) */
     size_t n_dirs, cap_dirs;
-    struct hl_config_rule_copy *copies; /* rules with a severity override */
-    size_t n_copies;
     char *explicit_path; /* --config FILE: used for every file */
     hl_config *first;    /* the config of the first path (verify thresholds) */
     size_t n_excluded;   /* findings dropped by exclude or disabled rules */

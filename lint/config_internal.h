@@ -12,13 +12,6 @@ struct hl_config_dir {
     hl_config *cfg; /* NULL: none up to / */
 };
 
-struct hl_config_rule_copy {
-    const hl_config *cfg;
-    char *id;
-    hl_rule rule; /* shallow copy of the catalog's rule, with severity replaced */
-    struct hl_config_rule_copy *next;
-};
-
 /* Frees n strings and the array. */
 void hl_cfg_free_strv(char **v, size_t n);
 /* Appends a copy of s to (*v, *n). Returns 0, or -1 when out of memory. */

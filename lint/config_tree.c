@@ -251,25 +251,15 @@ static bool cfg_has_user_rule(const hl_config *c, const char *id)
     return false;
 }
 
-static const hl_rule *rule_with_severity(hl_configs *cs, const hl_config *c, const hl_rule *r,
-                                         const char *lvl)
+/* The static spelling of a severity a config may set (config.c accepts only
+ * these), so findings need not point into the config. */
+static const char *severity_name(const char *lvl)
 {
-    struct hl_config_rule_copy *v;
-    for (v = cs->copies; v; v = v->next)
-        if (v->cfg == c && !strcmp(v->id, r->id))
-            return &v->rule;
-    /* One allocation per copy: findings keep pointers to them. */
-    if (!(v = calloc(1, sizeof *v)) || !(v->id = strdup(r->id))) {
-        free(v);
-        return r;
-    }
-    v->cfg = c;
-    v->rule = *r;
-    v->rule.severity = (char *)lvl;
-    v->next = cs->copies;
-    cs->copies = v;
-    cs->n_copies++;
-    return &v->rule;
+    static const char *const names[] = {"error", "warning", "note"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(lvl, names[i]))
+            return names[i];
+    return "warning";
 }
 
 int hl_configs_apply(hl_configs *cs, hl_findings *f, char *err, size_t errlen)
@@ -308,7 +298,7 @@ int hl_configs_apply(hl_configs *cs, hl_findings *f, char *err, size_t errlen)
         if (x->rule) {
             const char *lvl = hl_config_severity(c, x->rule);
             if (lvl && (!x->rule->severity || strcmp(lvl, x->rule->severity)))
-                newrule[i] = rule_with_severity(cs, c, x->rule, lvl);
+                x->severity = severity_name(lvl);
         }
     }
     /* Per-file errors ("path:line:col: error: ...") in excluded files go too. */
@@ -381,12 +371,6 @@ void hl_configs_free(hl_configs *cs)
     for (size_t i = 0; i < cs->n_dirs; i++)
         free(cs->dirs[i].dir);
     free(cs->dirs);
-    while (cs->copies) {
-        struct hl_config_rule_copy *next = cs->copies->next;
-        free(cs->copies->id);
-        free(cs->copies);
-        cs->copies = next;
-    }
     free(cs->explicit_path);
     memset(cs, 0, sizeof *cs);
 }

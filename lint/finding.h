@@ -17,7 +17,14 @@ typedef struct hl_finding {
     char *callee;                            /* the matched callee */
     char *message;                           /* rendered message */
     char *source_line;                       /* the text of the line, for carets and fingerprints */
+    const char *severity; /* a .hotlint.yaml override (a static string), or NULL: the rule's */
 } hl_finding;
+
+/* The finding's severity: the override, else its rule's, else "warning". */
+static inline const char *hl_finding_severity(const hl_finding *x)
+{
+    return x->severity ? x->severity : x->rule && x->rule->severity ? x->rule->severity : "warning";
+}
 
 typedef struct hl_findings {
     hl_finding *items;

@@ -85,7 +85,7 @@ err:
 
 hl_report_level hl_report_level_of(const hl_finding *x, const hl_verified *v)
 {
-    const char *sev = x->rule && x->rule->severity ? x->rule->severity : "warning";
+    const char *sev = hl_finding_severity(x);
     if (v && v->verdict == HL_VERDICT_CONFIRMED)
         return HL_LEVEL_LOUD;
     if (v && v->verdict == HL_VERDICT_DISMISSED)

@@ -21,7 +21,7 @@ json_t *hl_finding_to_json(const hl_finding *x)
     int rc = 0;
     rc |= json_object_set_new(o, "rule", hl_json_text(x->rule->id));
     rc |= json_object_set_new(o, "name", hl_json_text(x->rule->name));
-    rc |= json_object_set_new(o, "severity", str_or_null(x->rule->severity));
+    rc |= json_object_set_new(o, "severity", str_or_null(hl_finding_severity(x)));
     rc |= json_object_set_new(o, "file", hl_json_text(x->file));
     rc |= json_object_set_new(o, "line", json_integer(x->line));
     rc |= json_object_set_new(o, "column", json_integer(x->column));

@@ -26,7 +26,7 @@ int hl_report_lint_text_one(FILE *out, const hl_finding *x, const hl_report_text
 {
     bool c = opt && opt->color;
     bool src = !opt || opt->show_source;
-    const char *sev = x->rule->severity ? x->rule->severity : "warning";
+    const char *sev = hl_finding_severity(x);
     /* The column is in bytes, 1-based, as gcc and clang print it by default
      * (-fdiagnostics-column-unit=byte), so editors and scripts that parse compiler
      * output jump to the same place; only the caret line below is in display columns. */

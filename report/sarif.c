@@ -99,14 +99,13 @@ static json_t *rule_obj(const hl_rule *r)
     return o;
 }
 
+/* A finding's rule points into the catalog (finding.h), so its index is
+ * where it sits there. */
 static int rule_index(const hl_catalog *cat, const hl_rule *r)
 {
-    if (!cat || !r || !r->id)
+    if (!cat || !r || r < cat->rules || r >= cat->rules + cat->n_rules)
         return -1;
-    for (size_t i = 0; i < cat->n_rules; i++)
-        if (cat->rules[i].id && !strcmp(cat->rules[i].id, r->id))
-            return (int)i;
-    return -1;
+    return (int)(r - cat->rules);
 }
 
 int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,

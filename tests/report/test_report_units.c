@@ -489,8 +489,11 @@ static void test_config(void **state)
     assert_int_equal(hl_configs_apply(&cs, &f, err, sizeof err), 0);
     assert_int_equal(f.n, 2);
     assert_string_equal(f.items[0].rule->id, "HL001");
-    assert_string_equal(f.items[0].rule->severity, "error");
-    assert_string_equal(rules[0].severity, "warning"); /* the catalog is untouched */
+    /* The override is the finding's; its rule still points into the catalog,
+     * which is untouched. */
+    assert_ptr_equal(f.items[0].rule, &rules[0]);
+    assert_string_equal(hl_finding_severity(&f.items[0]), "error");
+    assert_string_equal(rules[0].severity, "warning");
     hl_findings_free(&f);
     hl_configs_free(&cs);
 
