@@ -157,8 +157,12 @@ int hl_lint_and_verify(const hl_lint_cli *lc, const hl_profile *prof, hl_verify_
     if (hl_lint_cli_run(lc, &out->cat, &out->fs, err, errlen) < 0)
         return -1;
     out->linted = true;
-    for (size_t i = 0; i < out->fs.n_errors; i++)
-        fprintf(stderr, "%s\n", hl_esc_flags(out->fs.errors[i], HL_ESC_LINE_START));
+    for (size_t i = 0; i < out->fs.n_errors; i++) {
+        char text[8192];
+        fprintf(
+            stderr, "%s\n",
+            hl_esc_flags(hl_diag_format(&out->fs.errors[i], text, sizeof text), HL_ESC_LINE_START));
+    }
     if (lc->configs) {
         double share = vo->min_share;
         int64_t samples = vo->min_samples;

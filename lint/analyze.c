@@ -32,11 +32,6 @@ void hl_analyzer_free(hl_analyzer *a)
     free(a);
 }
 
-static void add_error(hl_file_result *res, const char *msg)
-{
-    hl_strv_push(&res->errors, msg);
-}
-
 static void report_diagnostics(tu_state *st)
 {
     unsigned n = clang_getNumDiagnostics(st->tu), shown = 0, more = 0;
@@ -52,25 +47,20 @@ static void report_diagnostics(tu_state *st)
                 lx_expansion(clang_getDiagnosticLocation(d), &f, &l, &c, &o);
                 file_info *fi = f ? lx_file_lookup(st, f) : NULL;
                 char *text = lx_cx_dup(clang_getDiagnosticSpelling(d));
-                char msg[2048];
                 const char *where = fi && fi->display ? fi->display : st->src->path;
-                if (f)
-                    snprintf(msg, sizeof msg, "%s:%u:%u: %s: %s", where, l, c,
-                             sev == CXDiagnostic_Fatal ? "fatal error" : "error", text ? text : "");
-                else
-                    snprintf(msg, sizeof msg, "%s: %s: %s", where,
-                             sev == CXDiagnostic_Fatal ? "fatal error" : "error", text ? text : "");
+                hl_diags_add(&st->res->errors,
+                             sev == CXDiagnostic_Fatal ? HL_DIAG_FATAL : HL_DIAG_COMPILE, where,
+                             f ? l : 0, f ? c : 0, text ? text : "");
                 free(text);
-                add_error(st->res, msg);
                 shown++;
             }
         }
         clang_disposeDiagnostic(d);
     }
     if (more) {
-        char msg[PATH_MAX + 64];
-        snprintf(msg, sizeof msg, "%s: %u more errors not shown", st->src->path, more);
-        add_error(st->res, msg);
+        char msg[64];
+        snprintf(msg, sizeof msg, "%u more errors not shown", more);
+        hl_diags_add(&st->res->errors, HL_DIAG_MORE, st->src->path, 0, 0, msg);
     }
 }
 
@@ -103,7 +93,8 @@ static void tu_state_free(tu_state *st)
 /* Records each file the parse read (for the result cache, lint/cache.c). */
 static void inclusion_cb(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData d)
 {
-    hl_file_result *res = d;
+    tu_state *st = d;
+    hl_file_result *res = st->res;
     CXString name = clang_File_tryGetRealPathName(included);
     const char *s = clang_getCString(name);
     (void)stack;
@@ -114,7 +105,8 @@ static void inclusion_cb(CXFile included, CXSourceLocation *stack, unsigned dept
         s = clang_getCString(name);
     }
     if (s && *s && hl_strv_push(&res->deps, s) < 0)
-        add_error(res, "out of memory recording the included files");
+        hl_diags_add(&res->errors, HL_DIAG_OUT_OF_MEMORY, st->src->path, 0, 0,
+                     "out of memory recording the included files");
     clang_disposeString(name);
 }
 
@@ -128,23 +120,22 @@ void hl_analyze_file(hl_analyzer *a, const hl_source *src, const hl_strv *args, 
     enum CXErrorCode ec = clang_parseTranslationUnit2(
         a->index, src->abs_path, (const char *const *)args->v, (int)args->n, NULL, 0, opts, &st.tu);
     if (ec != CXError_Success || !st.tu) {
-        char msg[PATH_MAX + 160];
+        char msg[160];
         snprintf(msg, sizeof msg,
-                 "%s: libclang could not parse the file (error %d); check its compile flags "
+                 "libclang could not parse the file (error %d); check its compile flags "
                  "(-p BUILD-DIR or -- FLAGS)",
-                 src->path, (int)ec);
-        add_error(res, msg);
+                 (int)ec);
+        hl_diags_add(&res->errors, HL_DIAG_NOT_PARSED, src->path, 0, 0, msg);
         return;
     }
     report_diagnostics(&st);
-    clang_getInclusions(st.tu, inclusion_cb, res);
+    clang_getInclusions(st.tu, inclusion_cb, &st);
     clang_visitChildren(clang_getTranslationUnitCursor(st.tu), lx_top_cb, &st);
     if (!st.oom)
         lx_match_calls(&st);
     if (st.oom) {
-        char msg[PATH_MAX + 64];
-        snprintf(msg, sizeof msg, "%s: out of memory while analyzing", src->path);
-        add_error(res, msg);
+        hl_diags_add(&res->errors, HL_DIAG_OUT_OF_MEMORY, src->path, 0, 0,
+                     "out of memory while analyzing");
     }
     tu_state_free(&st);
     clang_disposeTranslationUnit(st.tu);

@@ -333,11 +333,14 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
     {
         long long ne = rd_num(&r);
         for (long long i = 0; i < ne && !r.bad; i++) {
-            char *e = rd_str(&r);
-            if (!e || hl_strv_push_own(&got.errors, e) < 0) {
-                free(e);
+            long long kind = rd_num(&r), line = rd_num(&r), col = rd_num(&r);
+            char *path = rd_str(&r), *msg = rd_str(&r);
+            if (r.bad || !path || !msg || kind < 0 || kind > HL_DIAG_MORE || line < 0 || col < 0 ||
+                hl_diags_add(&got.errors, (hl_diag_kind)kind, path, (unsigned)line, (unsigned)col,
+                             msg) < 0)
                 r.bad = 1;
-            }
+            free(path);
+            free(msg);
         }
     }
     free(buf);
@@ -345,7 +348,7 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
         for (size_t i = 0; i < got.n; i++)
             hl_finding_clear(&got.items[i]);
         free(got.items);
-        hl_strv_free(&got.errors);
+        hl_diags_free(&got.errors);
         goto miss;
     }
     res->items = got.items;
@@ -367,11 +370,11 @@ void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
     hl_afile af;
 
     /* Errors are kept (a file that does not compile alone stays cheap), but
-     * not when a header was missing: its later arrival would go unseen. */
+     * not fatal ones (a missing header: its later arrival would go unseen),
+     * nor a parse that failed or ran out of memory. */
     for (size_t i = 0; i < res->errors.n; i++)
-        if (strstr(res->errors.v[i], "file not found") ||
-            strstr(res->errors.v[i], "could not parse") ||
-            strstr(res->errors.v[i], "out of memory"))
+        if (res->errors.v[i].kind == HL_DIAG_FATAL || res->errors.v[i].kind == HL_DIAG_NOT_PARSED ||
+            res->errors.v[i].kind == HL_DIAG_OUT_OF_MEMORY)
             return;
     entry_name(c, src, args, sub, name);
     if (mkdirat(c->dfd, sub, 0700) < 0 && errno != EEXIST)
@@ -417,8 +420,12 @@ void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
         wr_str(f, x->message);
     }
     fprintf(f, "%zu\n", res->errors.n);
-    for (size_t i = 0; i < res->errors.n; i++)
-        wr_str(f, res->errors.v[i]);
+    for (size_t i = 0; i < res->errors.n; i++) {
+        const hl_diag *e = &res->errors.v[i];
+        fprintf(f, "%d %u %u\n", (int)e->kind, e->line, e->column);
+        wr_str(f, e->path);
+        wr_str(f, e->message);
+    }
     hl_afile_commit(&af); /* a failure leaves no temporary file and costs a re-parse */
 }
 

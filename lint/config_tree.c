@@ -301,21 +301,15 @@ int hl_configs_apply(hl_configs *cs, hl_findings *f, char *err, size_t errlen)
                 x->severity = severity_name(lvl);
         }
     }
-    /* Per-file errors ("path:line:col: error: ...") in excluded files go too. */
+    /* Errors in excluded files go too. */
     for (size_t i = 0; i < f->n_errors; i++) {
-        char path[PATH_MAX], abs[PATH_MAX];
-        const char *colon = strchr(f->errors[i], ':');
-        size_t n = colon ? (size_t)(colon - f->errors[i]) : 0;
+        char abs[PATH_MAX];
         int failed = 0;
         const hl_config *c = NULL;
-        if (n > 0 && n < sizeof path) {
-            memcpy(path, f->errors[i], n);
-            path[n] = '\0';
-            if (realpath(path, abs))
-                c = hl_configs_for(cs, abs, &failed, err, errlen);
-        }
+        if (*f->errors[i].path && realpath(f->errors[i].path, abs))
+            c = hl_configs_for(cs, abs, &failed, err, errlen);
         if (c && hl_config_excludes(c, abs))
-            free(f->errors[i]);
+            hl_diag_clear(&f->errors[i]);
         else
             f->errors[ekeep++] = f->errors[i];
     }

@@ -48,13 +48,13 @@ static const char *file_kind(mode_t m)
 }
 
 /* Checks a file is readable C text; appends a one-line error naming it if not. */
-static bool check_file(const char *shown, const char *path, bool named, hl_strv *errors)
+static bool check_file(const char *shown, const char *path, bool named, hl_diags *errors)
 {
     char msg[PATH_MAX + 128];
     if (!is_c_name(path)) {
         if (named) {
-            snprintf(msg, sizeof msg, "%s: not a C source file (expected a .c or .h file)", shown);
-            hl_strv_push(errors, msg);
+            hl_diags_add(errors, HL_DIAG_INPUT, shown, 0, 0,
+                         "not a C source file (expected a .c or .h file)");
         }
         return false;
     }
@@ -64,14 +64,13 @@ static bool check_file(const char *shown, const char *path, bool named, hl_strv 
     int fd = -1;
     if (stat(path, &st) < 0 ||
         (S_ISREG(st.st_mode) && (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)) {
-        snprintf(msg, sizeof msg, "%s: cannot read: %s", shown, strerror(errno));
-        hl_strv_push(errors, msg);
+        snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+        hl_diags_add(errors, HL_DIAG_INPUT, shown, 0, 0, msg);
         return false;
     }
     if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(msg, sizeof msg, "%s: not a regular file (%s); skipped", shown,
-                 file_kind(st.st_mode));
-        hl_strv_push(errors, msg);
+        snprintf(msg, sizeof msg, "not a regular file (%s); skipped", file_kind(st.st_mode));
+        hl_diags_add(errors, HL_DIAG_INPUT, shown, 0, 0, msg);
         if (fd >= 0)
             close(fd);
         return false;
@@ -87,13 +86,12 @@ static bool check_file(const char *shown, const char *path, bool named, hl_strv 
     int e = errno;
     close(fd);
     if (bad) {
-        snprintf(msg, sizeof msg, "%s: cannot read: %s", shown, strerror(e));
-        hl_strv_push(errors, msg);
+        snprintf(msg, sizeof msg, "cannot read: %s", strerror(e));
+        hl_diags_add(errors, HL_DIAG_INPUT, shown, 0, 0, msg);
         return false;
     }
     if (memchr(buf, '\0', n)) {
-        snprintf(msg, sizeof msg, "%s: binary file, not C source; skipped", shown);
-        hl_strv_push(errors, msg);
+        hl_diags_add(errors, HL_DIAG_INPUT, shown, 0, 0, "binary file, not C source; skipped");
         return false;
     }
     return true;
@@ -151,7 +149,8 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(const char *shown, struct seen *seen, hl_sources *out, hl_strv *errors, size_t root)
+static int walk(const char *shown, struct seen *seen, hl_sources *out, hl_diags *errors,
+                size_t root)
 {
     struct stat st;
     char msg[PATH_MAX + 128];
@@ -159,8 +158,8 @@ static int walk(const char *shown, struct seen *seen, hl_sources *out, hl_strv *
         return 0; /* dangling link or already visited (symlink loop) */
     DIR *d = opendir(shown);
     if (!d) {
-        snprintf(msg, sizeof msg, "%s: cannot open directory: %s", shown, strerror(errno));
-        return hl_strv_push(errors, msg);
+        snprintf(msg, sizeof msg, "cannot open directory: %s", strerror(errno));
+        return hl_diags_add(errors, HL_DIAG_INPUT, shown, 0, 0, msg);
     }
     hl_strv names = {0};
     struct dirent *e;
@@ -200,7 +199,7 @@ static int cmp_source(const void *a, const void *b)
 }
 
 int hl_discover(const char *const *paths, size_t n_paths, hl_sources *out, hl_scope *scope,
-                hl_strv *errors, char *err, size_t errlen)
+                hl_diags *errors, char *err, size_t errlen)
 {
     static const char *const dot[] = {"."};
     char cwd[PATH_MAX];

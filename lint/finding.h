@@ -3,6 +3,8 @@
 #define HL_FINDING_H
 
 #include <stddef.h>
+
+#include "../base/diag.h"
 #include "rule.h"
 
 typedef struct hl_finding {
@@ -29,7 +31,7 @@ static inline const char *hl_finding_severity(const hl_finding *x)
 typedef struct hl_findings {
     hl_finding *items;
     size_t n, cap;
-    char **errors; /* one line each: "path:line:col: error: ..." or "path: ..." */
+    hl_diag *errors; /* what could not be analysed, and why; hl_diag_format prints one */
     size_t n_errors, cap_errors;
     size_t files_analyzed;
 } hl_findings;

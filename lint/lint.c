@@ -37,7 +37,7 @@ static void result_free(hl_file_result *res)
     for (size_t k = 0; k < res->n; k++)
         hl_finding_clear(&res->items[k]);
     free(res->items);
-    hl_strv_free(&res->errors);
+    hl_diags_free(&res->errors);
     hl_strv_free(&res->deps);
     hl_strv_free(&res->warnings);
     memset(res, 0, sizeof *res);
@@ -79,9 +79,7 @@ static void analyze_in_context(run *r, hl_analyzer *a, const hl_source *src, hl_
     char why[4096] = "";
     if (hl_flags_hosts(r->flags, src->abs_path, HL_MAX_HOSTS, &hosts) < 0) {
         hl_strv_free(&hosts);
-        char msg[4200];
-        snprintf(msg, sizeof msg, "%s: out of memory", src->path);
-        hl_strv_push(&res->errors, msg);
+        hl_diags_add(&res->errors, HL_DIAG_OUT_OF_MEMORY, src->path, 0, 0, "out of memory");
         return;
     }
     for (size_t h = 0; h < hosts.n; h++) {
@@ -131,9 +129,11 @@ static void analyze_in_context(run *r, hl_analyzer *a, const hl_source *src, hl_
             if (!included)
                 snprintf(why, sizeof why, "%s does not include it with its database flags",
                          host.path);
-            else
+            else {
+                char first[4096];
                 snprintf(why, sizeof why, "%s, which includes it, does not parse (%s)", host.path,
-                         got.errors.v[0]);
+                         hl_diag_format(&got.errors.v[0], first, sizeof first));
+            }
         }
         free(host.path);
         result_free(&got);
@@ -146,9 +146,7 @@ static void analyze_in_context(run *r, hl_analyzer *a, const hl_source *src, hl_
     hl_strv args = {0};
     if (hl_flags_for(r->flags, src->abs_path, &args) < 0) {
         hl_strv_free(&args);
-        char msg[4200];
-        snprintf(msg, sizeof msg, "%s: out of memory", src->path);
-        hl_strv_push(&res->errors, msg);
+        hl_diags_add(&res->errors, HL_DIAG_OUT_OF_MEMORY, src->path, 0, 0, "out of memory");
         return;
     }
     if (!r->cache || hl_cache_lookup(r->cache, src, &args, res) < 0) {
@@ -158,14 +156,14 @@ static void analyze_in_context(run *r, hl_analyzer *a, const hl_source *src, hl_
     }
     hl_strv_free(&args);
     if (res->errors.n > 0) {
-        char alone[8192];
+        char alone[8192], first[4096];
         snprintf(alone, sizeof alone, "%s%salone it does not parse (%s)",
                  why[0] ? why : "no file in the compile database includes it",
-                 why[0] ? "; " : ", and ", res->errors.v[0]);
+                 why[0] ? "; " : ", and ", hl_diag_format(&res->errors.v[0], first, sizeof first));
         for (size_t k = 0; k < res->n; k++)
             hl_finding_clear(&res->items[k]);
         res->n = 0;
-        hl_strv_free(&res->errors);
+        hl_diags_free(&res->errors);
         warn(res, src->path, alone);
     }
 }
@@ -183,9 +181,8 @@ static void *worker(void *arg)
         if (a && r->in_context && r->in_context[i]) {
             analyze_in_context(r, a, &r->src->v[i], res);
         } else if (!a || hl_flags_for(r->flags, r->src->v[i].abs_path, &args) < 0) {
-            char msg[4200];
-            snprintf(msg, sizeof msg, "%s: out of memory", r->src->v[i].path);
-            hl_strv_push(&res->errors, msg);
+            hl_diags_add(&res->errors, HL_DIAG_OUT_OF_MEMORY, r->src->v[i].path, 0, 0,
+                         "out of memory");
         } else if (!r->cache || hl_cache_lookup(r->cache, &r->src->v[i], &args, res) < 0) {
             hl_analyze_file(a, &r->src->v[i], &args, res);
             if (r->cache)
@@ -314,12 +311,12 @@ static int restrict_to_database(hl_sources *src, size_t n_roots, hl_flags *flags
  * or only unreadable files, which the errors name), -1 with err set
  * otherwise (a missing path, no C files, out of memory). */
 static int select_sources(const hl_lint_options *opt, hl_sources *src, hl_scope *scope,
-                          hl_strv *errors, hl_findings *out, char *err, size_t errlen)
+                          hl_diags *errors, hl_findings *out, char *err, size_t errlen)
 {
     if (hl_discover(opt->paths, opt->n_paths, src, scope, errors, err, errlen) < 0)
         return -1;
     for (size_t i = 0; i < errors->n; i++)
-        if (hl_findings_add_error(out, errors->v[i]) < 0)
+        if (hl_findings_add_error(out, &errors->v[i]) < 0)
             goto oom;
     if (opt->skip && src->n > 0) { /* excluded by the caller: not parsed at all */
         bool *keep = calloc(src->n, sizeof *keep);
@@ -380,8 +377,8 @@ static int collect_results(run *r, hl_texts *ts, hl_findings *out)
             /* A broken header included everywhere: say it once. */
             bool seen = false;
             for (size_t e = 0; e < out->n_errors && !seen; e++)
-                seen = !strcmp(out->errors[e], res->errors.v[k]);
-            if (!seen && hl_findings_add_error(out, res->errors.v[k]) < 0)
+                seen = hl_diag_equal(&out->errors[e], &res->errors.v[k]);
+            if (!seen && hl_findings_add_error(out, &res->errors.v[k]) < 0)
                 return -1;
         }
         for (size_t k = 0; k < res->n; k++) {
@@ -419,7 +416,7 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
 {
     hl_sources src = {0};
     hl_scope scope = {0};
-    hl_strv errors = {0};
+    hl_diags errors = {0};
     hl_flags *flags = NULL;
     run r = {0};
     hl_texts ts = {0};
@@ -475,7 +472,7 @@ done:
     free(r.in_context);
     hl_texts_free(&ts);
     hl_flags_free(flags);
-    hl_strv_free(&errors);
+    hl_diags_free(&errors);
     hl_sources_free(&src);
     hl_scope_free(&scope);
     return rc;

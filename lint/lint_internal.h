@@ -50,7 +50,7 @@ typedef struct hl_sources {
  * binary, not C) are appended to errors and the file is skipped. Returns 0,
  * or -1 with err set for a path that does not exist. */
 int hl_discover(const char *const *paths, size_t n_paths, hl_sources *out, hl_scope *scope,
-                hl_strv *errors, char *err, size_t errlen);
+                hl_diags *errors, char *err, size_t errlen);
 void hl_sources_free(hl_sources *s);
 void hl_scope_free(hl_scope *s);
 
@@ -80,7 +80,7 @@ void hl_flags_free(hl_flags *f);
 typedef struct hl_file_result {
     hl_finding *items;
     size_t n, cap;
-    hl_strv errors;
+    hl_diags errors;
     hl_strv deps;     /* every file the parse read (headers), for the result cache */
     hl_strv warnings; /* one line each; they do not fail the run */
 } hl_file_result;
@@ -99,7 +99,7 @@ void hl_analyzer_free(hl_analyzer *a);
 /* Both return 0, or -1 when out of memory with f unchanged (push then still
  * owns nothing of x: the caller frees it). */
 int hl_findings_push(hl_findings *f, const hl_finding *x);  /* moves x's strings in */
-int hl_findings_add_error(hl_findings *f, const char *msg); /* copies msg */
+int hl_findings_add_error(hl_findings *f, const hl_diag *d); /* copies d */
 void hl_finding_clear(hl_finding *x);
 
 /* Renders a rule's message template: {callee}, {function}, {depth}, {note}. */

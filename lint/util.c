@@ -50,15 +50,14 @@ int hl_findings_push(hl_findings *f, const hl_finding *x)
     return 0;
 }
 
-int hl_findings_add_error(hl_findings *f, const char *msg)
+int hl_findings_add_error(hl_findings *f, const hl_diag *d)
 {
-    if (HL_GROW(f->errors, f->n_errors, f->cap_errors) < 0)
-        return -1;
-    char *s = strdup(msg);
-    if (!s)
-        return -1;
-    f->errors[f->n_errors++] = s;
-    return 0;
+    hl_diags v = {f->errors, f->n_errors, f->cap_errors};
+    int rc = hl_diags_add_copy(&v, d);
+    f->errors = v.v;
+    f->n_errors = v.n;
+    f->cap_errors = v.cap;
+    return rc;
 }
 
 void hl_findings_free(hl_findings *f)
@@ -66,9 +65,8 @@ void hl_findings_free(hl_findings *f)
     for (size_t i = 0; i < f->n; i++)
         hl_finding_clear(&f->items[i]);
     free(f->items);
-    for (size_t i = 0; i < f->n_errors; i++)
-        free(f->errors[i]);
-    free(f->errors);
+    hl_diags v = {f->errors, f->n_errors, f->cap_errors};
+    hl_diags_free(&v);
     memset(f, 0, sizeof *f);
 }
 

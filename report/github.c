@@ -157,39 +157,18 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
             n_notice++;
     }
     for (size_t i = 0; i < f->n_errors; i++) {
-        /* "path:line:col: error: text" becomes an annotation on that line. The path may
-         * hold ':' itself: read line and col backwards from the ": error: " tag. */
-        const char *e = f->errors[i], *tag = strstr(e, ": error: "), *c1 = NULL;
-        char *end1 = NULL, *end2 = NULL;
-        unsigned long line = 0, col = 0;
-        if (!tag)
-            tag = strstr(e, ": fatal error: ");
-        if (tag) {
-            const char *p = tag;
-            while (p > e && p[-1] >= '0' && p[-1] <= '9')
-                p--;
-            if (p > e && p < tag && p[-1] == ':') {
-                const char *q = p - 1;
-                while (q > e && q[-1] >= '0' && q[-1] <= '9')
-                    q--;
-                if (q > e + 1 && q < p - 1 && q[-1] == ':')
-                    c1 = q - 1;
-            }
-        }
-        if (c1) {
-            line = strtoul(c1 + 1, &end1, 10);
-            if (end1 && *end1 == ':')
-                col = strtoul(end1 + 1, &end2, 10);
-        }
-        if (line > 0 && end1 && *end1 == ':' && end2 && *end2 == ':') {
-            char path[4096];
-            snprintf(path, sizeof path, "%.*s", (int)(c1 - e), e);
-            hl_github_escape(path, 1, file, sizeof file);
-            hl_github_escape(end2 + 1 + (end2[1] == ' '), 0, msg, sizeof msg);
-            fprintf(out, "::error file=%s,line=%lu,col=%lu,title=hotlint::%s\n", file, line, col,
-                    msg);
+        /* A compiler error with a place becomes an annotation on that line. */
+        const hl_diag *e = &f->errors[i];
+        if (hl_diag_has_place(e)) {
+            hl_github_escape(e->path, 1, file, sizeof file);
+            char text[8192];
+            snprintf(text, sizeof text, "%s: %s", hl_diag_tag(e), e->message);
+            hl_github_escape(text, 0, msg, sizeof msg);
+            fprintf(out, "::error file=%s,line=%u,col=%u,title=hotlint::%s\n", file, e->line,
+                    e->column, msg);
         } else {
-            hl_github_escape(e, 0, msg, sizeof msg);
+            char text[8192];
+            hl_github_escape(hl_diag_format(e, text, sizeof text), 0, msg, sizeof msg);
             fprintf(out, "::error title=hotlint::%s\n", msg);
         }
     }

@@ -51,9 +51,12 @@ json_t *hl_findings_to_json(const hl_findings *f)
         if (!o || json_array_append_new(arr, o))
             goto err;
     }
-    for (size_t i = 0; i < f->n_errors; i++)
-        if (json_array_append_new(errs, hl_json_text(f->errors[i])))
+    for (size_t i = 0; i < f->n_errors; i++) {
+        char text[8192];
+        if (json_array_append_new(errs,
+                                  hl_json_text(hl_diag_format(&f->errors[i], text, sizeof text))))
             goto err;
+    }
     if (json_object_set_new(root, "version", json_integer(HL_LINT_JSON_VERSION)) ||
         json_object_set_new(root, "findings", arr) || json_object_set_new(root, "errors", errs))
         goto err_root;

@@ -75,19 +75,23 @@ void hl_report_lint_errors(FILE *out, const hl_findings *f, bool color)
 {
     for (size_t i = 0; i < f->n_errors; i++) {
         /* Escaped: the error names the file, and a file name may hold a newline. */
-        const char *e = hl_esc_flags(f->errors[i], HL_ESC_LINE_START);
-        const char *tag = strstr(e, ": error: ");
-        if (!tag)
-            tag = strstr(e, ": fatal error: ");
-        if (color && tag) {
-            const char *msg = strchr(tag + 2, ':') + 1;
-            fprintf(out, C_BOLD "%.*s:" C_RESET " " C_RED "%.*s:" C_RESET C_BOLD "%s" C_RESET "\n",
-                    (int)(tag - e), e, (int)(msg - tag - 3), tag + 2, msg);
-        } else if (tag) {
-            fprintf(out, "%s\n", e);
-        } else {
-            fprintf(out, "hotlint: error: %s\n", hl_esc(f->errors[i]));
+        const hl_diag *e = &f->errors[i];
+        const char *tag = hl_diag_tag(e);
+        char text[8192];
+        if (!tag) {
+            fprintf(out, "hotlint: error: %s\n", hl_esc(hl_diag_format(e, text, sizeof text)));
+            continue;
         }
+        if (e->line)
+            snprintf(text, sizeof text, "%s:%u:%u", e->path, e->line, e->column);
+        else
+            snprintf(text, sizeof text, "%s", e->path);
+        const char *where = hl_esc_flags(text, HL_ESC_LINE_START);
+        if (color)
+            fprintf(out, C_BOLD "%s:" C_RESET " " C_RED "%s:" C_RESET C_BOLD " %s" C_RESET "\n",
+                    where, tag, hl_esc(e->message));
+        else
+            fprintf(out, "%s: %s: %s\n", where, tag, hl_esc(e->message));
     }
 }
 

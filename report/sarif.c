@@ -215,9 +215,12 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
         json_object_set_new(res, "properties", props);
         json_array_append_new(results, res);
     }
-    for (size_t i = 0; i < f->n_errors; i++)
+    for (size_t i = 0; i < f->n_errors; i++) {
+        char text[8192];
         json_array_append_new(
-            notes, json_pack("{s:s, s:o}", "level", "error", "message", text_obj(f->errors[i])));
+            notes, json_pack("{s:s, s:o}", "level", "error", "message",
+                             text_obj(hl_diag_format(&f->errors[i], text, sizeof text))));
+    }
 
     uri_encode(cwd, uri + 7, sizeof uri - 8);
     memcpy(uri, "file://", 7);

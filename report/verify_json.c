@@ -83,8 +83,11 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
     rc |= json_object_set_new(sum, "dismissed", json_integer((json_int_t)r->n_dismissed));
     rc |= json_object_set_new(sum, "not_exercised", json_integer((json_int_t)r->n_not_exercised));
     rc |= json_object_set_new(sum, "inconclusive", json_integer((json_int_t)r->n_inconclusive));
-    for (size_t i = 0; fs && i < fs->n_errors; i++)
-        rc |= json_array_append_new(errs, hl_json_text(fs->errors[i]));
+    for (size_t i = 0; fs && i < fs->n_errors; i++) {
+        char text[8192];
+        rc |= json_array_append_new(
+            errs, hl_json_text(hl_diag_format(&fs->errors[i], text, sizeof text)));
+    }
     rc |= json_object_set_new(root, "version", json_integer(1));
     rc |= json_object_set_new(root, "profile", prof);
     rc |= json_object_set_new(root, "thresholds", thr);

@@ -274,10 +274,15 @@ static void test_github_errors(void **state)
     char *out;
     (void)state;
     make_findings(&f, 0);
-    f.errors = calloc(2, sizeof *f.errors);
-    f.errors[0] = strdup("src/a,b.c:12:3: error: unknown type name 'x'");
-    f.errors[1] = strdup("src/c.c: libclang could not parse the file (error 1)");
-    f.n_errors = f.cap_errors = 2;
+    hl_diags d = {0};
+    assert_int_equal(hl_diags_add(&d, HL_DIAG_COMPILE, "src/a,b.c", 12, 3, "unknown type name 'x'"),
+                     0);
+    assert_int_equal(hl_diags_add(&d, HL_DIAG_NOT_PARSED, "src/c.c", 0, 0,
+                                  "libclang could not parse the file (error 1)"),
+                     0);
+    f.errors = d.v;
+    f.n_errors = d.n;
+    f.cap_errors = d.cap;
     out = capture(run_github, &c);
     assert_non_null(strstr(out, "::error file=src/a%2Cb.c,line=12,col=3,title=hotlint::error: "
                                 "unknown type name 'x'\n"));
