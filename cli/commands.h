@@ -10,5 +10,6 @@ int hl_cmd_top(int argc, char **argv);    /* cmd_top.c */
 int hl_cmd_verify(int argc, char **argv); /* cmd_verify.c */
 int hl_cmd_list(int argc, char **argv);   /* cmd_list.c */
 int hl_cmd_flame(int argc, char **argv);  /* cmd_flame.c */
+int hl_cmd_compare(int argc, char **argv); /* cmd_compare.c */
 
 #endif

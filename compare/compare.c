@@ -235,6 +235,8 @@ int hl_compare(const hl_compare_input *in, hl_compare_result *out, char *err, si
     sides sd = {in->before, in->after, in->before->n_runs, in->after->n_runs, NULL, NULL,
                 in->alpha > 0 ? in->alpha : 0.05};
     out->alpha = sd.alpha;
+    out->before_root = in->before_root;
+    out->after_root = in->after_root;
     out->n_before_runs = sd.nb;
     out->n_after_runs = sd.na;
     if (!sd.nb || !sd.na) {

@@ -73,6 +73,7 @@ typedef struct hl_compare_result {
     size_t n_before_runs, n_after_runs;
     double alpha;
     char sample_type[64];
+    const char *before_root, *after_root; /* from the input, for the findings' paths */
 } hl_compare_result;
 
 /* Compares. Returns 0, or -1 with a message in err (no runs, a sample type

@@ -53,7 +53,7 @@ int hl_measure_check_type(const hl_side *s, const char *type, char *type_out, si
         if (!type && r == 0)
             snprintf(type_out, type_len, "%s", t->type);
     }
-    if (type)
+    if (type && type != type_out)
         snprintf(type_out, type_len, "%s", type);
     return 0;
 }

@@ -47,8 +47,9 @@ int hl_cmp_stat_compute(const double *before, size_t nb, const double *after, si
     out->significant = t.p < alpha;
     if (out->before > 0) {
         out->change = out->after / out->before - 1;
-        out->ci_lo = lo / out->before;
-        out->ci_hi = hi / out->before;
+        /* A cost cannot fall below zero: the shift's bound is clamped there. */
+        out->ci_lo = fmax(-1, lo / out->before);
+        out->ci_hi = fmax(-1, hi / out->before);
     }
     return 0;
 }
