@@ -36,8 +36,8 @@ static const char *usage_text =
     "statistics), the change of the medians with the interval of the shift and the\n"
     "Mann-Whitney U test (exact for small samples without ties, else the normal\n"
     "approximation with tie correction). Verdicts: improved, regressed (p < alpha),\n"
-    "unchanged; for findings also fixed (still reported, its cost now dismissed by\n"
-    "verify), new (no match before) and gone (no longer reported by lint).\n"
+    "unchanged; for findings also fixed (still reported, confirmed by verify before\n"
+    "and dismissed now), new (no match before) and gone (no longer reported by lint).\n"
     "\n"
     "Exit status: 0, or 1 with --fail-on regressed when the total or a finding\n"
     "regressed; 2 a usage or input error.\n"
@@ -159,8 +159,8 @@ static void describe(char *out, size_t n, const char *const *files, size_t nf, c
 {
     char shown[512];
     if (nf == 1)
-        snprintf(out, n, "%s: %zu run%s", hl_fetch_redact(files[0], shown, sizeof shown),
-                 s->n_runs, s->n_runs == 1 ? "" : "s");
+        snprintf(out, n, "%s: %zu run%s", hl_fetch_redact(files[0], shown, sizeof shown), s->n_runs,
+                 s->n_runs == 1 ? "" : "s");
     else
         snprintf(out, n, "%zu profiles (%s, ...): %zu runs", nf,
                  hl_fetch_redact(files[0], shown, sizeof shown), s->n_runs);
@@ -185,8 +185,7 @@ static void warn_side(const char *what, const char *name, const hl_side *s)
             fprintf(stderr,
                     "hotlint compare: warning: %s: the runs ended differently (run %s: %s, run "
                     "%s: %s)\n",
-                    what, s->runs[0].label, s->runs[0].status, s->runs[r].label,
-                    s->runs[r].status);
+                    what, s->runs[0].label, s->runs[0].status, s->runs[r].label, s->runs[r].status);
             break;
         }
 }
@@ -305,8 +304,9 @@ static int lint_sides(compare_state *s)
         return 0;
     struct stat st;
     if (stat(s->cc.before_source, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "hotlint compare: --before-source %s: not a directory; give the tree "
-                        "as it was before the edit\n",
+        fprintf(stderr,
+                "hotlint compare: --before-source %s: not a directory; give the tree "
+                "as it was before the edit\n",
                 hl_esc(s->cc.before_source));
         return -1;
     }
@@ -377,7 +377,9 @@ int hl_cmd_compare(int argc, char **argv)
     hl_compare_input in = {
         .before = &s.before,
         .after = &s.after,
-        .before_findings = s.linted_b ? &s.fs_b : s.linted_a ? &s.fs_a : NULL,
+        .before_findings = s.linted_b   ? &s.fs_b
+                           : s.linted_a ? &s.fs_a
+                                        : NULL,
         .after_findings = s.linted_a ? &s.fs_a : NULL,
         .before_root = s.before_root,
         .alpha = s.cc.alpha,

@@ -25,7 +25,7 @@
 /* The options of `hotlint run` that take a value. */
 static bool takes_value(const char *a)
 {
-    static const char *const with_value[] = {"--cpuprofile", "--hz",   "--memprofile",
+    static const char *const with_value[] = {"--cpuprofile",      "--hz",   "--memprofile",
                                              "--memprofile-rate", "--http", "--repeat"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (!strcmp(a, with_value[i]))
@@ -186,8 +186,8 @@ static int merge(char **args)
     pid_t pid = fork();
     if (pid == 0) {
         execv(analyzer, args);
-        fprintf(stderr, "hotlint run: cannot run the analyzer %s to merge the runs: %s\n",
-                analyzer, strerror(errno));
+        fprintf(stderr, "hotlint run: cannot run the analyzer %s to merge the runs: %s\n", analyzer,
+                strerror(errno));
         _exit(2);
     }
     int status;
@@ -274,8 +274,9 @@ static int runs_dir(const char *out, char *dir, size_t n)
     if (slash == out)
         snprintf(dir, n, "/.hotlint-runs.XXXXXX");
     if (!mkdtemp(dir)) {
-        fprintf(stderr, "hotlint run: cannot make a directory for the runs' profiles beside %s: "
-                        "%s; write the profile to a directory you can write to\n",
+        fprintf(stderr,
+                "hotlint run: cannot make a directory for the runs' profiles beside %s: "
+                "%s; write the profile to a directory you can write to\n",
                 out, strerror(errno));
         return -1;
     }
@@ -351,8 +352,9 @@ int hl_run_repeat(int argc, char **argv)
     free(runs);
     free(ra.args);
     if (g_stop_signal) {
-        fprintf(stderr, "hotlint run: stopped by signal %d after %d of %d runs; no profile "
-                        "written\n",
+        fprintf(stderr,
+                "hotlint run: stopped by signal %d after %d of %d runs; no profile "
+                "written\n",
                 (int)g_stop_signal, done, ra.n);
         signal(g_stop_signal, SIG_DFL);
         raise(g_stop_signal);

@@ -149,8 +149,8 @@ static int finding_row(const sides *sd, const hl_compare_input *in, const hl_fin
     const double *va = f->after ? ca->cost + (size_t)p->after * sd->na : NULL;
     if (hl_cmp_stat_compute(vb, vb ? sd->nb : 0, va, va ? sd->na : 0, sd->alpha, &f->st) < 0)
         return -1;
-    if (f->before && hl_median(cb->share + (size_t)p->before * sd->nb, sd->nb,
-                               &f->st.before_share) < 0)
+    if (f->before &&
+        hl_median(cb->share + (size_t)p->before * sd->nb, sd->nb, &f->st.before_share) < 0)
         return -1;
     if (f->after &&
         hl_median(ca->share + (size_t)p->after * sd->na, sd->na, &f->st.after_share) < 0)
@@ -160,7 +160,7 @@ static int finding_row(const sides *sd, const hl_compare_input *in, const hl_fin
     else if (!f->after)
         f->verdict = HL_CMP_GONE;
     else if (ca->verdict[p->after] == HL_VERDICT_DISMISSED &&
-             cb->verdict[p->before] != HL_VERDICT_DISMISSED)
+             cb->verdict[p->before] == HL_VERDICT_CONFIRMED)
         f->verdict = HL_CMP_FIXED;
     else
         f->verdict = hl_cmp_stat_verdict(&f->st);
@@ -232,7 +232,12 @@ static int do_measured(const sides *sd, hl_compare_result *out)
 int hl_compare(const hl_compare_input *in, hl_compare_result *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    sides sd = {in->before, in->after, in->before->n_runs, in->after->n_runs, NULL, NULL,
+    sides sd = {in->before,
+                in->after,
+                in->before->n_runs,
+                in->after->n_runs,
+                NULL,
+                NULL,
                 in->alpha > 0 ? in->alpha : 0.05};
     out->alpha = sd.alpha;
     out->before_root = in->before_root;
@@ -244,8 +249,8 @@ int hl_compare(const hl_compare_input *in, hl_compare_result *out, char *err, si
         return -1;
     }
     char *type = out->sample_type;
-    if (hl_measure_check_type(in->before, in->vo.sample_index, type, sizeof out->sample_type,
-                              err, errlen) < 0 ||
+    if (hl_measure_check_type(in->before, in->vo.sample_index, type, sizeof out->sample_type, err,
+                              errlen) < 0 ||
         hl_measure_check_type(in->after, type, type, sizeof out->sample_type, err, errlen) < 0)
         return -1;
     int rc = -1;

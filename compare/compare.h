@@ -17,7 +17,7 @@ typedef enum hl_cmp_verdict {
     HL_CMP_IMPROVED,
     HL_CMP_REGRESSED,
     HL_CMP_UNCHANGED,
-    HL_CMP_FIXED, /* findings: still reported, its cost now dismissed by verify */
+    HL_CMP_FIXED, /* findings: still reported; confirmed before, dismissed by verify now */
     HL_CMP_NEW,   /* findings: no match before */
     HL_CMP_GONE,  /* findings: no longer reported by lint */
 } hl_cmp_verdict;

@@ -60,16 +60,16 @@ hl_profile *hl_label_runs(const hl_run_record *runs, size_t n, char *err, size_t
 {
     view *views = calloc(n + 1, sizeof *views);
     hl_profile **ps = calloc(n + 1, sizeof *ps);
-    char (*labels)[24] = calloc(n + 1, sizeof *labels);
-    char (*comments)[160] = calloc(n + 1, sizeof *comments);
+    char(*labels)[24] = calloc(n + 1, sizeof *labels);
+    char(*comments)[160] = calloc(n + 1, sizeof *comments);
     hl_profile *out = NULL, *empty = NULL;
     size_t nv = 0;
     if (!views || !ps || !labels || !comments)
         goto oom;
     for (size_t i = 0; i < n; i++) {
         snprintf(labels[i], sizeof labels[i], "%zu", i + 1);
-        hl_run_comment(comments[i], sizeof comments[i], labels[i], runs[i].cpu_ns,
-                       runs[i].wall_ns, runs[i].status);
+        hl_run_comment(comments[i], sizeof comments[i], labels[i], runs[i].cpu_ns, runs[i].wall_ns,
+                       runs[i].status);
     }
     const hl_profile *shape = NULL; /* a run that wrote a profile */
     for (size_t i = 0; i < n && !shape; i++)

@@ -39,7 +39,10 @@ int hl_measure_check_type(const hl_side *s, const char *type, char *type_out, si
         if (i < 0) {
             snprintf(err, errlen,
                      "%s: no sample type '%s'; give --sample-index with one of its types",
-                     s->runs[r].source, type ? type : r ? type_out : "cpu");
+                     s->runs[r].source,
+                     type ? type
+                     : r  ? type_out
+                          : "cpu");
             return -1;
         }
         const hl_prof_value_type *t = &p->sample_types[i];

@@ -36,8 +36,7 @@ void hl_fn_names_free(hl_fn_names *fn);
 
 /* flat[i * n_runs + r]: the flat cost of function i in run r, in seconds.
  * flat has fn->n * s->n_runs elements, zeroed by the caller. */
-void hl_measure_functions(const hl_side *s, const char *type, const hl_fn_names *fn,
-                          double *flat);
+void hl_measure_functions(const hl_side *s, const char *type, const hl_fn_names *fn, double *flat);
 
 /* cost[i * n_runs + r]: the cum cost of finding i at its site in run r, in
  * seconds, and share[...] its share of the run's total (share may be NULL).

@@ -20,8 +20,8 @@ bool hl_run_comment_parse(const char *comment, char *label, size_t labellen, int
 {
     char l[64], st[32];
     long long c, w;
-    if (sscanf(comment, HL_RUN_COMMENT " run=%63s cpu_ns=%lld wall_ns=%lld status=%31s", l, &c,
-               &w, st) != 4)
+    if (sscanf(comment, HL_RUN_COMMENT " run=%63s cpu_ns=%lld wall_ns=%lld status=%31s", l, &c, &w,
+               st) != 4)
         return false;
     snprintf(label, labellen, "%s", l);
     snprintf(status, statuslen, "%s", st);
@@ -87,9 +87,8 @@ static int fill_samples(hl_side *s, const hl_profile *p, size_t first)
     char buf[32];
     for (size_t i = 0; i < p->n_samples; i++) {
         const char *l = run_label(&p->samples[i], buf, sizeof buf);
-        long r = l ? find_run(s, first, l) : (s->n_runs - first == 1 && !*s->runs[first].label
-                                                  ? (long)first
-                                                  : -1);
+        long r = l ? find_run(s, first, l)
+                   : (s->n_runs - first == 1 && !*s->runs[first].label ? (long)first : -1);
         if (r >= 0)
             count[r - (long)first]++;
     }
@@ -101,9 +100,8 @@ static int fill_samples(hl_side *s, const hl_profile *p, size_t first)
     }
     for (size_t i = 0; i < p->n_samples && !rc; i++) {
         const char *l = run_label(&p->samples[i], buf, sizeof buf);
-        long r = l ? find_run(s, first, l) : (s->n_runs - first == 1 && !*s->runs[first].label
-                                                  ? (long)first
-                                                  : -1);
+        long r = l ? find_run(s, first, l)
+                   : (s->n_runs - first == 1 && !*s->runs[first].label ? (long)first : -1);
         if (r < 0) {
             s->n_unlabelled++;
             continue;

@@ -35,9 +35,9 @@ typedef struct hl_side {
     size_t n_runs, cap_runs;
     hl_profile **profiles; /* owned */
     size_t n_profiles, cap_profiles;
-    hl_profile *merged;   /* all runs in one profile: profiles[0] or a merge */
-    bool merged_owned;    /* merged is a merge of several profiles */
-    size_t n_unlabelled;  /* samples without a run label in a labelled profile */
+    hl_profile *merged;  /* all runs in one profile: profiles[0] or a merge */
+    bool merged_owned;   /* merged is a merge of several profiles */
+    size_t n_unlabelled; /* samples without a run label in a labelled profile */
 } hl_side;
 
 /* Takes p (freed with the side) and appends its runs. source names it in

@@ -42,13 +42,12 @@ double hl_binom_half_cdf(size_t n, size_t k)
         return 1.0;
     double sum = 0, ln2n = (double)n * log(2.0);
     for (size_t i = 0; i <= k; i++)
-        sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) -
-                   ln2n);
+        sum +=
+            exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) - ln2n);
     return sum > 1 ? 1 : sum;
 }
 
-int hl_median_ci(const double *x, size_t n, double conf, double *lo, double *hi,
-                 double *coverage)
+int hl_median_ci(const double *x, size_t n, double conf, double *lo, double *hi, double *coverage)
 {
     if (n == 0)
         return -1;
@@ -144,8 +143,7 @@ double hl_mwu_exact_cdf(size_t m, size_t n, double u)
 
 /* Midranks of the pooled sample; returns the sum of the first sample's ranks
  * and the tie term sum(t^3 - t) over groups of tied values. */
-static int rank_sum(const double *x, size_t m, const double *y, size_t n, double *rx,
-                    double *ties)
+static int rank_sum(const double *x, size_t m, const double *y, size_t n, double *rx, double *ties)
 {
     size_t N = m + n;
     struct pooled {

@@ -18,8 +18,7 @@ int hl_median(const double *x, size_t n, double *out);
  * conf. When no rank reaches conf (n < 6 at 95%) the interval is [min, max].
  * *coverage (may be NULL) receives the coverage achieved. Returns 0, or -1
  * when out of memory or n is 0. */
-int hl_median_ci(const double *x, size_t n, double conf, double *lo, double *hi,
-                 double *coverage);
+int hl_median_ci(const double *x, size_t n, double conf, double *lo, double *hi, double *coverage);
 
 /* P(Binomial(n, 1/2) <= k). */
 double hl_binom_half_cdf(size_t n, size_t k);

@@ -31,10 +31,8 @@ static int add_costs(json_t *o, const hl_cmp_stat *s)
 static json_t *total_json(const hl_compare_result *r)
 {
     json_t *o = json_object();
-    if (!o || add_costs(o, &r->total) < 0 ||
-        json_object_set_new(o, "p", num(r->total.p)) < 0 ||
-        json_object_set_new(o, "verdict", json_string(hl_cmp_verdict_name(r->total_verdict))) <
-            0) {
+    if (!o || add_costs(o, &r->total) < 0 || json_object_set_new(o, "p", num(r->total.p)) < 0 ||
+        json_object_set_new(o, "verdict", json_string(hl_cmp_verdict_name(r->total_verdict))) < 0) {
         json_decref(o);
         return NULL;
     }

@@ -6,6 +6,9 @@
 
 #include "escape.h"
 
+/* Function rows in the table; the JSON report has them all. */
+#define MAX_FUNCTION_ROWS 20
+
 /* "1.234s", "12.3ms", "456us"; "-" when absent. */
 static const char *secs(char *buf, size_t n, bool has, double v)
 {
@@ -115,16 +118,15 @@ int hl_compare_write_text(FILE *out, const hl_compare_result *r, const char *bef
                           const char *after_name)
 {
     fprintf(out,
-            "before: %s\nafter:  %s\n%s per run: medians ±half-width of their %.0f%% interval; "
-            "change of the medians, %.0f%% interval of the shift; p: Mann-Whitney U, two-sided\n\n",
+            "before: %s\nafter:  %s\n%s per run: medians ±half-width of their %g%% interval; "
+            "change of the medians, %g%% interval of the shift; p: Mann-Whitney U, two-sided\n\n",
             hl_esc(before_name), hl_esc(after_name), r->sample_type, (1 - r->alpha) * 100,
             (1 - r->alpha) * 100);
     heading(out, "");
     row_head(out, hl_cmp_verdict_name(r->total_verdict), &r->total);
     fprintf(out, "%-12s total (sampled %s)\n", "", r->sample_type);
     if (r->has_measured) {
-        row_head(out, hl_cmp_verdict_name(hl_cmp_stat_verdict(&r->measured_cpu)),
-                 &r->measured_cpu);
+        row_head(out, hl_cmp_verdict_name(hl_cmp_stat_verdict(&r->measured_cpu)), &r->measured_cpu);
         fprintf(out, "%-12s CPU time measured (user + system, with the profiler)\n", "");
         row_head(out, hl_cmp_verdict_name(hl_cmp_stat_verdict(&r->wall)), &r->wall);
         fprintf(out, "%-12s wall time\n", "");
@@ -138,12 +140,18 @@ int hl_compare_write_text(FILE *out, const hl_compare_result *r, const char *bef
     if (r->n_functions) {
         fputs("\nfunctions (flat)\n", out);
         heading(out, "function");
-        for (size_t i = 0; i < r->n_functions; i++) {
+        size_t shown = r->n_functions < MAX_FUNCTION_ROWS ? r->n_functions : MAX_FUNCTION_ROWS;
+        for (size_t i = 0; i < shown; i++) {
             const hl_cmp_function *f = &r->functions[i];
             row_head(out, hl_cmp_verdict_name(f->verdict), &f->st);
             share_col(out, &f->st);
             fprintf(out, "%s\n", hl_esc(f->name));
         }
+        if (shown < r->n_functions)
+            fprintf(
+                out,
+                "(%zu more functions of at least the minimum share: --format json lists them)\n",
+                r->n_functions - shown);
     }
     return ferror(out) ? -1 : 0;
 }
