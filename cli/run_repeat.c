@@ -121,7 +121,8 @@ static int run_once(int argc, char **args, run_result *r)
     return 0;
 }
 
-/* Says which runs ended how when they did not all end alike. */
+/* Says which runs ended how when they did not all end alike:
+ * "the runs ended differently: exit:0 (runs 1, 3), exit:3 (run 2)". */
 static void report_statuses(const run_result *runs, int n)
 {
     int k = 1;
@@ -130,17 +131,20 @@ static void report_statuses(const run_result *runs, int n)
     if (k == n)
         return;
     fputs("hotlint run: the runs ended differently:", stderr);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0, groups = 0; i < n; i++) {
         bool first = true;
         for (int j = 0; j < i && first; j++)
             first = strcmp(runs[j].status, runs[i].status) != 0;
         if (!first)
             continue;
-        fprintf(stderr, " %s in run", runs[i].status);
+        int count = 0;
         for (int j = i; j < n; j++)
+            count += !strcmp(runs[j].status, runs[i].status);
+        fprintf(stderr, "%s %s (run%s", groups++ ? "," : "", runs[i].status, count > 1 ? "s" : "");
+        for (int j = i, shown = 0; j < n; j++)
             if (!strcmp(runs[j].status, runs[i].status))
-                fprintf(stderr, " %d", j + 1);
-        fputc(';', stderr);
+                fprintf(stderr, "%s %d", shown++ ? "," : "", j + 1);
+        fputc(')', stderr);
     }
     fputc('\n', stderr);
 }
