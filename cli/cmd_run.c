@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "run_repeat.h"
 
 static void usage(FILE *out)
 {
@@ -25,6 +26,7 @@ static void usage(FILE *out)
           "  --http ADDR              serve /debug/pprof/ on ADDR (127.0.0.1:6060)\n"
           "  --follow-exec            keep profiling programs that PROGRAM executes\n"
           "  --cpuprofile-fork        forked children write FILE.<pid> of their own\n"
+          "  --repeat N               run PROGRAM N times; FILE holds every run (label run)\n"
           "The runtime is found next to hotlint (build tree or install prefix); HOTLINT_RT\n"
           "names it explicitly. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 sent to\n"
           "hotlint go on to PROGRAM; hotlint exits with PROGRAM's status, or dies of the\n"
@@ -139,6 +141,8 @@ int hl_cmd_run(int argc, char **argv)
 {
     const char *cpu = NULL, *hz = NULL, *mem = NULL, *mem_rate = NULL, *http = NULL;
     bool follow = false, fork_profiles = false;
+    if (hl_run_repeat_requested(argc, argv))
+        return hl_run_repeat(argc, argv);
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "run_repeat.h"
 
 struct command {
     const char *name;
@@ -58,6 +59,7 @@ static const struct command commands[] = {
     {"list", hl_cmd_list, "annotated source of functions in a profile"},
     {"flame", hl_cmd_flame, "flame graph (SVG) or folded stacks of a profile"},
     {"rules", hl_cmd_rules, "list the rule catalog or explain one rule"},
+    {"compare", hl_cmd_compare, "did the change work? compare repeated runs before and after"},
 };
 
 static void usage(FILE *out)
@@ -121,6 +123,8 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && !strcmp(argv[1], "--verify"))
         return hl_cmd_verify(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "__merge-runs")) /* hotlint run --repeat's merge */
+        return hl_cmd_merge_runs(argc - 1, argv + 1);
     if (argc >= 2) {
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
             if (!strcmp(argv[1], commands[i].name))

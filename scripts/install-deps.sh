@@ -9,7 +9,7 @@ packages=(
     libyaml-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev
     libcmocka-dev
     golang-go google-perftools libgoogle-perftools-dev libjemalloc2 libjemalloc-dev
-    python3 python3-jsonschema python3-yaml pre-commit curl bc dpkg-dev time
+    python3 python3-jsonschema python3-yaml python3-scipy pre-commit curl bc dpkg-dev time
     clang libclang-rt-14-dev llvm
     chromium
 )
