@@ -372,8 +372,12 @@ int hl_cmd_compare(int argc, char **argv)
     if (take_sides(&s) < 0 || read_side(&s.before, s.cc.before, s.cc.n_before, s.cc.pc.token) < 0 ||
         read_side(&s.after, s.cc.after, s.cc.n_after, s.cc.pc.token) < 0 || lint_sides(&s) < 0)
         goto out;
-    for (size_t i = 0; i < s.fs_a.n_errors; i++)
-        fprintf(stderr, "%s\n", hl_esc_flags(s.fs_a.errors[i], HL_ESC_LINE_START));
+    for (size_t i = 0; i < s.fs_a.n_errors; i++) {
+        char text[8192];
+        fprintf(
+            stderr, "%s\n",
+            hl_esc_flags(hl_diag_format(&s.fs_a.errors[i], text, sizeof text), HL_ESC_LINE_START));
+    }
     hl_compare_input in = {
         .before = &s.before,
         .after = &s.after,
