@@ -353,15 +353,10 @@ int hl_cmd_compare(int argc, char **argv)
     char err[1024] = "";
     int rc = 2;
     hl_lint_cli_init(&s.lc);
-    hl_opt_result pr = hl_lint_cli_parse(&s.lc, argc, argv, compare_layer, &s.cc, err, sizeof err);
-    if (pr == HL_OPT_HELP) {
-        fputs(usage_text, stdout);
-        fputs(hl_lint_cli_help(), stdout);
-        rc = 0;
-        goto out;
-    }
-    if (pr != HL_OPT_OK) {
-        fprintf(stderr, "hotlint compare: %s\n", hl_esc(err));
+    int pr =
+        hl_lint_cli_parse_command(&s.lc, argc, argv, compare_layer, &s.cc, "compare", usage_text);
+    if (pr >= 0) {
+        rc = pr;
         goto out;
     }
     if (strcmp(s.lc.format, "text") && strcmp(s.lc.format, "json")) {

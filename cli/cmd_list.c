@@ -44,16 +44,10 @@ int hl_cmd_list(int argc, char **argv)
     int rc = 2;
 
     hl_lint_cli_init(&lc);
-    hl_opt_result pr =
-        hl_lint_cli_parse(&lc, argc, argv, hl_profile_cli_parse_one, &pc, err, sizeof err);
-    if (pr == HL_OPT_HELP) {
-        fputs(usage_text, stdout);
-        fputs(hl_lint_cli_help(), stdout);
-        rc = 0;
-        goto out;
-    }
-    if (pr != HL_OPT_OK) {
-        fprintf(stderr, "hotlint list: %s\n", hl_esc(err));
+    int pr = hl_lint_cli_parse_command(&lc, argc, argv, hl_profile_cli_parse_one, &pc, "list",
+                                       usage_text);
+    if (pr >= 0) {
+        rc = pr;
         goto out;
     }
     if (lc.n_paths < 2) {

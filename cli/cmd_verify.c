@@ -162,15 +162,9 @@ int hl_cmd_verify(int argc, char **argv)
     hl_lint_cli_init(&lc);
     memset(&vc, 0, sizeof vc);
     hl_verify_options_init(&vc.vo);
-    hl_opt_result pr = hl_lint_cli_parse(&lc, argc, argv, verify_layer, &vc, err, sizeof err);
-    if (pr == HL_OPT_HELP) {
-        fputs(usage_text, stdout);
-        fputs(hl_lint_cli_help(), stdout);
-        rc = 0;
-        goto out;
-    }
-    if (pr != HL_OPT_OK) {
-        fprintf(stderr, "hotlint verify: %s\n", hl_esc(err));
+    int pr = hl_lint_cli_parse_command(&lc, argc, argv, verify_layer, &vc, "verify", usage_text);
+    if (pr >= 0) {
+        rc = pr;
         goto out;
     }
     /* The positional arguments are profiles and source paths: the first is a

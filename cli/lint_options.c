@@ -2,6 +2,7 @@
 #include "lint_options.h"
 #include "../lint/config.h"
 #include "../lint/diff.h"
+#include "../report/escape.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -219,6 +220,23 @@ hl_opt_result hl_lint_cli_parse(hl_lint_cli *c, int argc, char **argv, hl_opt_la
 oom:
     snprintf(err, errlen, "out of memory parsing the arguments");
     return HL_OPT_ERROR;
+}
+
+int hl_lint_cli_parse_command(hl_lint_cli *c, int argc, char **argv, hl_opt_layer_fn layer,
+                              void *user, const char *cmd, const char *usage)
+{
+    char err[1024] = "";
+    hl_opt_result pr = hl_lint_cli_parse(c, argc, argv, layer, user, err, sizeof err);
+    if (pr == HL_OPT_HELP) {
+        fputs(usage, stdout);
+        fputs(hl_lint_cli_help(), stdout);
+        return 0;
+    }
+    if (pr != HL_OPT_OK) {
+        fprintf(stderr, "hotlint %s: %s\n", cmd, hl_esc(err));
+        return 2;
+    }
+    return -1;
 }
 
 int hl_lint_cli_check_format(const hl_lint_cli *c, char *err, size_t errlen)

@@ -74,6 +74,12 @@ hl_opt_result hl_lint_cli_parse_one(hl_lint_cli *c, int argc, char **argv, int *
 hl_opt_result hl_lint_cli_parse(hl_lint_cli *c, int argc, char **argv, hl_opt_layer_fn layer,
                                 void *user, char *err, size_t errlen);
 
+/* hl_lint_cli_parse for a subcommand: --help prints usage and the shared
+ * options' help to stdout; an error is printed as "hotlint CMD: message".
+ * Returns -1 to go on, else the exit status (0 after help, 2 after an error). */
+int hl_lint_cli_parse_command(hl_lint_cli *c, int argc, char **argv, hl_opt_layer_fn layer,
+                              void *user, const char *cmd, const char *usage);
+
 /* Checks --format against the formats lint and verify write (text, json,
  * sarif, github, codequality). Returns 0, or -1 with a message in err
  * naming the format and the choices. */
