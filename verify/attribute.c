@@ -1,0 +1,317 @@
+/* attribute.c - the sample pass: each finding's flat, cum, loop cum and evidence (the
+ * samples that pass through its call into the rule's cost), the families' shares, and
+ * the rows of hot code no finding explains; and the second pass that names the causes
+ * under a hot site whose rule's cost is small. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+#include "internal.h"
+
+static int64_t count_of(const hl_prof_sample *s, int ci)
+{
+    return ci >= 0 ? s->values[ci] : 1;
+}
+
+/* True when the frame below the site (deeper in the stack) is the finding's
+ * call: its callee, one of its rule's cost symbols, or a library function
+ * (the callee's name may be an alias there); and, in a CPU profile, the
+ * rule's cost symbols are below the site (cost holds the rules seen so far). */
+static bool through_call(const vx_ctx *c, uint32_t fx, const vx_entry *below, const uint64_t *cost)
+{
+    if (!below)
+        return false;
+    int32_t r = c->f_rule[fx];
+    uint32_t fn = below->fn;
+    bool rule_sym =
+        r >= 0 &&
+        (c->fn_rule_mask[(size_t)fn * c->words + (size_t)r / 64] >> ((unsigned)r % 64) & 1);
+    bool call =
+        rule_sym || !below->user || (c->f_callee[fx] >= 0 && c->fn_callee[fn] == c->f_callee[fx]);
+    if (!call)
+        return false;
+    if (c->heap) /* every sample of an allocation profile is an allocation */
+        return true;
+    return r >= 0 && (cost[(size_t)r / 64] >> ((unsigned)r % 64) & 1);
+}
+
+/* Adds one row's value; rows are keyed by (where, callee). */
+static int add_row(vx_ctx *c, int32_t where, int32_t callee, int64_t v)
+{
+    uint64_t key = (uint64_t)(uint32_t)where << 32 | (uint32_t)(callee + 1);
+    int32_t id = hl_u64tab_intern(&c->row_keys, key);
+    if (id < 0)
+        return -1;
+    if ((size_t)id == c->n_rows) {
+        if (HL_GROW(c->rows, c->n_rows, c->cap_rows) < 0)
+            return -1;
+        c->rows[c->n_rows++] = (vx_row){where, callee, 0};
+    }
+    c->rows[id].value += v;
+    return 0;
+}
+
+/* A sample no finding explains: its own cost goes to its leaf when that is the
+ * program's code, else to the first frame of the program's code above the
+ * library leaves, naming the library function it called (allocator frames
+ * are not named: in an allocation profile every sample ends in one). */
+static int unexplained_sample(vx_ctx *c, const hl_prof_sample *sm, int64_t v)
+{
+    const hl_prof_location *lbase = c->p->locations;
+    const vx_entry *below = NULL, *leaf = NULL;
+    for (size_t l = 0; l < sm->n_locs; l++) {
+        size_t li = (size_t)(sm->locs[l] - lbase);
+        for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
+            const vx_entry *en = &c->entries[e];
+            if (!leaf)
+                leaf = en;
+            if (en->user) {
+                int32_t callee = below && !below->alloc && !below->root ? (int32_t)below->fn : -1;
+                if (en->line_key >= 0 && add_row(c, en->line_key, callee, v) < 0)
+                    return -1;
+                if (en->func_key >= 0 && add_row(c, en->func_key | VX_ROW_FUNC, callee, v) < 0)
+                    return -1;
+                return 0;
+            }
+            below = en;
+        }
+    }
+    if (!leaf || leaf->root || leaf->alloc)
+        return 0;
+    if (leaf->line_key >= 0 && add_row(c, leaf->line_key, -1, v) < 0)
+        return -1;
+    if (leaf->func_key >= 0 && add_row(c, leaf->func_key | VX_ROW_FUNC, -1, v) < 0)
+        return -1;
+    return 0;
+}
+
+/* Counts the sites and loops of entry en in sample stamp. */
+static void count_entry(vx_ctx *c, const vx_entry *en, const vx_entry *below, bool leaf,
+                        uint32_t stamp, int64_t v, int64_t cnt, const uint64_t *cost)
+{
+    for (uint32_t k = 0; k < en->site_n; k++) {
+        uint32_t fx = c->site_list.v[en->site_off + k];
+        vx_site *s = &c->site[fx];
+        if (leaf)
+            s->flat += v;
+        if (s->st_site != stamp) {
+            s->st_site = stamp;
+            s->cum += v;
+            s->cum_count += cnt;
+        }
+        if (s->st_ev != stamp && through_call(c, fx, below, cost)) {
+            s->st_ev = stamp;
+            s->evidence += v;
+        }
+    }
+    for (uint32_t k = 0; k < en->loop_n; k++) {
+        vx_site *s = &c->site[c->loop_list.v[en->loop_off + k]];
+        if (s->st_loop != stamp) {
+            s->st_loop = stamp;
+            s->loop += v;
+        }
+    }
+}
+
+int vx_attribute(vx_ctx *c, char *err, size_t errlen)
+{
+    const hl_profile *prof = c->p;
+    size_t W = c->words;
+    uint64_t *cost = calloc(W, sizeof *cost);
+    c->site = calloc(c->fs->n + 1, sizeof *c->site);
+    c->loc_used = calloc(prof->n_locations + 1, sizeof *c->loc_used);
+    if (!cost || !c->site || !c->loc_used) {
+        free(cost);
+        return -1;
+    }
+    const hl_prof_location *lbase = prof->locations;
+    for (size_t s = 0; s < prof->n_samples; s++) {
+        const hl_prof_sample *sm = &prof->samples[s];
+        int64_t v = sm->values[c->vi], cnt = count_of(sm, c->ci);
+        uint32_t stamp = (uint32_t)s + 1;
+        c->tot.total += v;
+        c->tot.samples += cnt;
+        memset(cost, 0, W * sizeof *cost);
+        uint64_t fam = 0;
+        bool explained = false, unknown = false;
+        const vx_entry *below = NULL;
+        for (size_t l = 0; l < sm->n_locs; l++) {
+            const hl_prof_location *loc = sm->locs[l];
+            if (loc < lbase || loc >= lbase + prof->n_locations) {
+                snprintf(err, errlen, "profile: sample %zu names a location outside the table", s);
+                free(cost);
+                return -2;
+            }
+            size_t li = (size_t)(loc - lbase);
+            c->loc_used[li] = true;
+            unknown |= c->loc_unknown[li];
+            for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
+                const vx_entry *en = &c->entries[e];
+                if (en->site_n || en->loop_n) {
+                    explained |= en->site_n != 0;
+                    count_entry(c, en, below, !below, stamp, v, cnt, cost);
+                }
+                below = en;
+                if (!en->cost)
+                    continue;
+                const uint64_t *m = &c->fn_rule_mask[(size_t)en->fn * W];
+                for (size_t w = 0; w < W; w++)
+                    cost[w] |= m[w];
+                uint64_t fresh = c->fn_fam_mask[en->fn] & ~fam;
+                fam |= fresh;
+                while (fresh) {
+                    c->tot.family[__builtin_ctzll(fresh)] += v;
+                    fresh &= fresh - 1;
+                }
+            }
+        }
+        if (unknown)
+            c->tot.unsymbolized += v;
+        if (explained)
+            continue;
+        c->tot.unexplained += v;
+        if (unexplained_sample(c, sm, v) < 0) {
+            free(cost);
+            return -1;
+        }
+    }
+    free(cost);
+    return 0;
+}
+
+/* Which findings' functions appear in the profile at all: exercised[fx] for
+ * every finding whose function has a sampled location, by name and
+ * compatible file, or through a nameless line in it. Can't fail (no memory:
+ * every finding counts as exercised, which only makes verdicts inconclusive). */
+void vx_mark_exercised(const vx_ctx *c, bool *exercised)
+{
+    const hl_profile *prof = c->p;
+    bool *fn_used = calloc(prof->n_functions + 1, sizeof *fn_used);
+    if (!fn_used) {
+        for (size_t i = 0; i < c->fs->n; i++)
+            exercised[i] = true;
+        return;
+    }
+    for (size_t li = 0; li < prof->n_locations; li++)
+        if (c->loc_used[li])
+            for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++)
+                fn_used[c->entries[e].fn] = true;
+    for (size_t k = 0; k < c->nameless_loc.n; k++)
+        if (c->loc_used[c->nameless_loc.v[k]])
+            exercised[c->nameless_fx.v[k]] = true;
+    for (size_t fi = 0; fi < prof->n_functions; fi++) {
+        int32_t nid = c->fn_name[fi];
+        if (!fn_used[fi] || nid < 0)
+            continue;
+        for (uint32_t k = c->by_name.off[nid]; k < c->by_name.off[nid + 1]; k++) {
+            uint32_t fx = c->by_name.items[k];
+            if (vx_file_compatible(c, c->fn_pfile[fi], c->f_file[fx]))
+                exercised[fx] = true;
+        }
+    }
+    free(fn_used);
+}
+
+/* One (finding, leaf) pair of the causes pass. */
+typedef struct cause_acc {
+    uint32_t fx, leaf_entry;
+    int64_t value;
+} cause_acc;
+
+static int cmp_causes(const void *a, const void *b)
+{
+    const cause_acc *x = a, *y = b;
+    if (x->fx != y->fx)
+        return x->fx < y->fx ? -1 : 1;
+    if (x->value != y->value)
+        return x->value > y->value ? -1 : 1;
+    return (x->leaf_entry > y->leaf_entry) - (x->leaf_entry < y->leaf_entry);
+}
+
+/* Fills item fx's causes from its tallies acc[0..n), sorted by value. */
+static int fill_causes(vx_ctx *c, hl_verified *it, const cause_acc *acc, size_t n)
+{
+    size_t k = n < HL_VERIFY_MAX_CAUSES ? n : HL_VERIFY_MAX_CAUSES;
+    it->causes = calloc(k + 1, sizeof *it->causes);
+    if (!it->causes)
+        return -1;
+    for (size_t i = 0; i < k; i++) {
+        const vx_entry *en = &c->entries[acc[i].leaf_entry];
+        hl_cause *h = &it->causes[it->n_causes++];
+        h->function = vx_strdup(vx_fn_name(&c->p->functions[en->fn]));
+        const char *file = "";
+        if (en->line_key >= 0) {
+            uint64_t key = c->line_keys.keys[en->line_key];
+            file = c->pfiles.strs[key >> 32];
+            h->line = (int64_t)(key & 0xffffffffu);
+        }
+        h->file = vx_strdup(file);
+        if (!h->function || !h->file)
+            return -1;
+        h->value = acc[i].value;
+        h->share = vx_share(h->value, c->tot.total);
+        h->of_site = vx_share(h->value, it->cum);
+    }
+    return 0;
+}
+
+/* Second pass over the samples for the findings marked in want (items in
+ * finding order): the leaves (symbol and line) the time under the site goes
+ * to, top HL_VERIFY_MAX_CAUSES each. */
+int vx_causes(vx_ctx *c, hl_verify_result *out, const bool *want)
+{
+    const hl_profile *prof = c->p;
+    hl_u64tab keys = {0};
+    cause_acc *acc = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    for (size_t i = 0; i < c->fs->n; i++)
+        c->site[i].st_site = 0;
+    for (size_t s = 0; s < prof->n_samples; s++) {
+        const hl_prof_sample *sm = &prof->samples[s];
+        uint32_t stamp = (uint32_t)s + 1, leaf = UINT32_MAX, lkey = 0;
+        for (size_t l = 0; l < sm->n_locs; l++) {
+            size_t li = (size_t)(sm->locs[l] - prof->locations);
+            for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
+                const vx_entry *en = &c->entries[e];
+                if (leaf == UINT32_MAX) { /* one cause per leaf line (or function) */
+                    leaf = e;
+                    lkey = en->line_key >= 0   ? (uint32_t)en->line_key
+                           : en->func_key >= 0 ? (uint32_t)en->func_key | 0x40000000u
+                                               : en->fn | 0x80000000u;
+                }
+                for (uint32_t k = 0; k < en->site_n; k++) {
+                    uint32_t fx = c->site_list.v[en->site_off + k];
+                    if (!want[fx] || c->site[fx].st_site == stamp)
+                        continue;
+                    c->site[fx].st_site = stamp;
+                    int32_t id = hl_u64tab_intern(&keys, (uint64_t)fx << 32 | lkey);
+                    if (id < 0)
+                        goto done;
+                    if ((size_t)id == n) {
+                        if (HL_GROW(acc, n, cap) < 0)
+                            goto done;
+                        acc[n++] = (cause_acc){fx, leaf, 0};
+                    }
+                    acc[id].value += sm->values[c->vi];
+                }
+            }
+        }
+    }
+    if (n > 1)
+        qsort(acc, n, sizeof *acc, cmp_causes);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && acc[j].fx == acc[i].fx)
+            j++;
+        if (fill_causes(c, &out->items[acc[i].fx], acc + i, j - i) < 0)
+            goto done;
+        i = j;
+    }
+    rc = 0;
+done:
+    hl_u64tab_free(&keys);
+    free(acc);
+    return rc;
+}
