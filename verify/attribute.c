@@ -22,6 +22,8 @@ static bool through_call(const vx_ctx *c, uint32_t fx, const vx_entry *below, co
 {
     if (!below)
         return false;
+    if (below->libcall) /* a library function without symbols: its cost cannot be seen */
+        return true;
     int32_t r = c->f_rule[fx];
     uint32_t fn = below->fn;
     bool rule_sym =
@@ -146,6 +148,8 @@ int vx_attribute(vx_ctx *c, char *err, size_t errlen)
             size_t li = (size_t)(loc - lbase);
             c->loc_used[li] = true;
             unknown |= c->loc_unknown[li];
+            if (c->loc_libcall[li] && c->loc_first[li] == c->loc_first[li + 1])
+                below = &c->libcall;
             for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
                 const vx_entry *en = &c->entries[e];
                 if (en->site_n || en->loop_n) {

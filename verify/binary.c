@@ -18,17 +18,29 @@
 
 #define KEEP_APART "-fno-crossjumping -fno-tree-tail-merge"
 
-/* One call of the callee in the function, at its call instruction. */
+/* One call in the function: its line (the call instruction's), the line's file
+ * (base name, owned by libdw), the line row's address and the return address. */
 typedef struct call_at {
     unsigned line;
-    char base[128]; /* the line's file, base name */
-    uint64_t addr;
+    const char *base;
+    uint64_t addr, ret;
+    bool callee; /* a call of the finding's callee */
 } call_at;
 
-typedef struct calls {
-    call_at *v;
-    size_t n, cap;
-} calls;
+/* One row of the line table inside the function. */
+typedef struct row_at {
+    unsigned line;
+    const char *base;
+    uint64_t addr;
+} row_at;
+
+/* What the binary says about one function. */
+typedef struct fn_code {
+    call_at *calls;
+    size_t n_calls, cap_calls;
+    row_at *rows;
+    size_t n_rows, cap_rows;
+} fn_code;
 
 /* An opened binary. */
 typedef struct binary {
@@ -144,35 +156,32 @@ static bool calls_callee(Dwarf_Die *site, const char *callee)
     return !strcmp(name, callee);
 }
 
-/* Collects the calls of callee under die (call sites in nested blocks too). */
-static int collect_calls(Dwarf_Die *cu, Dwarf_Die *die, const char *callee, calls *out)
+/* Collects the calls under die (call sites in nested blocks too). */
+static int collect_calls(Dwarf_Die *cu, Dwarf_Die *die, const char *callee, fn_code *out)
 {
     Dwarf_Die child;
     if (dwarf_child(die, &child) != 0)
         return 0;
     do {
         int tag = dwarf_tag(&child);
-        if ((tag == DW_TAG_call_site || tag == DW_TAG_GNU_call_site) &&
-            calls_callee(&child, callee)) {
-            Dwarf_Attribute a;
-            Dwarf_Addr pc = 0;
-            if ((dwarf_attr(&child, DW_AT_call_return_pc, &a) ||
-                 dwarf_attr(&child, DW_AT_low_pc, &a)) &&
-                dwarf_formaddr(&a, &pc) == 0 && pc > 0) {
-                Dwarf_Line *ln = dwarf_getsrc_die(cu, pc - 1); /* the call instruction */
-                int line = 0;
-                Dwarf_Addr at = pc - 1;
-                if (ln && dwarf_lineno(ln, &line) == 0 && line > 0) {
-                    dwarf_lineaddr(ln, &at);
-                    if (HL_GROW(out->v, out->n, out->cap) < 0)
-                        return -1;
-                    call_at *ca = &out->v[out->n++];
-                    const char *src = dwarf_linesrc(ln, NULL, NULL);
-                    ca->line = (unsigned)line;
-                    snprintf(ca->base, sizeof ca->base, "%s", src ? base_of(src) : "");
-                    ca->addr = at;
-                }
-            }
+        Dwarf_Attribute a;
+        Dwarf_Addr pc = 0;
+        if (tag == DW_TAG_call_site || tag == DW_TAG_GNU_call_site) {
+            if (!(dwarf_attr(&child, DW_AT_call_return_pc, &a) ||
+                  dwarf_attr(&child, DW_AT_low_pc, &a)) ||
+                dwarf_formaddr(&a, &pc) != 0 || pc == 0)
+                continue;
+            Dwarf_Line *ln = dwarf_getsrc_die(cu, pc - 1); /* the call instruction */
+            int line = 0;
+            Dwarf_Addr at = pc - 1;
+            if (!ln || dwarf_lineno(ln, &line) != 0 || line <= 0)
+                continue;
+            dwarf_lineaddr(ln, &at);
+            if (HL_GROW(out->calls, out->n_calls, out->cap_calls) < 0)
+                return -1;
+            const char *src = dwarf_linesrc(ln, NULL, NULL);
+            out->calls[out->n_calls++] = (call_at){(unsigned)line, src ? base_of(src) : "", at, pc,
+                                                   calls_callee(&child, callee)};
         } else if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) {
             if (collect_calls(cu, &child, callee, out) < 0)
                 return -1;
@@ -181,8 +190,33 @@ static int collect_calls(Dwarf_Die *cu, Dwarf_Die *die, const char *callee, call
     return 0;
 }
 
-/* The calls of callee in every out-of-line copy of function fname (clones too). */
-static int function_calls(binary *b, const char *fname, size_t flen, const char *callee, calls *out)
+/* The line rows of cu inside die's address ranges. */
+static int collect_rows(Dwarf_Die *cu, Dwarf_Die *die, fn_code *out)
+{
+    Dwarf_Lines *lines;
+    size_t nl;
+    Dwarf_Addr base, lo, hi;
+    if (dwarf_getsrclines(cu, &lines, &nl) != 0)
+        return 0;
+    for (ptrdiff_t off = 0; (off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0;)
+        for (size_t i = 0; i < nl; i++) {
+            Dwarf_Line *ln = dwarf_onesrcline(lines, i);
+            Dwarf_Addr at;
+            int line;
+            if (!ln || dwarf_lineaddr(ln, &at) || at < lo || at >= hi ||
+                dwarf_lineno(ln, &line) || line <= 0)
+                continue;
+            if (HL_GROW(out->rows, out->n_rows, out->cap_rows) < 0)
+                return -1;
+            const char *src = dwarf_linesrc(ln, NULL, NULL);
+            out->rows[out->n_rows++] = (row_at){(unsigned)line, src ? base_of(src) : "", at};
+        }
+    return 0;
+}
+
+/* The calls and line rows of every out-of-line copy of function fname (clones too). */
+static int function_code(binary *b, const char *fname, size_t flen, const char *callee,
+                         fn_code *out)
 {
     Dwarf_Off off = 0, next;
     size_t hsize;
@@ -190,11 +224,12 @@ static int function_calls(binary *b, const char *fname, size_t flen, const char 
         Dwarf_Die cu, die;
         if (dwarf_offdie(b->dw, off + hsize, &cu) && dwarf_child(&cu, &die) == 0) {
             do {
-                if (dwarf_tag(&die) != DW_TAG_subprogram || !dwarf_hasattr(&die, DW_AT_low_pc))
+                if (dwarf_tag(&die) != DW_TAG_subprogram ||
+                    !(dwarf_hasattr(&die, DW_AT_low_pc) || dwarf_hasattr(&die, DW_AT_ranges)))
                     continue;
                 const char *name = dwarf_diename(&die);
                 if (name && strlen(name) == flen && !strncmp(name, fname, flen) &&
-                    collect_calls(&cu, &die, callee, out) < 0)
+                    (collect_calls(&cu, &die, callee, out) < 0 || collect_rows(&cu, &die, out) < 0))
                     return -1;
             } while (dwarf_siblingof(&die, &die) == 0);
         }
@@ -221,49 +256,59 @@ static const hl_prof_mapping *mapping_of(const vx_ctx *c, uint32_t fx)
     return NULL;
 }
 
-static bool holds_call(const hl_finding *f, const calls *cs)
+static bool on_lines(const hl_finding *f, unsigned line, const char *base)
 {
     unsigned end = f->end_line > f->line ? f->end_line : f->line;
-    const char *base = base_of(f->file ? f->file : "");
-    for (size_t i = 0; i < cs->n; i++)
-        if (cs->v[i].line >= f->line && cs->v[i].line <= end && !strcmp(cs->v[i].base, base))
+    return line >= f->line && line <= end && !strcmp(base, base_of(f->file ? f->file : ""));
+}
+
+/* Does finding f's code hold a call: of the callee (callee_only), or of anything? */
+static bool holds_call(const hl_finding *f, const fn_code *fc, bool callee_only)
+{
+    for (size_t i = 0; i < fc->n_calls; i++)
+        if ((fc->calls[i].callee || !callee_only) && on_lines(f, fc->calls[i].line, fc->calls[i].base))
             return true;
     return false;
 }
 
-/* Judges one group of findings (same function, file and callee). */
-static int judge_group(vx_ctx *c, hl_verify_result *out, binaries *bs, const uint32_t *g, size_t n)
+/* Bytes before a shared call that the merged site's code may start at. */
+#define MERGED_REACH 96
+
+/* The call of the callee that finding f's code flows into: a line row of f
+ * shortly before the call's return address with no call in between (the
+ * compiler kept f's line at the start of the shared instructions). -1 when
+ * there is none. */
+static ptrdiff_t flows_into(const hl_finding *f, const fn_code *fc)
 {
-    const hl_finding *f0 = &c->fs->items[g[0]];
-    const hl_prof_mapping *m = mapping_of(c, g[0]);
-    binary *b = m ? open_binary(bs, m, out) : NULL;
-    calls cs = {0};
-    if (!b)
-        return 0;
-    if (function_calls(b, f0->function, hl_function_name_len(f0->function), f0->callee, &cs) < 0) {
-        free(cs.v);
-        return -1;
+    for (size_t r = 0; r < fc->n_rows; r++) {
+        const row_at *row = &fc->rows[r];
+        if (!on_lines(f, row->line, row->base))
+            continue;
+        for (size_t k = 0; k < fc->n_calls; k++) {
+            const call_at *ca = &fc->calls[k];
+            if (!ca->callee || ca->ret <= row->addr || ca->ret - row->addr > MERGED_REACH)
+                continue;
+            bool between = false;
+            for (size_t j = 0; j < fc->n_calls && !between; j++)
+                between = fc->calls[j].ret > row->addr && fc->calls[j].ret < ca->ret;
+            if (!between)
+                return (ptrdiff_t)k;
+        }
     }
-    size_t without = 0, addrs = 0;
-    uint64_t shared = 0;
-    for (size_t i = 0; i < n; i++)
-        without += !holds_call(&c->fs->items[g[i]], &cs);
-    for (size_t i = 0; i < cs.n; i++) {
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = cs.v[k].addr == cs.v[i].addr;
-        addrs += !seen;
-        if (!shared)
-            shared = cs.v[i].addr;
-    }
-    free(cs.v);
-    if (!cs.n || !without || without == n || addrs >= n)
-        return 0; /* every call kept, or the callee not called here at all */
+    return -1;
+}
+
+/* Marks the findings g[0..n) merged: they share the call instruction at addr. */
+static int mark_merged(vx_ctx *c, hl_verify_result *out, const uint32_t *g, size_t n,
+                       uint64_t addr)
+{
     int64_t combined = 0;
     for (size_t i = 0; i < n; i++)
         combined += out->items[g[i]].evidence;
     for (size_t i = 0; i < n; i++) {
         hl_verified *it = &out->items[g[i]];
+        free(it->merged_with);
+        it->n_merged_with = 0;
         it->merged_with = calloc(n, sizeof *it->merged_with);
         if (!it->merged_with)
             return -1;
@@ -273,10 +318,47 @@ static int judge_group(vx_ctx *c, hl_verify_result *out, binaries *bs, const uin
         it->verdict = HL_VERDICT_MERGED;
         it->merged_evidence = combined;
         it->merged_share = vx_share(combined, c->tot.total);
-        it->merged_address = shared;
+        it->merged_address = addr;
         it->keep_apart = KEEP_APART;
     }
     return 0;
+}
+
+/* Judges one group of findings (same function, file and callee): a finding
+ * with no call at all on its lines whose code flows into another finding's
+ * call shares that call. (A finding whose call became other calls, as
+ * strcat(s, "|") becomes strlen and a store, is not merged.) */
+static int judge_group(vx_ctx *c, hl_verify_result *out, binaries *bs, const uint32_t *g,
+                       size_t n)
+{
+    const hl_finding *f0 = &c->fs->items[g[0]];
+    const hl_prof_mapping *m = mapping_of(c, g[0]);
+    binary *b = m ? open_binary(bs, m, out) : NULL;
+    fn_code fc = {0};
+    uint32_t pair[2];
+    int rc = 0;
+    if (!b)
+        return 0;
+    if (function_code(b, f0->function, hl_function_name_len(f0->function), f0->callee, &fc) < 0)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const hl_finding *f = &c->fs->items[g[i]];
+        ptrdiff_t k;
+        if (holds_call(f, &fc, false) || (k = flows_into(f, &fc)) < 0)
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            const hl_finding *o = &c->fs->items[g[j]];
+            if (j == i || !on_lines(o, fc.calls[k].line, fc.calls[k].base))
+                continue;
+            pair[0] = g[i];
+            pair[1] = g[j];
+            rc = mark_merged(c, out, pair, 2, fc.calls[k].addr);
+            break;
+        }
+    }
+    free(fc.calls);
+    free(fc.rows);
+    return rc;
 }
 
 /* A finding's grouping key: its file, function and callee. */

@@ -78,6 +78,7 @@ void vx_ctx_free(vx_ctx *c)
     free(c->loop_list.v);
     free(c->line_fn.v);
     free(c->loc_unknown);
+    free(c->loc_libcall);
     free(c->nameless_loc.v);
     free(c->nameless_fx.v);
     free(c->mapping_named);
@@ -496,10 +497,12 @@ static int build_entries(vx_ctx *c, char *err, size_t errlen)
     c->entries = malloc((total + 1) * sizeof *c->entries);
     c->loc_first = malloc((p->n_locations + 1) * sizeof *c->loc_first);
     c->loc_unknown = calloc(p->n_locations + 1, sizeof *c->loc_unknown);
+    c->loc_libcall = calloc(p->n_locations + 1, sizeof *c->loc_libcall);
     c->mapping_named = calloc(p->n_mappings + 1, sizeof *c->mapping_named);
-    if (!c->entries || !c->loc_first || !c->loc_unknown || !c->mapping_named)
+    if (!c->entries || !c->loc_first || !c->loc_unknown || !c->loc_libcall ||
+        !c->mapping_named)
         return -1;
-    if (p->n_functions >= (1u << 27) || total >= UINT32_MAX) {
+    if (p->n_functions >= (1u << 26) || total >= UINT32_MAX) {
         snprintf(err, errlen, "profile: too many functions or lines (%zu, %zu)", p->n_functions,
                  total);
         return -2;
@@ -524,6 +527,7 @@ static int build_entries(vx_ctx *c, char *err, size_t errlen)
             loc->n_lines == 0 && valid &&
             !(m->has_functions || c->mapping_named[mi] || vx_is_system_object(m->filename));
         bool lib = valid && (vx_is_system_object(m->filename) || is_runtime_object(m->filename));
+        c->loc_libcall[i] = loc->n_lines == 0 && valid && vx_is_system_object(m->filename);
         for (size_t j = 0; j < loc->n_lines; j++) {
             int32_t fi = fn_index(p, loc->lines[j].function);
             if (fi < 0) {
@@ -537,6 +541,9 @@ static int build_entries(vx_ctx *c, char *err, size_t errlen)
         }
     }
     c->loc_first[p->n_locations] = (uint32_t)e;
+    memset(&c->libcall, 0, sizeof c->libcall);
+    c->libcall.libcall = 1;
+    c->libcall.line_key = c->libcall.func_key = -1;
     return 0;
 }
 

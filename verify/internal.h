@@ -18,7 +18,8 @@ typedef struct vx_entry {
     int32_t line_key, func_key; /* rows for the unexplained lists; -1: none */
     uint32_t site_off, site_n;  /* findings whose site holds this line */
     uint32_t loop_off, loop_n;  /* findings whose loop holds this line */
-    uint32_t fn : 28;           /* index of the function in the profile */
+    uint32_t fn : 27;           /* index of the function in the profile */
+    uint32_t libcall : 1;       /* stands for a library frame without symbols */
     uint32_t cost : 1;          /* the function is a cost symbol of some rule */
     uint32_t user : 1;          /* the program's own code (not a library, runtime or allocator) */
     uint32_t alloc : 1;         /* an allocator frame (malloc, free, the heap profiler's hooks) */
@@ -92,6 +93,8 @@ typedef struct vx_ctx {
     vx_u32s site_list, loop_list;
     vx_u32s line_fn;   /* line row -> the function of the first line naming it */
     bool *loc_unknown; /* no symbol, in a mapping that may hold the program's code */
+    bool *loc_libcall; /* no symbol, in a system library: a call into it */
+    vx_entry libcall;  /* the frame such a location stands for */
     vx_u32s nameless_loc, nameless_fx;
     bool *mapping_named; /* some location of the mapping has lines: it was symbolized */
     /* the sample pass */
