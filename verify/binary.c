@@ -16,7 +16,7 @@
 #include "grow.h"
 #include "internal.h"
 
-#define KEEP_APART "-fno-crossjumping -fno-tree-tail-merge"
+#define KEEP_APART "-fno-crossjumping"
 
 /* One call in the function: its line (the call instruction's), the line's file
  * (base name, owned by libdw), the line row's address and the return address. */
