@@ -82,6 +82,11 @@ def check_stale(hotlint, prof, case_dir, name, tmp):
         return [f"stale sources: $ {' '.join(verify)} exited {r.returncode} (want 2, naming "
                 f"{name}); stderr: {r.stderr.strip()}"]
     print(f"ok   stale {name}: exit 2: {r.stderr.strip()}")
+    r = subprocess.run(verify + ["--allow-stale"], cwd=tmp, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0 or name not in json.loads(r.stdout)["profile"].get("stale", ""):
+        return [f"stale sources with --allow-stale: exit {r.returncode}, the report should say "
+                f"what differs; stderr: {r.stderr.strip()}"]
     return []
 
 
