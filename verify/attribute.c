@@ -134,7 +134,8 @@ int vx_attribute(vx_ctx *c, char *err, size_t errlen)
         uint32_t stamp = (uint32_t)s + 1;
         c->tot.total += v;
         c->tot.samples += cnt;
-        memset(cost, 0, W * sizeof *cost);
+        for (size_t w = 0; w < W; w++)
+            cost[w] = 0;
         uint64_t fam = 0;
         bool explained = false, unknown = false;
         const vx_entry *below = NULL;
