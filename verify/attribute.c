@@ -56,8 +56,8 @@ static int add_row(vx_ctx *c, int32_t where, int32_t callee, int64_t v)
 
 /* A sample no finding explains: its own cost goes to its leaf when that is the
  * program's code, else to the first frame of the program's code above the
- * library leaves, naming the library function it called (allocator frames
- * are not named: in an allocation profile every sample ends in one). */
+ * library leaves, naming the library function it called (in an allocation
+ * profile allocator frames are not named: every sample ends in one). */
 static int unexplained_sample(vx_ctx *c, const hl_prof_sample *sm, int64_t v)
 {
     const hl_prof_location *lbase = c->p->locations;
@@ -69,7 +69,8 @@ static int unexplained_sample(vx_ctx *c, const hl_prof_sample *sm, int64_t v)
             if (!leaf)
                 leaf = en;
             if (en->user) {
-                int32_t callee = below && !below->alloc && !below->root ? (int32_t)below->fn : -1;
+                bool named = below && !below->root && !below->libcall && !(below->alloc && c->heap);
+                int32_t callee = named ? (int32_t)below->fn : -1;
                 if (en->line_key >= 0 && add_row(c, en->line_key, callee, v) < 0)
                     return -1;
                 if (en->func_key >= 0 && add_row(c, en->func_key | VX_ROW_FUNC, callee, v) < 0)

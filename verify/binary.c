@@ -203,8 +203,8 @@ static int collect_rows(Dwarf_Die *cu, Dwarf_Die *die, fn_code *out)
             Dwarf_Line *ln = dwarf_onesrcline(lines, i);
             Dwarf_Addr at;
             int line;
-            if (!ln || dwarf_lineaddr(ln, &at) || at < lo || at >= hi ||
-                dwarf_lineno(ln, &line) || line <= 0)
+            if (!ln || dwarf_lineaddr(ln, &at) || at < lo || at >= hi || dwarf_lineno(ln, &line) ||
+                line <= 0)
                 continue;
             if (HL_GROW(out->rows, out->n_rows, out->cap_rows) < 0)
                 return -1;
@@ -266,7 +266,8 @@ static bool on_lines(const hl_finding *f, unsigned line, const char *base)
 static bool holds_call(const hl_finding *f, const fn_code *fc, bool callee_only)
 {
     for (size_t i = 0; i < fc->n_calls; i++)
-        if ((fc->calls[i].callee || !callee_only) && on_lines(f, fc->calls[i].line, fc->calls[i].base))
+        if ((fc->calls[i].callee || !callee_only) &&
+            on_lines(f, fc->calls[i].line, fc->calls[i].base))
             return true;
     return false;
 }
@@ -299,8 +300,7 @@ static ptrdiff_t flows_into(const hl_finding *f, const fn_code *fc)
 }
 
 /* Marks the findings g[0..n) merged: they share the call instruction at addr. */
-static int mark_merged(vx_ctx *c, hl_verify_result *out, const uint32_t *g, size_t n,
-                       uint64_t addr)
+static int mark_merged(vx_ctx *c, hl_verify_result *out, const uint32_t *g, size_t n, uint64_t addr)
 {
     int64_t combined = 0;
     for (size_t i = 0; i < n; i++)
@@ -328,8 +328,7 @@ static int mark_merged(vx_ctx *c, hl_verify_result *out, const uint32_t *g, size
  * with no call at all on its lines whose code flows into another finding's
  * call shares that call. (A finding whose call became other calls, as
  * strcat(s, "|") becomes strlen and a store, is not merged.) */
-static int judge_group(vx_ctx *c, hl_verify_result *out, binaries *bs, const uint32_t *g,
-                       size_t n)
+static int judge_group(vx_ctx *c, hl_verify_result *out, binaries *bs, const uint32_t *g, size_t n)
 {
     const hl_finding *f0 = &c->fs->items[g[0]];
     const hl_prof_mapping *m = mapping_of(c, g[0]);

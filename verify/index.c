@@ -499,8 +499,7 @@ static int build_entries(vx_ctx *c, char *err, size_t errlen)
     c->loc_unknown = calloc(p->n_locations + 1, sizeof *c->loc_unknown);
     c->loc_libcall = calloc(p->n_locations + 1, sizeof *c->loc_libcall);
     c->mapping_named = calloc(p->n_mappings + 1, sizeof *c->mapping_named);
-    if (!c->entries || !c->loc_first || !c->loc_unknown || !c->loc_libcall ||
-        !c->mapping_named)
+    if (!c->entries || !c->loc_first || !c->loc_unknown || !c->loc_libcall || !c->mapping_named)
         return -1;
     if (p->n_functions >= (1u << 26) || total >= UINT32_MAX) {
         snprintf(err, errlen, "profile: too many functions or lines (%zu, %zu)", p->n_functions,

@@ -34,7 +34,7 @@ __attribute__((noinline)) static unsigned long ceiling(const struct table *t, un
 
 /* How many records fall in a range: the "count" command. */
 __attribute__((noinline)) static unsigned long count_range(const struct table *t, unsigned lo,
-                                                            unsigned hi)
+                                                           unsigned hi)
 {
     unsigned long n = 0;
     for (size_t i = 0; i < RECORDS; i++)
@@ -51,8 +51,7 @@ __attribute__((noinline)) static unsigned long rehash(struct table *t, unsigned 
 }
 
 /* One request: the chain picks the command, the command does the work. */
-__attribute__((noinline)) static unsigned long serve(struct table *t, const char *cmd,
-                                                      unsigned arg)
+__attribute__((noinline)) static unsigned long serve(struct table *t, const char *cmd, unsigned arg)
 {
     unsigned long r;
     t->served++;
@@ -73,8 +72,8 @@ __attribute__((noinline)) static unsigned long serve(struct table *t, const char
     return r;
 }
 
-static const char *const requests[] = {"digest", "ceiling", "count", "rehash", "count",
-                                       "ceiling", "digest", "status"};
+static const char *const requests[] = {"digest", "ceiling", "count",  "rehash",
+                                       "count",  "ceiling", "digest", "status"};
 
 int main(int argc, char **argv)
 {

@@ -56,7 +56,7 @@ __attribute__((noinline)) static struct node *build(unsigned seed)
 
 /* The hot path: one lookup walks the key's chain. */
 __attribute__((noinline)) static const struct node *lookup(const char *key, unsigned klen,
-                                                            unsigned bucket)
+                                                           unsigned bucket)
 {
     for (const struct node *n = buckets[bucket]; n; n = n->next) {
         if (n->klen == klen && memcmp(n->key, key, klen) == 0)

@@ -208,10 +208,10 @@ static fixture *make_fixture(bool with_lines)
     hl_prof_location *hash = loc(x, F_HASH, 20 * L, -1, 0);
 
     sample(x, 100, 3, mal, p47, main10); /* allocation under the site */
-    sample(x, 5, 2, p47, main10);       /* flat at the site */
-    sample(x, 3, 2, p50, main10);       /* elsewhere in the loop */
-    sample(x, 2, 3, p47, p47, main10);  /* recursion: counted once */
-    sample(x, 4, 2, inl, main10);       /* an inlined helper under the site */
+    sample(x, 5, 2, p47, main10);        /* flat at the site */
+    sample(x, 3, 2, p50, main10);        /* elsewhere in the loop */
+    sample(x, 2, 3, p47, p47, main10);   /* recursion: counted once */
+    sample(x, 4, 2, inl, main10);        /* an inlined helper under the site */
     sample(x, 910, 2, hash, main12);     /* hot code no rule explains */
 
     char **as = x->alloc_syms, **cs = x->cmp_syms;
@@ -262,7 +262,7 @@ static void test_flat_cum_loop_evidence(void **state)
     assert_true(r.profile_has_lines);
 
     const hl_verified *v = item_for(&r, &x->f[0]);
-    assert_int_equal(v->flat, 7 * tick); /* 5 + 2 (leaf of the recursion) */
+    assert_int_equal(v->flat, 7 * tick);  /* 5 + 2 (leaf of the recursion) */
     assert_int_equal(v->cum, 111 * tick); /* 100 + 5 + 2 once + 4 inlined */
     assert_int_equal(v->cum_samples, 111);
     assert_int_equal(v->loop_cum, 114 * tick); /* plus line 50 */
@@ -690,7 +690,7 @@ static void test_unexplained_library_leaves(void **state)
         if (u->line == 20 && !u->callee)
             own = true;
         assert_false(u->line == 12 && !strcmp(u->function, "main")); /* no spine rows */
-        assert_false(!strcmp(u->function, "pread64")); /* charged to its caller */
+        assert_false(!strcmp(u->function, "pread64"));               /* charged to its caller */
     }
     assert_true(lib);
     assert_true(own);
