@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RECORDS 65536
+#define RECORDS 262144
 
 struct table {
     unsigned values[RECORDS];
@@ -77,7 +77,7 @@ static const char *const requests[] = {"digest", "ceiling", "count",  "rehash",
 
 int main(int argc, char **argv)
 {
-    long rounds = argc > 1 ? strtol(argv[1], NULL, 10) : 4000;
+    long rounds = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
     static struct table t;
     for (size_t i = 0; i < RECORDS; i++)
         t.values[i] = (unsigned)(i * 2654435761u);
