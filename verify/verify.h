@@ -181,7 +181,8 @@ typedef struct hl_verify_result {
  *   evidence: samples whose stack passes through the finding's call: a site
  *   frame whose next frame down is the callee, one of the rule's cost symbols
  *   or a library function, with a rule cost symbol at or below it (in an
- *   allocation profile every sample through the call counts). A compare
+ *   allocation profile every sample through the call counts; a library frame
+ *   without symbols counts as the call, its cost being invisible). A compare
  *   chain's branch bodies call other functions, so only its compares count.
  * - The interval is Wilson's on the evidence share with n = the profile's
  *   sample count ("samples" type; else total / period when the period is in
