@@ -355,7 +355,8 @@ int hl_verify_write_text_ex(FILE *out, const hl_verify_result *r, const char *pr
     details(out, r, order);
     free(order);
     fprintf(out,
-            "\nhot code no rule explains (samples whose stack holds no finding's line: %s, %s):\n",
+            "\nhot code no rule explains (samples through no finding's call into its cost: %s, "
+            "%s):\n",
             hl_format_value(r->unexplained_total, r->sample_unit, a, sizeof a),
             pct(r->total > 0 ? (double)r->unexplained_total / (double)r->total : 0.0, b, sizeof b));
     unexplained_list(out, r, true);

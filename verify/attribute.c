@@ -54,10 +54,11 @@ static int add_row(vx_ctx *c, int32_t where, int32_t callee, int64_t v)
     return 0;
 }
 
-/* A sample no finding explains: its own cost goes to its leaf when that is the
- * program's code, else to the first frame of the program's code above the
- * library leaves, naming the library function it called (in an allocation
- * profile allocator frames are not named: every sample ends in one). */
+/* A sample no finding explains (none of their calls into their rules' cost
+ * is in its stack: a site's other work is not explained): its own cost goes to its leaf when that
+ * is the program's code, else to the first frame of the program's code above the library leaves,
+ * naming the library function it called (in an allocation profile allocator frames are not named:
+ * every sample ends in one). */
 static int unexplained_sample(vx_ctx *c, const hl_prof_sample *sm, int64_t v)
 {
     const hl_prof_location *lbase = c->p->locations;
@@ -89,10 +90,13 @@ static int unexplained_sample(vx_ctx *c, const hl_prof_sample *sm, int64_t v)
     return 0;
 }
 
-/* Counts the sites and loops of entry en in sample stamp. */
-static void count_entry(vx_ctx *c, const vx_entry *en, const vx_entry *below, bool leaf,
+/* Counts the sites and loops of entry en in sample stamp. Returns true when
+ * the sample passes through a finding's call into its rule's cost here: a
+ * finding explains it. */
+static bool count_entry(vx_ctx *c, const vx_entry *en, const vx_entry *below, bool leaf,
                         uint32_t stamp, int64_t v, int64_t cnt, const uint64_t *cost)
 {
+    bool explained = false;
     for (uint32_t k = 0; k < en->site_n; k++) {
         uint32_t fx = c->site_list.v[en->site_off + k];
         vx_site *s = &c->site[fx];
@@ -103,9 +107,12 @@ static void count_entry(vx_ctx *c, const vx_entry *en, const vx_entry *below, bo
             s->cum += v;
             s->cum_count += cnt;
         }
-        if (s->st_ev != stamp && through_call(c, fx, below, cost)) {
+        if (s->st_ev == stamp) {
+            explained = true;
+        } else if (through_call(c, fx, below, cost)) {
             s->st_ev = stamp;
             s->evidence += v;
+            explained = true;
         }
     }
     for (uint32_t k = 0; k < en->loop_n; k++) {
@@ -115,6 +122,7 @@ static void count_entry(vx_ctx *c, const vx_entry *en, const vx_entry *below, bo
             s->loop += v;
         }
     }
+    return explained;
 }
 
 int vx_attribute(vx_ctx *c, char *err, size_t errlen)
@@ -154,10 +162,9 @@ int vx_attribute(vx_ctx *c, char *err, size_t errlen)
                 below = &c->libcall;
             for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
                 const vx_entry *en = &c->entries[e];
-                if (en->site_n || en->loop_n) {
-                    explained |= en->site_n != 0;
-                    count_entry(c, en, below, !below, stamp, v, cnt, cost);
-                }
+                if ((en->site_n || en->loop_n) &&
+                    count_entry(c, en, below, !below, stamp, v, cnt, cost))
+                    explained = true;
                 below = en;
                 if (!en->cost)
                     continue;

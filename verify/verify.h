@@ -137,7 +137,7 @@ typedef struct hl_verify_result {
     hl_verify_options options; /* as used, with defaults filled in */
     /* Added below. */
     bool profile_has_functions; /* at least one location names a function */
-    int64_t unexplained_total;  /* value of the samples whose stack holds no site */
+    int64_t unexplained_total;  /* value of the samples through no finding's call */
     size_t n_confirmed, n_dismissed, n_not_exercised, n_inconclusive;
     /* Value of the samples with a frame that has no symbol, outside the
      * system's libraries: a function missing from the profile may hide there,
@@ -207,7 +207,8 @@ typedef struct hl_verify_result {
  * - Without line information the site is the whole function (by_function).
  *   Without function names and lines (addresses only), or without samples,
  *   nothing can be matched: every verdict is inconclusive.
- * - Unexplained: samples whose stack holds no finding's site, by their own
+ * - Unexplained: samples that pass through no finding's call into its rule's
+ *   cost (a site's other work, a chain's branch bodies, are not explained), by their own
  *   cost: the leaf when it is the program's code, else the first frame of the
  *   program's code above the library leaves (with the library function it
  *   called; allocator frames are not named). Functions with a confirmed
