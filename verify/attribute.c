@@ -25,68 +25,67 @@ static bool through_call(const vx_ctx *c, uint32_t fx, const vx_entry *below, co
     if (below->libcall) /* a library function without symbols: its cost cannot be seen */
         return true;
     int32_t r = c->f_rule[fx];
-    uint32_t fn = below->fn;
-    bool rule_sym =
-        r >= 0 &&
-        (c->fn_rule_mask[(size_t)fn * c->words + (size_t)r / 64] >> ((unsigned)r % 64) & 1);
-    bool call =
-        rule_sym || !below->user || (c->f_callee[fx] >= 0 && c->fn_callee[fn] == c->f_callee[fx]);
-    if (!call)
+    if (r < 0)
         return false;
-    if (c->heap) /* every sample of an allocation profile is an allocation */
+    /* The cheap test first: most samples hold no cost symbol of the rule. */
+    if (!c->heap && !(cost[(size_t)r / 64] >> ((unsigned)r % 64) & 1))
+        return false;
+    uint32_t fn = below->fn;
+    if (!below->user ||
+        (c->fn_rule_mask[(size_t)fn * c->words + (size_t)r / 64] >> ((unsigned)r % 64) & 1))
         return true;
-    return r >= 0 && (cost[(size_t)r / 64] >> ((unsigned)r % 64) & 1);
+    return c->f_callee[fx] >= 0 && c->fn_callee[fn] == c->f_callee[fx];
 }
 
-/* Adds one row's value; rows are keyed by (where, callee). */
-static int add_row(vx_ctx *c, int32_t where, int32_t callee, int64_t v)
+/* Adds one row's value; rows are keyed by (where, callee). Own-cost rows (no
+ * callee) are found by their line or function key directly, and the last row
+ * with a callee of each key is remembered (a line calls one function, as a
+ * rule): the hash is the fallback. */
+int vx_add_row(vx_ctx *c, int32_t where, int32_t callee, int32_t func, int64_t v)
 {
-    uint64_t key = (uint64_t)(uint32_t)where << 32 | (uint32_t)(callee + 1);
-    int32_t id = hl_u64tab_intern(&c->row_keys, key);
-    if (id < 0)
-        return -1;
-    if ((size_t)id == c->n_rows) {
-        if (HL_GROW(c->rows, c->n_rows, c->cap_rows) < 0)
+    int32_t k = where & ~VX_ROW_FUNC;
+    int32_t *own = where & VX_ROW_FUNC ? c->row_func : c->row_line;
+    int32_t *last = where & VX_ROW_FUNC ? c->last_func : c->last_line;
+    int32_t *slot = callee < 0 ? &own[k] : &last[k];
+    int32_t id = *slot;
+    if (id < 0 || c->rows[id].callee != callee) {
+        uint64_t key = (uint64_t)(uint32_t)where << 32 | (uint32_t)(callee + 1);
+        if ((id = hl_u64tab_intern(&c->row_keys, key)) < 0)
             return -1;
-        c->rows[c->n_rows++] = (vx_row){where, callee, 0};
+        if ((size_t)id == c->n_rows) {
+            if (HL_GROW(c->rows, c->n_rows, c->cap_rows) < 0)
+                return -1;
+            c->rows[c->n_rows++] = (vx_row){where, callee, func, 0};
+        }
+        *slot = id;
     }
     c->rows[id].value += v;
     return 0;
 }
 
 /* A sample no finding explains (none of their calls into their rules' cost
- * is in its stack: a site's other work is not explained): its own cost goes to its leaf when that
- * is the program's code, else to the first frame of the program's code above the library leaves,
- * naming the library function it called (in an allocation profile allocator frames are not named:
+ * is in its stack: a site's other work is not explained): its own cost goes
+ * to its leaf when that is the program's code, else to the first frame of the
+ * program's code (user) above the library leaves, naming the library function
+ * it called (below; in an allocation profile allocator frames are not named:
  * every sample ends in one). */
-static int unexplained_sample(vx_ctx *c, const hl_prof_sample *sm, int64_t v)
+static int unexplained_sample(vx_ctx *c, const vx_entry *user, const vx_entry *below,
+                              const vx_entry *leaf, int64_t v)
 {
-    const hl_prof_location *lbase = c->p->locations;
-    const vx_entry *below = NULL, *leaf = NULL;
-    for (size_t l = 0; l < sm->n_locs; l++) {
-        size_t li = (size_t)(sm->locs[l] - lbase);
-        for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
-            const vx_entry *en = &c->entries[e];
-            if (!leaf)
-                leaf = en;
-            if (en->user) {
-                bool named = below && !below->root && !below->libcall && !(below->alloc && c->heap);
-                int32_t callee = named ? (int32_t)below->fn : -1;
-                if (en->line_key >= 0 && add_row(c, en->line_key, callee, v) < 0)
-                    return -1;
-                if (en->func_key >= 0 && add_row(c, en->func_key | VX_ROW_FUNC, callee, v) < 0)
-                    return -1;
-                return 0;
-            }
-            below = en;
-        }
-    }
-    if (!leaf || leaf->root || leaf->alloc)
+    int32_t callee = -1;
+    if (user) {
+        if (below && !below->root && !below->libcall && !(below->alloc && c->heap))
+            callee = (int32_t)below->fn;
+        leaf = user;
+    } else if (!leaf || leaf->root || leaf->alloc) {
         return 0;
-    if (leaf->line_key >= 0 && add_row(c, leaf->line_key, -1, v) < 0)
-        return -1;
-    if (leaf->func_key >= 0 && add_row(c, leaf->func_key | VX_ROW_FUNC, -1, v) < 0)
-        return -1;
+    }
+    /* A line row carries its function: the function rows are summed from the
+     * line rows once, after the pass (vx_unexplained). */
+    if (leaf->line_key >= 0)
+        return vx_add_row(c, leaf->line_key, callee, leaf->func_key, v);
+    if (leaf->func_key >= 0)
+        return vx_add_row(c, leaf->func_key | VX_ROW_FUNC, callee, -1, v);
     return 0;
 }
 
@@ -132,10 +131,19 @@ int vx_attribute(vx_ctx *c, char *err, size_t errlen)
     uint64_t *cost = calloc(W, sizeof *cost);
     c->site = calloc(c->fs->n + 1, sizeof *c->site);
     c->loc_used = calloc(prof->n_locations + 1, sizeof *c->loc_used);
-    if (!cost || !c->site || !c->loc_used) {
+    c->row_line = malloc((c->line_keys.n + 1) * sizeof *c->row_line);
+    c->row_func = malloc((c->func_keys.n + 1) * sizeof *c->row_func);
+    c->last_line = malloc((c->line_keys.n + 1) * sizeof *c->last_line);
+    c->last_func = malloc((c->func_keys.n + 1) * sizeof *c->last_func);
+    if (!cost || !c->site || !c->loc_used || !c->row_line || !c->row_func || !c->last_line ||
+        !c->last_func) {
         free(cost);
         return -1;
     }
+    memset(c->row_line, 0xff, (c->line_keys.n + 1) * sizeof *c->row_line); /* -1 */
+    memset(c->row_func, 0xff, (c->func_keys.n + 1) * sizeof *c->row_func);
+    memset(c->last_line, 0xff, (c->line_keys.n + 1) * sizeof *c->last_line);
+    memset(c->last_func, 0xff, (c->func_keys.n + 1) * sizeof *c->last_func);
     const hl_prof_location *lbase = prof->locations;
     for (size_t s = 0; s < prof->n_samples; s++) {
         const hl_prof_sample *sm = &prof->samples[s];
@@ -147,7 +155,7 @@ int vx_attribute(vx_ctx *c, char *err, size_t errlen)
             cost[w] = 0;
         uint64_t fam = 0;
         bool explained = false, unknown = false;
-        const vx_entry *below = NULL;
+        const vx_entry *below = NULL, *user = NULL, *user_below = NULL, *leaf = NULL;
         for (size_t l = 0; l < sm->n_locs; l++) {
             const hl_prof_location *loc = sm->locs[l];
             if (loc < lbase || loc >= lbase + prof->n_locations) {
@@ -162,6 +170,12 @@ int vx_attribute(vx_ctx *c, char *err, size_t errlen)
                 below = &c->libcall;
             for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
                 const vx_entry *en = &c->entries[e];
+                if (!leaf)
+                    leaf = en;
+                if (en->user && !user) {
+                    user = en;
+                    user_below = below;
+                }
                 if ((en->site_n || en->loop_n) &&
                     count_entry(c, en, below, !below, stamp, v, cnt, cost))
                     explained = true;
@@ -184,7 +198,7 @@ int vx_attribute(vx_ctx *c, char *err, size_t errlen)
         if (explained)
             continue;
         c->tot.unexplained += v;
-        if (unexplained_sample(c, sm, v) < 0) {
+        if (unexplained_sample(c, user, user_below, leaf, v) < 0) {
             free(cost);
             return -1;
         }

@@ -84,6 +84,10 @@ void vx_ctx_free(vx_ctx *c)
     free(c->mapping_named);
     free(c->site);
     hl_u64tab_free(&c->row_keys);
+    free(c->row_line);
+    free(c->row_func);
+    free(c->last_line);
+    free(c->last_func);
     free(c->rows);
     free(c->loc_used);
 }

@@ -57,6 +57,7 @@ typedef struct vx_totals {
 typedef struct vx_row {
     int32_t where;  /* line key, or func key | VX_ROW_FUNC */
     int32_t callee; /* the library function the user code called (profile function), or -1 */
+    int32_t func;   /* a line row's function key (-1: none), for the function rows */
     int64_t value;
 } vx_row;
 #define VX_ROW_FUNC 0x40000000
@@ -100,7 +101,9 @@ typedef struct vx_ctx {
     /* the sample pass */
     vx_site *site; /* one per finding */
     vx_totals tot;
-    hl_u64tab row_keys; /* (where, callee) -> row */
+    hl_u64tab row_keys;             /* (where, callee) -> row, for rows naming a callee */
+    int32_t *row_line, *row_func;   /* own-cost rows by line and function key; -1: none yet */
+    int32_t *last_line, *last_func; /* the last row with a callee of each key; -1: none */
     vx_row *rows;
     size_t n_rows, cap_rows;
     bool *loc_used;
@@ -119,6 +122,8 @@ bool vx_is_system_object(const char *path);
 
 /* attribute.c: the sample pass; -2 with err on a malformed profile, -1 out of memory. */
 int vx_attribute(vx_ctx *c, char *err, size_t errlen);
+/* Adds v to the row (where, callee); func is a line row's function key. 0 or -1. */
+int vx_add_row(vx_ctx *c, int32_t where, int32_t callee, int32_t func, int64_t v);
 /* The top causes under the sites of the findings marked in want (leaf symbols and lines). */
 int vx_causes(vx_ctx *c, hl_verify_result *out, const bool *want);
 /* exercised[fx]: the finding's function appears in the profile at all. */

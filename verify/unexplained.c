@@ -87,6 +87,16 @@ int vx_unexplained(vx_ctx *c, hl_verify_result *out)
     int rc = -1;
     if (!order || !explained || !out->unexplained)
         goto done;
+    /* The function rows: the line rows summed by function (and callee). */
+    for (size_t i = 0, n = c->n_rows; i < n; i++) {
+        vx_row r = c->rows[i];
+        if (!(r.where & VX_ROW_FUNC) && r.func >= 0 &&
+            vx_add_row(c, r.func | VX_ROW_FUNC, r.callee, -1, r.value) < 0)
+            goto done;
+    }
+    free(order);
+    if (!(order = malloc((c->n_rows + 1) * sizeof *order)))
+        goto done;
     mark_explained_functions(c, out->items, explained);
     for (size_t i = 0; i < c->n_rows; i++)
         order[i] = &c->rows[i];
