@@ -287,10 +287,15 @@ static void detail_line(FILE *out, const hl_verified *v)
             location(v->merged_with[k], other, sizeof other);
             fprintf(out, "%s %s", k ? "," : "", hl_esc(other));
         }
-        fprintf(out,
-                " (one call instruction at 0x%llx); together %s of the total; build with "
-                "%s to keep them apart\n",
-                (unsigned long long)v->merged_address, pct(v->merged_share, a, sizeof a),
+        if (v->merged_address)
+            fprintf(out, " (one call instruction at 0x%llx); together %s of the total",
+                    (unsigned long long)v->merged_address, pct(v->merged_share, a, sizeof a));
+        else
+            fprintf(out,
+                    " (one of them: its line has no call of its own); at most %s of the "
+                    "total together",
+                    pct(v->merged_share, a, sizeof a));
+        fprintf(out, "; build with %s to keep them apart\n",
                 v->keep_apart ? v->keep_apart : "-fno-crossjumping");
     } else if (v->verdict == HL_VERDICT_NOT_APPLICABLE) {
         fprintf(out, "  %s %s in %s: %s\n", hl_esc(loc), hl_esc(f->rule ? f->rule->id : "?"),

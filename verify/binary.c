@@ -324,6 +324,48 @@ static int mark_merged(vx_ctx *c, hl_verify_result *out, const uint32_t *g, size
     return 0;
 }
 
+/* A finding with no call at all on its lines, in a function that calls its
+ * callee on other findings' lines, fewer times than there are findings: its
+ * call was merged into one of theirs, though the line table does not say
+ * which (the shared call is reached by a jump). It is merged with the
+ * candidates, whose verdicts stand on their own. */
+static int merged_somewhere(vx_ctx *c, hl_verify_result *out, const uint32_t *g, size_t n,
+                            const fn_code *fc)
+{
+    size_t calls = 0; /* calls of the callee on the findings' lines (not inlined helpers') */
+    for (size_t k = 0; k < fc->n_calls; k++) {
+        bool mine = false;
+        for (size_t j = 0; j < n && !mine && fc->calls[k].callee; j++)
+            mine = on_lines(&c->fs->items[g[j]], fc->calls[k].line, fc->calls[k].base);
+        calls += mine;
+    }
+    for (size_t i = 0; i < n; i++) {
+        hl_verified *it = &out->items[g[i]];
+        if (it->verdict == HL_VERDICT_MERGED || holds_call(it->finding, fc, false))
+            continue;
+        size_t cand = 0;
+        int64_t combined = it->evidence;
+        for (size_t j = 0; j < n; j++)
+            if (j != i && holds_call(&c->fs->items[g[j]], fc, true)) {
+                cand++;
+                combined += out->items[g[j]].evidence;
+            }
+        if (!cand || calls >= n)
+            continue;
+        if (!(it->merged_with = calloc(cand, sizeof *it->merged_with)))
+            return -1;
+        for (size_t j = 0; j < n; j++)
+            if (j != i && holds_call(&c->fs->items[g[j]], fc, true))
+                it->merged_with[it->n_merged_with++] = &c->fs->items[g[j]];
+        it->verdict = HL_VERDICT_MERGED;
+        it->merged_evidence = combined;
+        it->merged_share = vx_share(combined, c->tot.total);
+        it->merged_address = 0; /* one of the candidates' calls */
+        it->keep_apart = KEEP_APART;
+    }
+    return 0;
+}
+
 /* Judges one group of findings (same function, file and callee): a finding
  * with no call at all on its lines whose code flows into another finding's
  * call shares that call. (A finding whose call became other calls, as
@@ -355,6 +397,8 @@ static int judge_group(vx_ctx *c, hl_verify_result *out, binaries *bs, const uin
             break;
         }
     }
+    if (rc == 0)
+        rc = merged_somewhere(c, out, g, n, &fc);
     free(fc.calls);
     free(fc.rows);
     return rc;
