@@ -25,6 +25,7 @@ typedef struct verify_cli {
     hl_profile_cli pc; /* profiles, --sample-index, --trim-path, --source-root, --token */
     fail_on fail;
     bool share_set, samples_set; /* given on the command line: .hotlint.yaml does not override */
+    bool all;                    /* list the not-exercised findings too */
 } verify_cli;
 
 static const char *usage_text =
@@ -32,9 +33,13 @@ static const char *usage_text =
     "       hotlint verify PROFILE... [options] [PATH...]\n"
     "\n"
     "Lints PATHs (default: the current directory), reads the profile(s) and gives each\n"
-    "finding a verdict: confirmed (its line's cum share >= --min-share), dismissed (the\n"
-    "95% Wilson upper bound of the share is under it, with enough samples), not exercised\n"
-    "(its function never appears in the profile) or inconclusive. Profiles are files or\n"
+    "finding a verdict on its evidence, the samples through its call into the rule's\n"
+    "cost: confirmed (the 95% Wilson interval's lower bound >= --min-share), dismissed\n"
+    "(its upper bound under it, with enough samples), hot other cause (the site is hot\n"
+    "but the rule's cost is not), merged (the compiler made this call and another one),\n"
+    "not applicable (the profile's sample type cannot show the rule's cost), not\n"
+    "exercised (its function never appears, with enough samples) or inconclusive.\n"
+    "Sources that do not match the profiled binary are an error. Profiles are files or\n"
     "http(s) URLs; the first argument is a profile, later ones are profiles unless they\n"
     "are directories or C sources (or give --profile FILE). Several profiles are merged\n"
     "when their sample types agree.\n"
@@ -57,6 +62,8 @@ static const char *usage_text =
     "  --max-profile-memory SIZE  memory one profile may take to read (K, M, G; default\n"
     "                       2G); a bigger one is refused\n"
     "  --max-unexplained N  rows in each 'hot code no rule explains' list (default 10)\n"
+    "  --allow-stale        report on sources that do not match the profiled binary\n"
+    "  --all                list the not-exercised findings (else only their count)\n"
     "  --fail-on WHEN       exit 1 when: confirmed (default), any (any finding), none\n"
     "\nshared options:\n";
 
@@ -130,6 +137,14 @@ static hl_opt_result verify_layer(void *user, int argc, char **argv, int *i, cha
             return HL_OPT_ERROR;
         }
         v->vo.max_unexplained = (size_t)n;
+        return HL_OPT_OK;
+    }
+    if (!strcmp(argv[*i], "--allow-stale")) {
+        v->vo.allow_stale = true;
+        return HL_OPT_OK;
+    }
+    if (!strcmp(argv[*i], "--all")) {
+        v->all = true;
         return HL_OPT_OK;
     }
     if ((r = hl_opt_value("--fail-on", argc, argv, i, &val, err, errlen)) != HL_OPT_NOT_MINE) {
@@ -216,7 +231,7 @@ int hl_cmd_verify(int argc, char **argv)
     else if (!strcmp(fmt, "codequality"))
         wr = hl_report_codequality(stdout, &ck.fs, &ck.vr);
     else
-        wr = hl_verify_write_text(stdout, &ck.vr, name, hl_lint_cli_use_color(&lc));
+        wr = hl_verify_write_text_ex(stdout, &ck.vr, name, hl_lint_cli_use_color(&lc), vc.all);
     if (fflush(stdout) != 0 || wr < 0) {
         fprintf(stderr, "hotlint verify: writing the report failed: %s\n", strerror(errno));
         goto out;

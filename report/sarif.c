@@ -99,6 +99,77 @@ static json_t *rule_obj(const hl_rule *r)
     return o;
 }
 
+/* The region of finding x: libclang's columns count bytes; the log declares
+ * unicodeCodePoints, so count the code points of the line before the column (the
+ * end column's line may be another one: read it). */
+static json_t *region_obj(const hl_finding *x)
+{
+    unsigned col = hl_codepoint_column(x->source_line, x->column ? x->column : 1);
+    unsigned end_col = 0;
+    if (x->end_column && x->end_line > x->line) {
+        char *end_text = read_line(x->abs_file ? x->abs_file : x->file, x->end_line);
+        end_col = hl_codepoint_column(end_text, x->end_column);
+        free(end_text);
+    } else if (x->end_column && x->end_column > x->column) {
+        end_col = hl_codepoint_column(x->source_line, x->end_column);
+    }
+    json_t *region = json_pack("{s:I, s:I}", "startLine", (json_int_t)(x->line ? x->line : 1),
+                               "startColumn", (json_int_t)col);
+    if (region && x->end_line >= x->line && x->end_line)
+        json_object_set_new(region, "endLine", json_integer(x->end_line));
+    if (region && end_col)
+        json_object_set_new(region, "endColumn", json_integer(end_col));
+    return region;
+}
+
+/* The verdict's fields: the verdict, the evidence and its interval, the
+ * site's shares, and what a hot-other-cause, merged or not-applicable
+ * verdict has to say. */
+static void verdict_props(json_t *props, const hl_verified *e, const hl_verify_result *vr)
+{
+    json_object_set_new(props, "verdict", json_string(hl_verdict_name(e->verdict)));
+    json_object_set_new(props, "flat", json_integer(e->flat));
+    json_object_set_new(props, "cum", json_integer(e->cum));
+    json_object_set_new(props, "loopCum", json_integer(e->loop_cum));
+    json_object_set_new(props, "evidence", json_integer(e->evidence));
+    json_object_set_new(props, "flatShare", json_real(e->flat_share));
+    json_object_set_new(props, "cumShare", json_real(e->cum_share));
+    json_object_set_new(props, "loopCumShare", json_real(e->loop_cum_share));
+    json_object_set_new(props, "evidenceShare", json_real(e->evidence_share));
+    json_object_set_new(props, "ciLow", json_real(e->ci_low));
+    json_object_set_new(props, "ciHigh", json_real(e->ci_high));
+    json_object_set_new(props, "intervalOf", json_string("evidenceShare"));
+    json_object_set_new(props, "cumCiLow", json_real(e->cum_ci_low));
+    json_object_set_new(props, "cumCiHigh", json_real(e->cum_ci_high));
+    json_object_set_new(props, "cumSamples", json_integer(e->cum_samples));
+    if (vr->sample_type)
+        json_object_set_new(props, "sampleType", hl_json_text(vr->sample_type));
+    if (vr->sample_unit)
+        json_object_set_new(props, "sampleUnit", hl_json_text(vr->sample_unit));
+    if (e->n_causes) {
+        json_t *causes = json_array();
+        for (size_t k = 0; causes && k < e->n_causes; k++)
+            json_array_append_new(causes, json_pack("{s:o, s:o, s:I, s:f}", "function",
+                                                    hl_json_text(e->causes[k].function), "file",
+                                                    hl_json_text(e->causes[k].file), "line",
+                                                    (json_int_t)e->causes[k].line, "share",
+                                                    e->causes[k].of_site));
+        json_object_set_new(props, "causes", causes ? causes : json_array());
+    }
+    if (e->n_merged_with) {
+        json_t *with = json_array();
+        for (size_t k = 0; with && k < e->n_merged_with; k++)
+            json_array_append_new(with, json_pack("{s:o, s:I}", "file",
+                                                  hl_json_text(e->merged_with[k]->file), "line",
+                                                  (json_int_t)e->merged_with[k]->line));
+        json_object_set_new(props, "mergedWith", with ? with : json_array());
+        json_object_set_new(props, "mergedShare", json_real(e->merged_share));
+        json_object_set_new(props, "keepApart", hl_json_text(e->keep_apart));
+    }
+    if (e->why_not_applicable)
+        json_object_set_new(props, "whyNotApplicable", hl_json_text(e->why_not_applicable));
+}
+
 /* A finding's rule points into the catalog (finding.h), so its index is
  * where it sits there. */
 static int rule_index(const hl_catalog *cat, const hl_rule *r)
@@ -150,26 +221,7 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
         uri_encode(rel, uri + (under_cwd ? 0 : 7), sizeof uri - 7);
         if (!under_cwd)
             memcpy(uri, "file://", 7);
-        /* libclang's columns count bytes; the log declares unicodeCodePoints, so count
-         * the code points of the line before the column (the end column's line may be
-         * another one: read it). */
-        {
-            unsigned col = hl_codepoint_column(x->source_line, x->column ? x->column : 1);
-            unsigned end_col = 0;
-            if (x->end_column && x->end_line > x->line) {
-                char *end_text = read_line(x->abs_file ? x->abs_file : x->file, x->end_line);
-                end_col = hl_codepoint_column(end_text, x->end_column);
-                free(end_text);
-            } else if (x->end_column && x->end_column > x->column) {
-                end_col = hl_codepoint_column(x->source_line, x->end_column);
-            }
-            region = json_pack("{s:I, s:I}", "startLine", (json_int_t)(x->line ? x->line : 1),
-                               "startColumn", (json_int_t)col);
-            if (x->end_line >= x->line && x->end_line)
-                json_object_set_new(region, "endLine", json_integer(x->end_line));
-            if (end_col)
-                json_object_set_new(region, "endColumn", json_integer(end_col));
-        }
+        region = region_obj(x);
         if (x->source_line)
             json_object_set_new(region, "snippet", text_obj(x->source_line));
         phys = json_pack("{s:{s:s}, s:o}", "artifactLocation", "uri", uri, "region", region);
@@ -194,24 +246,8 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
             json_object_set_new(props, "callee", hl_json_text(x->callee));
         if (x->loop_depth)
             json_object_set_new(props, "loopDepth", json_integer(x->loop_depth));
-        if (e) {
-            json_object_set_new(props, "verdict", json_string(hl_verdict_name(e->verdict)));
-            json_object_set_new(props, "flat", json_integer(e->flat));
-            json_object_set_new(props, "cum", json_integer(e->cum));
-            json_object_set_new(props, "loopCum", json_integer(e->loop_cum));
-            json_object_set_new(props, "evidence", json_integer(e->evidence));
-            json_object_set_new(props, "flatShare", json_real(e->flat_share));
-            json_object_set_new(props, "cumShare", json_real(e->cum_share));
-            json_object_set_new(props, "loopCumShare", json_real(e->loop_cum_share));
-            json_object_set_new(props, "evidenceShare", json_real(e->evidence_share));
-            json_object_set_new(props, "ciLow", json_real(e->ci_low));
-            json_object_set_new(props, "ciHigh", json_real(e->ci_high));
-            json_object_set_new(props, "cumSamples", json_integer(e->cum_samples));
-            if (vr->sample_type)
-                json_object_set_new(props, "sampleType", hl_json_text(vr->sample_type));
-            if (vr->sample_unit)
-                json_object_set_new(props, "sampleUnit", hl_json_text(vr->sample_unit));
-        }
+        if (e)
+            verdict_props(props, e, vr);
         json_object_set_new(res, "properties", props);
         json_array_append_new(results, res);
     }

@@ -1,6 +1,7 @@
 /* verify_json.c - writes hotlint --verify's JSON report with jansson. */
 #include "verify_json.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "escape.h"
@@ -10,6 +11,44 @@
 static int set_str(json_t *o, const char *key, const char *s)
 {
     return json_object_set_new(o, key, hl_json_text(s));
+}
+
+/* The leaves under a hot-other-cause site. */
+static json_t *causes_json(const hl_verified *v)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; a && k < v->n_causes; k++) {
+        const hl_cause *h = &v->causes[k];
+        json_t *o =
+            json_pack("{s:o, s:o, s:I, s:I, s:f, s:f}", "function", hl_json_text(h->function),
+                      "file", hl_json_text(h->file), "line", (json_int_t)h->line, "value",
+                      (json_int_t)h->value, "share", h->share, "of_site", h->of_site);
+        if (!o || json_array_append_new(a, o)) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+/* The sites sharing a merged call instruction. */
+static int add_merged(json_t *o, const hl_verified *v)
+{
+    char addr[32];
+    json_t *a = json_array();
+    int rc = a ? 0 : -1;
+    for (size_t k = 0; a && k < v->n_merged_with; k++) {
+        const hl_finding *f = v->merged_with[k];
+        rc |= json_array_append_new(
+            a, json_pack("{s:o, s:I}", "file", hl_json_text(f->file), "line", (json_int_t)f->line));
+    }
+    snprintf(addr, sizeof addr, "0x%llx", (unsigned long long)v->merged_address);
+    rc |= json_object_set_new(o, "merged_with", a);
+    rc |= json_object_set_new(o, "merged_evidence", json_integer(v->merged_evidence));
+    rc |= json_object_set_new(o, "merged_share", json_real(v->merged_share));
+    rc |= json_object_set_new(o, "merged_address", json_string(addr));
+    rc |= set_str(o, "keep_apart", v->keep_apart);
+    return rc ? -1 : 0;
 }
 
 int hl_verified_add_json(json_t *o, const hl_verified *v)
@@ -29,6 +68,15 @@ int hl_verified_add_json(json_t *o, const hl_verified *v)
     rc |= json_object_set_new(o, "evidence_share", json_real(v->evidence_share));
     rc |= json_object_set_new(o, "evidence_of_cum", json_real(v->evidence_of_cum));
     rc |= json_object_set_new(o, "matched_by", json_string(v->by_function ? "function" : "line"));
+    rc |= json_object_set_new(o, "interval_of", json_string("evidence_share"));
+    rc |= json_object_set_new(o, "cum_ci_low", json_real(v->cum_ci_low));
+    rc |= json_object_set_new(o, "cum_ci_high", json_real(v->cum_ci_high));
+    if (v->verdict == HL_VERDICT_HOT_OTHER_CAUSE)
+        rc |= json_object_set_new(o, "causes", causes_json(v));
+    if (v->verdict == HL_VERDICT_MERGED)
+        rc |= add_merged(o, v);
+    if (v->why_not_applicable)
+        rc |= set_str(o, "why_not_applicable", v->why_not_applicable);
     return rc ? -1 : 0;
 }
 
@@ -51,9 +99,15 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
     rc |= json_object_set_new(prof, "has_lines", json_boolean(r->profile_has_lines));
     rc |= json_object_set_new(prof, "has_functions", json_boolean(r->profile_has_functions));
     rc |= json_object_set_new(prof, "unsymbolized_share", json_real(r->unsymbolized_share));
+    rc |= json_object_set_new(prof, "allocation_profile", json_boolean(r->allocation_profile));
+    if (r->stale)
+        rc |= set_str(prof, "stale", r->stale);
+    if (r->binary_note)
+        rc |= set_str(prof, "binary_note", r->binary_note);
     rc |= json_object_set_new(thr, "min_share", json_real(r->options.min_share));
     rc |= json_object_set_new(thr, "min_samples", json_integer(r->options.min_samples));
     rc |= json_object_set_new(thr, "confidence", json_real(0.95));
+    rc |= json_object_set_new(thr, "samples_to_decide", json_integer(r->samples_to_decide));
     for (size_t i = 0; i < r->n_items; i++) {
         json_t *o = hl_finding_to_json(r->items[i].finding);
         if (!o || hl_verified_add_json(o, &r->items[i]) < 0 || json_array_append_new(items, o)) {
@@ -75,6 +129,8 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
                       "line", (json_int_t)u->line, "function", hl_json_text(u->function), "kind",
                       u->line > 0 ? "line" : "function", "flat", (json_int_t)u->flat, "cum",
                       (json_int_t)u->cum, "flat_share", u->flat_share, "cum_share", u->cum_share);
+        if (o && u->callee)
+            json_object_set_new(o, "callee", hl_json_text(u->callee));
         if (!o || json_array_append_new(unex, o))
             goto err;
     }
@@ -83,6 +139,10 @@ json_t *hl_verify_to_json(const hl_findings *fs, const hl_verify_result *r,
     rc |= json_object_set_new(sum, "dismissed", json_integer((json_int_t)r->n_dismissed));
     rc |= json_object_set_new(sum, "not_exercised", json_integer((json_int_t)r->n_not_exercised));
     rc |= json_object_set_new(sum, "inconclusive", json_integer((json_int_t)r->n_inconclusive));
+    rc |=
+        json_object_set_new(sum, "hot_other_cause", json_integer((json_int_t)r->n_hot_other_cause));
+    rc |= json_object_set_new(sum, "not_applicable", json_integer((json_int_t)r->n_not_applicable));
+    rc |= json_object_set_new(sum, "merged", json_integer((json_int_t)r->n_merged));
     for (size_t i = 0; fs && i < fs->n_errors; i++) {
         char text[8192];
         rc |= json_array_append_new(

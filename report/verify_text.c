@@ -55,81 +55,34 @@ static const char *pct(double share, char *buf, size_t len)
     return buf;
 }
 
-/* "malloc/free": the first two cost symbols of a rule, without '*'. */
-static void cost_label(const hl_rule *rule, char *buf, size_t len)
+/* The finding's location; a range of lines for a chain. */
+static void location(const hl_finding *f, char *buf, size_t len)
 {
-    size_t at = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; rule && i < rule->n_cost_symbols && i < 2 && at < len; i++) {
-        const char *s = rule->cost_symbols[i];
-        size_t sl = strlen(s);
-        while (sl && (s[sl - 1] == '*' || s[sl - 1] == '_'))
-            sl--;
-        int n = snprintf(buf + at, len - at, "%s%.*s", i ? "/" : "", (int)sl, s);
-        if (n < 0)
-            break;
-        at += (size_t)n;
-    }
-    if (!buf[0])
-        snprintf(buf, len, "its cost symbols");
+    if (f->end_line > f->line)
+        snprintf(buf, len, "%s:%u-%u", f->file ? f->file : "?", f->line, f->end_line);
+    else
+        snprintf(buf, len, "%s:%u:%u", f->file ? f->file : "?", f->line, f->column);
 }
 
-static void unexplained_list(FILE *out, const hl_verify_result *r, bool lines, bool by_cum)
+static void rule_label(const hl_finding *f, char *buf, size_t len)
 {
-    const hl_unexplained **rows = malloc((r->n_unexplained + 1) * sizeof *rows);
-    size_t n = 0;
-    if (!rows)
-        return;
-    for (size_t i = 0; i < r->n_unexplained; i++)
-        if ((r->unexplained[i].line > 0) == lines)
-            rows[n++] = &r->unexplained[i];
-    /* insertion sort: at most a few dozen rows */
-    for (size_t i = 1; i < n; i++)
-        for (size_t k = i; k > 0; k--) {
-            const hl_unexplained *a = rows[k - 1], *b = rows[k];
-            int64_t ka = by_cum ? a->cum : a->flat, kb = by_cum ? b->cum : b->flat;
-            int64_t sa = by_cum ? a->flat : a->cum, sb = by_cum ? b->flat : b->cum;
-            if (ka > kb || (ka == kb && sa >= sb))
-                break;
-            rows[k - 1] = b;
-            rows[k] = a;
-        }
-    fprintf(out, "  by %s, %s:\n", by_cum ? "cum" : "flat", lines ? "lines" : "functions");
-    size_t shown = 0;
-    char f[32], c[32], fp[16], cp[16];
-    for (size_t i = 0; i < n && shown < r->options.max_unexplained; i++) {
-        const hl_unexplained *u = rows[i];
-        if ((by_cum ? u->cum : u->flat) <= 0)
-            continue;
-        char where[PATH_MAX + 32];
-        const char *file = u->file[0] ? hl_display_path(u->file) : "?";
-        if (lines)
-            snprintf(where, sizeof where, "%s:%lld", file, (long long)u->line);
-        else
-            snprintf(where, sizeof where, "%s", u->file[0] ? file : "");
-        fprintf(out, "    %8s %6s %8s %6s  %-30s %s\n",
-                hl_format_value(u->flat, r->sample_unit, f, sizeof f),
-                pct(u->flat_share, fp, sizeof fp),
-                hl_format_value(u->cum, r->sample_unit, c, sizeof c),
-                pct(u->cum_share, cp, sizeof cp), hl_esc(lines ? where : u->function),
-                hl_esc(lines ? u->function : where));
-        shown++;
-    }
-    if (!shown)
-        fputs("    (none)\n", out);
-    free(rows);
+    snprintf(buf, len, "%s %s", f->rule ? f->rule->id : "?", f->rule ? f->rule->name : "?");
 }
 
-/* Bold red for confirmed, green for dismissed, dim for not exercised, yellow
- * for inconclusive. */
+/* Bold red for confirmed, magenta for hot other cause and merged, green for
+ * dismissed, dim for not exercised and not applicable, yellow for inconclusive. */
 static const char *verdict_color(hl_verdict v)
 {
     switch (v) {
     case HL_VERDICT_CONFIRMED:
         return "\033[1;31m";
+    case HL_VERDICT_HOT_OTHER_CAUSE:
+    case HL_VERDICT_MERGED:
+        return "\033[35m";
     case HL_VERDICT_DISMISSED:
         return "\033[32m";
     case HL_VERDICT_NOT_EXERCISED:
+    case HL_VERDICT_NOT_APPLICABLE:
         return "\033[2m";
     case HL_VERDICT_INCONCLUSIVE:
         return "\033[33m";
@@ -137,11 +90,25 @@ static const char *verdict_color(hl_verdict v)
     return "";
 }
 
-int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name, bool color)
+/* The items in the order the table lists them: by verdict rank, then as
+ * verify sorted them (by cum). NULL when out of memory. */
+static const hl_verified **table_order(const hl_verify_result *r)
 {
-    char a[32], b[32], c[32], d[32], e[32];
-    const hl_verify_options *o = &r->options;
+    const hl_verified **v = malloc((r->n_items + 1) * sizeof *v);
+    size_t n = 0;
+    if (!v)
+        return NULL;
+    for (int rank = 0; rank < HL_VERDICT_COUNT; rank++)
+        for (size_t i = 0; i < r->n_items; i++)
+            if (hl_verdict_rank(r->items[i].verdict) == rank)
+                v[n++] = &r->items[i];
+    return v;
+}
 
+static void header(FILE *out, const hl_verify_result *r, const char *profile_name)
+{
+    char a[32], b[32];
+    const hl_verify_options *o = &r->options;
     fprintf(out, "profile: %s (%s, %s): total %s", hl_esc(profile_name ? profile_name : "-"),
             hl_esc(r->sample_type ? r->sample_type : "?"),
             hl_esc(r->sample_unit ? r->sample_unit : "?"),
@@ -158,11 +125,16 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
                 hl_esc(r->sample_type ? r->sample_type : "?"), hl_esc(r->profile_default_type),
                 hl_esc(r->profile_default_type));
     fprintf(out,
-            "thresholds: confirmed at cum >= %s of the total; dismissed when the 95%% Wilson "
-            "upper bound is under %s with >= %lld samples; not exercised when the function "
-            "never appears\n",
-            pct(o->min_share, a, sizeof a), pct(o->min_share, b, sizeof b),
-            (long long)o->min_samples);
+            "thresholds: a finding's evidence is the samples through its call into the rule's "
+            "cost; confirmed when its 95%% interval is at or above %s of the total, dismissed "
+            "(or hot other cause, when the site itself is above) when it is below, with at "
+            "least %lld samples\n",
+            pct(o->min_share, a, sizeof a), (long long)r->samples_to_decide);
+}
+
+static void notes(FILE *out, const hl_verify_result *r)
+{
+    char a[32];
     if (r->total_samples == 0)
         fputs("note: the profile holds no samples, so every verdict is inconclusive; did the "
               "program run long enough under the profiler?\n",
@@ -180,13 +152,26 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
         fputs("note: the profile has no line information; findings were matched by function "
               "name, so flat and cum are those of their functions\n",
               out);
-
-    if (r->unsymbolized_share >= o->min_share)
+    if (r->total_samples > 0 && r->total_samples < r->samples_to_decide)
+        fprintf(out,
+                "note: %lld samples are too few to dismiss anything at this threshold (%lld "
+                "needed): run the program longer or at a higher rate\n",
+                (long long)r->total_samples, (long long)r->samples_to_decide);
+    if (r->unsymbolized_share >= r->options.min_share)
         fprintf(out,
                 "note: %s of the samples hold frames without symbols outside the system's "
                 "libraries; a function may hide there, so none is called not exercised "
                 "(symbolize the profile, or build with symbols)\n",
                 pct(r->unsymbolized_share, a, sizeof a));
+    if (r->stale)
+        fprintf(out, "warning: %s (--allow-stale)\n", hl_esc(r->stale));
+    if (r->binary_note)
+        fprintf(out, "note: %s\n", hl_esc(r->binary_note));
+}
+
+static void diagnosis(FILE *out, const hl_verify_result *r)
+{
+    char a[32], b[32];
     fputs("\ndiagnosis: share of the total in each rule family's cost symbols\n", out);
     for (size_t i = 0; i < r->n_families; i++) {
         const hl_family_share *f = &r->families[i];
@@ -201,88 +186,196 @@ int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profi
     }
     if (!r->n_families)
         fputs("  (no rules)\n", out);
+}
 
-    /* The table: rule and location widths fit their longest entry. */
+static void table_row(FILE *out, const hl_verify_result *r, const hl_verified *v, int wr, int wl,
+                      bool color)
+{
+    char a[32], b[32], c[32], d[32], rule[256], loc[PATH_MAX + 32], ci[48];
+    const hl_finding *f = v->finding;
+    rule_label(f, rule, sizeof rule);
+    location(f, loc, sizeof loc);
+    if (color)
+        fputs(verdict_color(v->verdict), out);
+    fprintf(out, "%-15s", hl_verdict_name(v->verdict));
+    if (color)
+        fputs("\033[0m", out);
+    if (v->verdict == HL_VERDICT_NOT_EXERCISED || v->verdict == HL_VERDICT_NOT_APPLICABLE) {
+        fprintf(out, " %8s %6s  %-13s %7s %6s  %-*s  %-*s  %s\n", "-", "-", "", "-", "-", wr,
+                hl_esc(rule), wl, hl_esc(loc), hl_esc(f->function ? f->function : ""));
+        return;
+    }
+    snprintf(ci, sizeof ci, "[%.1f,%.1f]", v->ci_low * 100.0, v->ci_high * 100.0);
+    fprintf(out, " %8s %6s  %-13s %7s %6s  %-*s  %-*s  %s\n",
+            hl_format_value(v->evidence, r->sample_unit, a, sizeof a),
+            pct(v->evidence_share, b, sizeof b), ci,
+            hl_format_value(v->cum, r->sample_unit, c, sizeof c), pct(v->cum_share, d, sizeof d),
+            wr, hl_esc(rule), wl, hl_esc(loc), hl_esc(f->function ? f->function : ""));
+}
+
+static void table(FILE *out, const hl_verify_result *r, const hl_verified **order, bool all,
+                  bool color)
+{
     int wr = 4, wl = 8;
-    char loc[PATH_MAX + 32];
+    char buf[PATH_MAX + 32];
     for (size_t i = 0; i < r->n_items; i++) {
-        const hl_finding *f = r->items[i].finding;
-        char rule[256];
-        snprintf(rule, sizeof rule, "%s %s", f->rule ? f->rule->id : "?",
-                 f->rule ? f->rule->name : "?");
-        int n = (int)strlen(hl_esc(rule));
+        rule_label(r->items[i].finding, buf, sizeof buf);
+        int n = (int)strlen(hl_esc(buf));
         wr = n > wr ? n : wr;
-        snprintf(loc, sizeof loc, "%s:%u:%u", f->file ? f->file : "?", f->line, f->column);
-        n = (int)strlen(hl_esc(loc));
+        location(r->items[i].finding, buf, sizeof buf);
+        n = (int)strlen(hl_esc(buf));
         wl = n > wl ? n : wl;
     }
-    fprintf(out, "\n%-13s %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n", "verdict", "flat", "flat%",
-            "cum", "cum%", "[95% CI]", wr, "rule", wl, "location", "function");
-    for (size_t i = 0; i < r->n_items; i++) {
-        const hl_verified *v = &r->items[i];
-        const hl_finding *f = v->finding;
-        char rule[256], ci[48];
-        snprintf(rule, sizeof rule, "%s %s", f->rule ? f->rule->id : "?",
-                 f->rule ? f->rule->name : "?");
-        snprintf(loc, sizeof loc, "%s:%u:%u", f->file ? f->file : "?", f->line, f->column);
-        if (color)
-            fputs(verdict_color(v->verdict), out);
-        fprintf(out, "%-13s", hl_verdict_name(v->verdict));
-        if (color)
-            fputs("\033[0m", out);
-        if (v->verdict == HL_VERDICT_NOT_EXERCISED) {
-            fprintf(out, " %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n", "-", "-", "-", "-", "", wr,
-                    hl_esc(rule), wl, hl_esc(loc), hl_esc(f->function ? f->function : ""));
-            continue;
-        }
-        snprintf(ci, sizeof ci, "[%.1f,%.1f]", v->ci_low * 100.0, v->ci_high * 100.0);
-        fprintf(
-            out, " %7s %6s %7s %6s  %-13s  %-*s  %-*s  %s\n",
-            hl_format_value(v->flat, r->sample_unit, a, sizeof a), pct(v->flat_share, b, sizeof b),
-            hl_format_value(v->cum, r->sample_unit, c, sizeof c), pct(v->cum_share, d, sizeof d),
-            ci, wr, hl_esc(rule), wl, hl_esc(loc), hl_esc(f->function ? f->function : ""));
-    }
+    fprintf(out, "\n%-15s %8s %6s  %-13s %7s %6s  %-*s  %-*s  %s\n", "verdict", "evidence", "ev%",
+            "[95% CI]", "cum", "cum%", wr, "rule", wl, "location", "function");
+    for (size_t i = 0; i < r->n_items; i++)
+        if (all || order[i]->verdict != HL_VERDICT_NOT_EXERCISED)
+            table_row(out, r, order[i], wr, wl, color);
     if (!r->n_items)
         fputs("(no findings)\n", out);
+    if (!all && r->n_not_exercised)
+        fprintf(out,
+                "(%zu not exercised: their functions never ran in the profile; --all lists "
+                "them)\n",
+                r->n_not_exercised);
+}
 
-    if (r->n_confirmed) {
-        fputs("\nevidence of the confirmed findings:\n", out);
-        for (size_t i = 0; i < r->n_items; i++) {
-            const hl_verified *v = &r->items[i];
-            if (v->verdict != HL_VERDICT_CONFIRMED)
-                continue;
-            const hl_finding *f = v->finding;
-            char label[128];
-            cost_label(f->rule, label, sizeof label);
-            fprintf(out,
-                    "  %s:%u:%u %s in %s: %s under this call: %s of total (%s of the "
-                    "site's cum)",
-                    hl_esc(f->file ? f->file : "?"), f->line, f->column,
-                    hl_esc(f->rule ? f->rule->id : "?"), hl_esc(f->function ? f->function : "?"),
-                    hl_esc(label), pct(v->evidence_share, a, sizeof a),
-                    pct(v->evidence_of_cum, b, sizeof b));
-            if (f->loop_start_line)
-                fprintf(out, "; loop %u-%u: cum %s (%s)", f->loop_start_line, f->loop_end_line,
-                        hl_format_value(v->loop_cum, r->sample_unit, c, sizeof c),
-                        pct(v->loop_cum_share, e, sizeof e));
-            fputc('\n', out);
+/* The evidence line of a confirmed or inconclusive finding. */
+static void evidence_line(FILE *out, const hl_verify_result *r, const hl_verified *v)
+{
+    char a[32], b[32], c[32], e[32], loc[PATH_MAX + 32];
+    const hl_finding *f = v->finding;
+    location(f, loc, sizeof loc);
+    fprintf(out, "  %s %s in %s: %s under this call: %s of total (%s of the site's cum %s)",
+            hl_esc(loc), hl_esc(f->rule ? f->rule->id : "?"),
+            hl_esc(f->function ? f->function : "?"), hl_esc(f->callee ? f->callee : "the callee"),
+            pct(v->evidence_share, a, sizeof a), pct(v->evidence_of_cum, b, sizeof b),
+            pct(v->cum_share, e, sizeof e));
+    if (f->loop_start_line)
+        fprintf(out, "; loop %u-%u: cum %s (%s)", f->loop_start_line, f->loop_end_line,
+                hl_format_value(v->loop_cum, r->sample_unit, c, sizeof c),
+                pct(v->loop_cum_share, e, sizeof e));
+    fputc('\n', out);
+}
+
+/* What a hot-other-cause, merged or not-applicable finding needs said. */
+static void detail_line(FILE *out, const hl_verified *v)
+{
+    char a[32], b[32], loc[PATH_MAX + 32], other[PATH_MAX + 32];
+    const hl_finding *f = v->finding;
+    location(f, loc, sizeof loc);
+    if (v->verdict == HL_VERDICT_HOT_OTHER_CAUSE) {
+        fprintf(out,
+                "  %s %s in %s: the site is %s of the total, %s under the call only %s; the "
+                "time goes to:",
+                hl_esc(loc), hl_esc(f->rule ? f->rule->id : "?"),
+                hl_esc(f->function ? f->function : "?"), pct(v->cum_share, a, sizeof a),
+                hl_esc(f->callee ? f->callee : "the callee"), pct(v->evidence_share, b, sizeof b));
+        for (size_t k = 0; k < v->n_causes; k++) {
+            const hl_cause *h = &v->causes[k];
+            fprintf(out, "%s %s", k ? "," : "", hl_esc(h->function));
+            if (h->line > 0)
+                fprintf(out, " %s:%lld", hl_esc(hl_display_path(h->file)), (long long)h->line);
+            fprintf(out, " %s", pct(h->of_site, a, sizeof a));
         }
+        fputc('\n', out);
+    } else if (v->verdict == HL_VERDICT_MERGED) {
+        fprintf(out, "  %s %s in %s: the compiler merged this %s call with", hl_esc(loc),
+                hl_esc(f->rule ? f->rule->id : "?"), hl_esc(f->function ? f->function : "?"),
+                hl_esc(f->callee ? f->callee : ""));
+        for (size_t k = 0; k < v->n_merged_with; k++) {
+            location(v->merged_with[k], other, sizeof other);
+            fprintf(out, "%s %s", k ? "," : "", hl_esc(other));
+        }
+        if (v->merged_address)
+            fprintf(out, " (one call instruction at 0x%llx); together %s of the total",
+                    (unsigned long long)v->merged_address, pct(v->merged_share, a, sizeof a));
+        else
+            fprintf(out,
+                    " (one of them: its line has no call of its own); at most %s of the "
+                    "total together",
+                    pct(v->merged_share, a, sizeof a));
+        fprintf(out, "; build with %s to keep them apart\n",
+                v->keep_apart ? v->keep_apart : "-fno-crossjumping");
+    } else if (v->verdict == HL_VERDICT_NOT_APPLICABLE) {
+        fprintf(out, "  %s %s in %s: %s\n", hl_esc(loc), hl_esc(f->rule ? f->rule->id : "?"),
+                hl_esc(f->function ? f->function : "?"),
+                v->why_not_applicable ? v->why_not_applicable : "");
     }
+}
 
+static void details(FILE *out, const hl_verify_result *r, const hl_verified **order)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->n_items; i++) {
+        const hl_verified *v = order[i];
+        if (v->verdict == HL_VERDICT_DISMISSED || v->verdict == HL_VERDICT_NOT_EXERCISED ||
+            (v->verdict == HL_VERDICT_INCONCLUSIVE && !v->cum))
+            continue;
+        if (!any)
+            fputs("\nevidence:\n", out);
+        any = true;
+        if (v->verdict == HL_VERDICT_CONFIRMED || v->verdict == HL_VERDICT_INCONCLUSIVE)
+            evidence_line(out, r, v);
+        else
+            detail_line(out, v);
+    }
+}
+
+static void unexplained_list(FILE *out, const hl_verify_result *r, bool lines)
+{
+    char f[32], fp[16], where[PATH_MAX + 32];
+    size_t shown = 0;
+    fprintf(out, "  by own cost, %s:\n", lines ? "lines" : "functions");
+    for (size_t i = 0; i < r->n_unexplained; i++) {
+        const hl_unexplained *u = &r->unexplained[i];
+        if ((u->line > 0) != lines || u->flat <= 0)
+            continue;
+        const char *file = u->file[0] ? hl_display_path(u->file) : "";
+        if (lines)
+            snprintf(where, sizeof where, "%s %s:%lld", u->function, file[0] ? file : "?",
+                     (long long)u->line);
+        else
+            snprintf(where, sizeof where, "%s%s%s", u->function, file[0] ? " " : "", file);
+        fprintf(out, "    %8s %6s  %s%s%s\n", hl_format_value(u->flat, r->sample_unit, f, sizeof f),
+                pct(u->flat_share, fp, sizeof fp), u->callee ? hl_esc(u->callee) : "",
+                u->callee ? " <- " : "", hl_esc(where));
+        shown++;
+    }
+    if (!shown)
+        fputs("    (none)\n", out);
+}
+
+int hl_verify_write_text_ex(FILE *out, const hl_verify_result *r, const char *profile_name,
+                            bool color, bool all)
+{
+    char a[32], b[32];
+    const hl_verified **order = table_order(r);
+    if (!order)
+        return -1;
+    header(out, r, profile_name);
+    notes(out, r);
+    diagnosis(out, r);
+    table(out, r, order, all, color);
+    details(out, r, order);
+    free(order);
     fprintf(out,
-            "\nhot code no rule explains (samples whose stack holds no finding's line: %s, %s):\n",
+            "\nhot code no rule explains (samples through no finding's call into its cost: %s, "
+            "%s):\n",
             hl_format_value(r->unexplained_total, r->sample_unit, a, sizeof a),
             pct(r->total > 0 ? (double)r->unexplained_total / (double)r->total : 0.0, b, sizeof b));
-    fprintf(out, "    %8s %6s %8s %6s\n", "flat", "flat%", "cum", "cum%");
-    unexplained_list(out, r, true, false);
-    unexplained_list(out, r, true, true);
-    unexplained_list(out, r, false, false);
-    unexplained_list(out, r, false, true);
-
+    unexplained_list(out, r, true);
+    unexplained_list(out, r, false);
     fprintf(out,
-            "\n%zu finding%s: %zu confirmed, %zu dismissed, %zu not exercised, %zu "
-            "inconclusive\n",
-            r->n_items, r->n_items == 1 ? "" : "s", r->n_confirmed, r->n_dismissed,
-            r->n_not_exercised, r->n_inconclusive);
+            "\n%zu finding%s: %zu confirmed, %zu hot other cause, %zu merged, %zu inconclusive, "
+            "%zu dismissed, %zu not applicable, %zu not exercised\n",
+            r->n_items, r->n_items == 1 ? "" : "s", r->n_confirmed, r->n_hot_other_cause,
+            r->n_merged, r->n_inconclusive, r->n_dismissed, r->n_not_applicable,
+            r->n_not_exercised);
     return ferror(out) ? -1 : 0;
+}
+
+int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name, bool color)
+{
+    return hl_verify_write_text_ex(out, r, profile_name, color, false);
 }

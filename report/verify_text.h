@@ -22,5 +22,8 @@ const char *hl_display_path(const char *path);
  * Returns 0, or -1 when writing fails. */
 int hl_verify_write_text(FILE *out, const hl_verify_result *r, const char *profile_name,
                          bool color);
+/* The same; all lists the not-exercised findings too (else they are one count). */
+int hl_verify_write_text_ex(FILE *out, const hl_verify_result *r, const char *profile_name,
+                            bool color, bool all);
 
 #endif

@@ -4,24 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h ^ (h >> 29);
-}
-
-static uint64_t hash_u64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    return x ^ (x >> 33);
-}
+#include "grow.h"
+#include "hash.h"
 
 /* Places id at the first free slot from hash h. The table has a free slot. */
 static void slot_put(uint32_t *slots, size_t cap, uint64_t h, size_t id)
@@ -49,30 +33,15 @@ static int slots_grow(uint32_t **slots, size_t *cap, size_t n,
     return 0;
 }
 
-/* Makes room for one more element of size elem in *arr (n used of *cap).
- * Returns 0, or -1 when out of memory with *arr unchanged. */
-static int room_for_one(void **arr, size_t *cap, size_t n, size_t elem, size_t first)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : first;
-    void *p = realloc(*arr, ncap * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = ncap;
-    return 0;
-}
-
 static uint64_t strtab_hash_of(const void *t, size_t id)
 {
     const char *k = ((const hl_strtab *)t)->strs[id];
-    return hash_bytes(k, strlen(k));
+    return hl_hash_bytes(k, strlen(k));
 }
 
 static uint64_t u64tab_hash_of(const void *t, size_t id)
 {
-    return hash_u64(((const hl_u64tab *)t)->keys[id]);
+    return hl_hash_u64(((const hl_u64tab *)t)->keys[id]);
 }
 
 int32_t hl_strtab_find(const hl_strtab *t, const char *s, size_t len)
@@ -80,7 +49,7 @@ int32_t hl_strtab_find(const hl_strtab *t, const char *s, size_t len)
     if (!t->cap_slots)
         return -1;
     size_t mask = t->cap_slots - 1;
-    for (size_t i = hash_bytes(s, len) & mask;; i = (i + 1) & mask) {
+    for (size_t i = hl_hash_bytes(s, len) & mask;; i = (i + 1) & mask) {
         uint32_t v = t->slots[i];
         if (!v)
             return -1;
@@ -100,17 +69,15 @@ int32_t hl_strtab_intern(hl_strtab *t, const char *s, size_t len)
     if ((t->n + 1) * 2 > t->cap_slots &&
         slots_grow(&t->slots, &t->cap_slots, t->n, strtab_hash_of, t) < 0)
         return -1;
-    void *strs = t->strs;
-    if (room_for_one(&strs, &t->cap_strs, t->n, sizeof *t->strs, 32) < 0)
+    if (HL_GROW(t->strs, t->n, t->cap_strs) < 0)
         return -1;
-    t->strs = strs;
     char *copy = malloc(len + 1);
     if (!copy)
         return -1;
     memcpy(copy, s, len);
     copy[len] = '\0';
     t->strs[t->n] = copy;
-    slot_put(t->slots, t->cap_slots, hash_bytes(s, len), t->n);
+    slot_put(t->slots, t->cap_slots, hl_hash_bytes(s, len), t->n);
     return (int32_t)t->n++;
 }
 
@@ -128,7 +95,7 @@ int32_t hl_u64tab_find(const hl_u64tab *t, uint64_t key)
     if (!t->cap_slots)
         return -1;
     size_t mask = t->cap_slots - 1;
-    for (size_t i = hash_u64(key) & mask;; i = (i + 1) & mask) {
+    for (size_t i = hl_hash_u64(key) & mask;; i = (i + 1) & mask) {
         uint32_t v = t->slots[i];
         if (!v)
             return -1;
@@ -147,12 +114,10 @@ int32_t hl_u64tab_intern(hl_u64tab *t, uint64_t key)
     if ((t->n + 1) * 2 > t->cap_slots &&
         slots_grow(&t->slots, &t->cap_slots, t->n, u64tab_hash_of, t) < 0)
         return -1;
-    void *keys = t->keys;
-    if (room_for_one(&keys, &t->cap_keys, t->n, sizeof *t->keys, 32) < 0)
+    if (HL_GROW(t->keys, t->n, t->cap_keys) < 0)
         return -1;
-    t->keys = keys;
     t->keys[t->n] = key;
-    slot_put(t->slots, t->cap_slots, hash_u64(key), t->n);
+    slot_put(t->slots, t->cap_slots, hl_hash_u64(key), t->n);
     return (int32_t)t->n++;
 }
 

@@ -13,12 +13,23 @@ typedef enum hl_verdict {
     HL_VERDICT_DISMISSED,
     HL_VERDICT_NOT_EXERCISED,
     HL_VERDICT_INCONCLUSIVE,
+    HL_VERDICT_HOT_OTHER_CAUSE, /* the site is hot, the rule's cost under it is not */
+    HL_VERDICT_NOT_APPLICABLE,  /* the profile's sample type cannot show the rule's cost */
+    HL_VERDICT_MERGED,          /* the compiler made this call and another one call */
 } hl_verdict;
+#define HL_VERDICT_COUNT 7
 
-const char *hl_verdict_name(hl_verdict v); /* "confirmed", "not exercised", ... */
+/* "confirmed", "dismissed", "not exercised", "inconclusive", "hot other cause",
+ * "not applicable", "merged". */
+const char *hl_verdict_name(hl_verdict v);
+/* Where the text report lists a verdict: what needs a decision first
+ * (confirmed, hot other cause, merged, inconclusive), then the rest. */
+int hl_verdict_rank(hl_verdict v);
 
 /* Defaults, documented here because users see them in the output:
- * - min_share 0.01: a finding is confirmed when its site's cum is >= 1% of the total.
+ * - min_share 0.01: a finding is confirmed when the lower bound of the 95%
+ *   interval of its evidence (the samples through its call into the rule's
+ *   cost) is >= 1% of the total, dismissed when the upper bound is under it.
  * - min_samples 100: no finding is dismissed on fewer samples than this (1 s at
  *   100 Hz). With the default threshold the Wilson bound is the stricter test
  *   (a site with no sample at all needs 381 samples before its upper bound falls
@@ -37,7 +48,23 @@ typedef struct hl_verify_options {
     size_t n_trim_paths;
     const char *source_root;
     size_t max_unexplained; /* rows in each unexplained list; default 10 */
+    /* Sources that do not match the profiled binary are an error (hl_verify
+     * returns -1 naming the file) unless this is set; then result.stale says so. */
+    bool allow_stale;
 } hl_verify_options;
+
+/* Causes shown for a hot-other-cause finding. */
+#define HL_VERIFY_MAX_CAUSES 3
+
+/* Where the time under a site goes: one leaf (symbol and line). */
+typedef struct hl_cause {
+    char *function;
+    char *file;   /* the profile's file name; "" when unknown */
+    int64_t line; /* 0 when unknown */
+    int64_t value;
+    double share;   /* of the profile total */
+    double of_site; /* of the site's cum */
+} hl_cause;
 
 void hl_verify_options_init(hl_verify_options *o);
 
@@ -46,19 +73,42 @@ typedef struct hl_verified {
     hl_verdict verdict;
     int64_t flat, cum, loop_cum, evidence; /* in the chosen sample type's unit */
     double flat_share, cum_share, loop_cum_share, evidence_share; /* of the profile total */
-    double ci_low, ci_high; /* 95% Wilson interval on the cum share */
-    int64_t cum_samples;    /* sample count behind cum */
+    /* 95% Wilson interval on the evidence share: the verdict's interval. */
+    double ci_low, ci_high;
+    int64_t cum_samples; /* sample count behind cum */
     /* Added: evidence as a part of the site's own cum (0 when cum is 0). */
     double evidence_of_cum;
     /* Added: true when the site was matched by function name only (the profile
      * has no line information): flat and cum are then the function's. */
     bool by_function;
+    /* Added: the interval on the site's cum share (hot-other-cause needs its
+     * lower bound at min_share or more). */
+    double cum_ci_low, cum_ci_high;
+    /* Hot other cause: the leaves under the site, by value (at most
+     * HL_VERIFY_MAX_CAUSES). */
+    hl_cause *causes;
+    size_t n_causes;
+    /* Merged: the other findings whose calls share this call instruction
+     * (pointers into the findings), the group's combined evidence, the
+     * instruction's address in the binary and the flag that keeps them apart. */
+    const hl_finding **merged_with;
+    size_t n_merged_with;
+    int64_t merged_evidence;
+    double merged_share;
+    uint64_t merged_address;
+    const char *keep_apart; /* "-fno-crossjumping"; static */
+    /* Not applicable: why (static text). */
+    const char *why_not_applicable;
 } hl_verified;
 
 typedef struct hl_unexplained {
     char *file;   /* the profile's file name, trimmed; "" when unknown */
     int64_t line; /* 0 for a function-level row */
     char *function;
+    /* The library function the code called when the time is in a library
+     * ("pread" for "pread 22% <- unixRead os_unix.c:3425"); NULL when the
+     * time is the code's own. */
+    char *callee;
     int64_t flat, cum;
     double flat_share, cum_share;
 } hl_unexplained;
@@ -87,7 +137,7 @@ typedef struct hl_verify_result {
     hl_verify_options options; /* as used, with defaults filled in */
     /* Added below. */
     bool profile_has_functions; /* at least one location names a function */
-    int64_t unexplained_total;  /* value of the samples whose stack holds no site */
+    int64_t unexplained_total;  /* value of the samples through no finding's call */
     size_t n_confirmed, n_dismissed, n_not_exercised, n_inconclusive;
     /* Value of the samples with a frame that has no symbol, outside the
      * system's libraries: a function missing from the profile may hide there,
@@ -101,6 +151,20 @@ typedef struct hl_verify_result {
      * total / sampling_period, the number of sampling periods the statistics
      * count; 0 when total_samples counts sample records (CPU profiles). */
     int64_t sampling_period;
+    size_t n_hot_other_cause, n_not_applicable, n_merged;
+    /* An allocation profile (alloc_space, inuse_objects, ...): every sample is
+     * an allocation, so only allocating rules apply. */
+    bool allocation_profile;
+    /* Samples needed before a finding can be dismissed or called not
+     * exercised at min_share (the Wilson bound of 0 samples falls under it),
+     * or min_samples when larger. */
+    int64_t samples_to_decide;
+    /* With allow_stale: what does not match ("main.c: function f starts at
+     * line 12 in the profiled binary, line 15 in the source"); else NULL. */
+    char *stale;
+    /* A note on the binary read for merged calls (not found, other build ID);
+     * NULL when there is nothing to say. */
+    char *binary_note;
 } hl_verify_result;
 
 /* How a finding meets the profile:
@@ -114,24 +178,44 @@ typedef struct hl_verify_result {
  *   the finding's function.
  * - flat: samples whose leaf line is in the site; cum: samples whose stack
  *   holds the site, once per sample; loop cum: the same for the loop's lines;
- *   evidence: cum samples with a rule cost symbol deeper in the stack than
- *   the site.
- * - The interval is Wilson's on the cum share with n = the profile's sample
- *   count ("samples" type; else total / period when the period is in the
- *   value's unit, as in heap profiles; else one per sample record).
- * - Not exercised needs the function absent from every symbolized frame and
+ *   evidence: samples whose stack passes through the finding's call: a site
+ *   frame whose next frame down is the callee, one of the rule's cost symbols
+ *   or a library function, with a rule cost symbol at or below it (in an
+ *   allocation profile every sample through the call counts; a library frame
+ *   without symbols counts as the call, its cost being invisible). A compare
+ *   chain's branch bodies call other functions, so only its compares count.
+ * - The interval is Wilson's on the evidence share with n = the profile's
+ *   sample count ("samples" type; else total / period when the period is in
+ *   the value's unit, as in heap profiles; else one per sample record).
+ *   Confirmed: lower bound >= min_share. Upper bound < min_share with at
+ *   least min_samples samples: hot other cause when the lower bound of the
+ *   site's cum share is >= min_share (the causes are the top leaves under the
+ *   site), else dismissed. Otherwise inconclusive.
+ * - Not applicable: an allocation profile and a rule that does not allocate
+ *   (compare, format, strlen, I/O; asprintf and strdup do allocate).
+ * - Merged: the profiled binary (the mapping's path, its build ID checked)
+ *   has fewer call sites of the callee in the function than there are
+ *   findings, and this finding's lines hold none of them (gcc's cross-jumping
+ *   made two calls one).
+ * - Not exercised needs the function absent from every symbolized frame,
+ *   enough samples for the Wilson bound of zero to fall under min_share, and
  *   the frames without symbols under min_share of the total (counting only
  *   mappings the producer did not symbolize, outside /lib and /usr/lib); else
  *   the verdict is inconclusive.
+ * - Stale: a function of a finding whose start line in the profile (DWARF's
+ *   declaration line) is not the line naming it in the source.
  * - Without line information the site is the whole function (by_function).
  *   Without function names and lines (addresses only), or without samples,
  *   nothing can be matched: every verdict is inconclusive.
- * - Unexplained: samples whose stack holds no finding's site. Their lines and
- *   functions are ranked by flat and by cum; functions with a confirmed
- *   finding and the process start-up frames (_start, __libc_start_main, ...)
- *   are left out.
+ * - Unexplained: samples that pass through no finding's call into its rule's
+ *   cost (a site's other work, a chain's branch bodies, are not explained), by their own
+ *   cost: the leaf when it is the program's code, else the first frame of the
+ *   program's code above the library leaves (with the library function it
+ *   called; allocator frames are not named). Functions with a confirmed
+ *   finding and the process start-up frames are left out.
  *
- * Returns 0, or -1 with a message in err (unknown sample index, out of memory).
+ * Returns 0, or -1 with a message in err (unknown sample index, out of memory,
+ * stale sources without allow_stale: "FILE: ..." naming what differs).
  * out borrows findings (items point into it) and the profile's type strings:
  * both must outlive it. cat may be NULL (the families then come from the
  * findings' rules). */

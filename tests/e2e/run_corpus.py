@@ -2,12 +2,15 @@
 """run_corpus.py - profiles one corpus program and checks hotlint --verify's verdicts
 against its labels file.
 
-usage: run_corpus.py NAME [--json] [--producer hotlint|gperftools]
+usage: run_corpus.py NAME [--json] [--producer hotlint|gperftools] [--args ARG...]
 
 Runs build/corpus/corpus_NAME under `hotlint run --cpuprofile --hz 10000` (or --memprofile for
 `profile heap`), then `hotlint --verify PROFILE corpus/NAME --format json`, and checks:
-every `hot` label is confirmed, every `decoy` is dismissed or not exercised, every
-`unexplained FUNC` shows up in the unexplained list. Exits 1 on any mismatch, 2 when
+every `hot` label is confirmed, every `decoy` is dismissed or not exercised, a label
+naming a verdict (hot-other-cause, merged, not-applicable, inconclusive) gets exactly
+it, every `unexplained FUNC` shows up in the unexplained list. With `stale FILE` the
+profile is verified once more against a copy of the sources whose FILE has lines added
+at its top: that must fail with exit 2, naming FILE. --args replaces the labels' args. Exits 1 on any mismatch, 2 when
 something cannot run. With --json it prints one line of counts for bench/verify.
 With --producer gperftools the CPU profile comes from gperftools' libprofiler
 instead, converted by `go tool pprof -proto` (profiles from any producer).
@@ -16,6 +19,7 @@ Environment: HOTLINT, HOTLINT_SOURCE_DIR, HOTLINT_BINARY_DIR (set by ctest).
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,8 +30,14 @@ import tempfile
 HZ = os.environ.get("HOTLINT_E2E_HZ", "10000")
 
 
+# Label words naming a verdict, and the verdict hotlint reports for each.
+VERDICTS = {"hot-other-cause": "hot other cause", "merged": "merged",
+            "not-applicable": "not applicable", "inconclusive": "inconclusive"}
+
+
 def parse_labels(path):
-    labels = {"findings": [], "unexplained": [], "args": [], "profile": "cpu"}
+    labels = {"findings": [], "unexplained": [], "args": [], "profile": "cpu", "hz": None,
+              "stale": None}
     current_file = "main.c"
     with open(path) as f:
         for lineno, raw in enumerate(f, 1):
@@ -35,7 +45,7 @@ def parse_labels(path):
             if not line:
                 continue
             kind = line[0]
-            if kind == "finding" and len(line) == 4 and line[3] in ("hot", "decoy"):
+            if kind == "finding" and len(line) == 4 and line[3] in ("hot", "decoy", *VERDICTS):
                 labels["findings"].append(
                     {"rule": line[1], "line": int(line[2]), "expect": line[3], "file": current_file,
                      "where": f"{path}:{lineno}"})
@@ -47,9 +57,37 @@ def parse_labels(path):
                 current_file = line[1]
             elif kind == "profile" and len(line) == 2 and line[1] in ("cpu", "heap"):
                 labels["profile"] = line[1]
+            elif kind == "hz" and len(line) == 2 and line[1].isdigit():
+                labels["hz"] = line[1]
+            elif kind == "stale" and len(line) == 2:
+                labels["stale"] = line[1]
             else:
                 raise SystemExit(f"{path}:{lineno}: cannot read this label line: {raw.strip()}")
     return labels
+
+
+def check_stale(hotlint, prof, case_dir, name, tmp):
+    """Verifies prof against a copy of case_dir whose file name has three lines added
+    at its top; returns the failures (none when verify exits 2 naming the file)."""
+    copy = os.path.join(tmp, "edited", os.path.basename(case_dir))
+    shutil.copytree(case_dir, copy)
+    path = os.path.join(copy, name)
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write("/* edited after the build */\n\n\n" + text)
+    verify = [hotlint, "--verify", prof, copy, "--format", "json", "--fail-on", "none"]
+    r = subprocess.run(verify, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 2 or name not in r.stderr:
+        return [f"stale sources: $ {' '.join(verify)} exited {r.returncode} (want 2, naming "
+                f"{name}); stderr: {r.stderr.strip()}"]
+    print(f"ok   stale {name}: exit 2: {r.stderr.strip()}")
+    r = subprocess.run(verify + ["--allow-stale"], cwd=tmp, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0 or name not in json.loads(r.stdout)["profile"].get("stale", ""):
+        return [f"stale sources with --allow-stale: exit {r.returncode}, the report should say "
+                f"what differs; stderr: {r.stderr.strip()}"]
+    return []
 
 
 def main():
@@ -71,6 +109,9 @@ def main():
     case_dir = os.path.join(src, "corpus", name)
     program = os.path.join(bindir, "corpus", "corpus_" + name)
     labels = parse_labels(os.path.join(case_dir, "labels"))
+    if "--args" in sys.argv[2:]:
+        labels["args"] = sys.argv[sys.argv.index("--args") + 1:]
+    hz = labels["hz"] or HZ
     if not os.access(program, os.X_OK):
         print(f"{program}: not built; build the corpus first (cmake --build)", file=sys.stderr)
         return 2
@@ -91,7 +132,7 @@ def main():
             run = [hotlint, "run", "--memprofile", prof, "--", program] + labels["args"]
             index = []  # verify picks alloc_space in a heap profile by itself
         else:
-            run = [hotlint, "run", "--cpuprofile", prof, "--hz", HZ, "--", program] + labels["args"]
+            run = [hotlint, "run", "--cpuprofile", prof, "--hz", hz, "--", program] + labels["args"]
             index = []
         r = subprocess.run(run, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            text=True)
@@ -111,8 +152,10 @@ def main():
             print(f"$ {' '.join(verify)}\nexit {r.returncode}\n{r.stderr}", file=sys.stderr)
             return 2
         report = json.loads(r.stdout)
+        failures = []
+        if labels["stale"]:
+            failures += check_stale(hotlint, prof, case_dir, labels["stale"], tmp)
 
-    failures = []
     if labels["profile"] == "heap" and report["profile"]["sample_type"] != "alloc_space":
         failures.append(f"heap profile verified on {report['profile']['sample_type']}, "
                         "not alloc_space")
@@ -130,7 +173,13 @@ def main():
             continue
         f = match[0]
         verdict = f["verdict"]
-        if lab["expect"] == "hot":
+        if lab["expect"] in VERDICTS:
+            counts.setdefault(lab["expect"], 0)
+            counts.setdefault(lab["expect"] + "_agree", 0)
+            counts[lab["expect"]] += 1
+            ok = verdict == VERDICTS[lab["expect"]]
+            counts[lab["expect"] + "_agree"] += ok
+        elif lab["expect"] == "hot":
             counts["hot"] += 1
             ok = verdict == "confirmed"
             counts["confirmed"] += ok

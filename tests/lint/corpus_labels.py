@@ -9,6 +9,8 @@ import sys
 HOTLINT = os.environ["HOTLINT"]
 SRC = os.environ["HOTLINT_SOURCE_DIR"]
 corpus = os.path.join(SRC, "corpus")
+# What a finding's label may expect of verify (tests/e2e/run_corpus.py checks it).
+EXPECT = ("hot", "decoy", "hot-other-cause", "merged", "not-applicable", "inconclusive")
 
 
 def read_labels(path):
@@ -23,8 +25,8 @@ def read_labels(path):
             if line[0] == "file":
                 current = line[1]
             elif line[0] == "finding":
-                if len(line) < 4 or line[3] not in ("hot", "decoy"):
-                    sys.exit(f"{path}:{n}: finding needs RULE LINE hot|decoy")
+                if len(line) < 4 or line[3] not in EXPECT:
+                    sys.exit(f"{path}:{n}: finding needs RULE LINE {'|'.join(EXPECT)}")
                 expected.add((current, line[1], int(line[2])))
     return expected
 

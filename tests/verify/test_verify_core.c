@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -206,12 +207,12 @@ static fixture *make_fixture(bool with_lines)
     hl_prof_location *inl = loc(x, F_PARSE, 47 * L, F_HELPER, 5 * L);
     hl_prof_location *hash = loc(x, F_HASH, 20 * L, -1, 0);
 
-    sample(x, 10, 3, mal, p47, main10); /* allocation under the site */
-    sample(x, 5, 2, p47, main10);       /* flat at the site */
-    sample(x, 3, 2, p50, main10);       /* elsewhere in the loop */
-    sample(x, 2, 3, p47, p47, main10);  /* recursion: counted once */
-    sample(x, 4, 2, inl, main10);       /* an inlined helper under the site */
-    sample(x, 1000, 2, hash, main12);   /* hot code no rule explains */
+    sample(x, 100, 3, mal, p47, main10); /* allocation under the site */
+    sample(x, 5, 2, p47, main10);        /* flat at the site */
+    sample(x, 3, 2, p50, main10);        /* elsewhere in the loop */
+    sample(x, 2, 3, p47, p47, main10);   /* recursion: counted once */
+    sample(x, 4, 2, inl, main10);        /* an inlined helper under the site */
+    sample(x, 910, 2, hash, main12);     /* hot code no rule explains */
 
     char **as = x->alloc_syms, **cs = x->cmp_syms;
     as[0] = "malloc";
@@ -261,15 +262,18 @@ static void test_flat_cum_loop_evidence(void **state)
     assert_true(r.profile_has_lines);
 
     const hl_verified *v = item_for(&r, &x->f[0]);
-    assert_int_equal(v->flat, 7 * tick); /* 5 + 2 (leaf of the recursion) */
-    assert_int_equal(v->cum, 21 * tick); /* 10 + 5 + 2 once + 4 inlined */
-    assert_int_equal(v->cum_samples, 21);
-    assert_int_equal(v->loop_cum, 24 * tick); /* plus line 50 */
-    assert_int_equal(v->evidence, 10 * tick); /* malloc under the site */
-    assert_float_equal(v->cum_share, 21.0 / 1024, 1e-12);
-    assert_float_equal(v->evidence_of_cum, 10.0 / 21, 1e-12);
+    assert_int_equal(v->flat, 7 * tick);  /* 5 + 2 (leaf of the recursion) */
+    assert_int_equal(v->cum, 111 * tick); /* 100 + 5 + 2 once + 4 inlined */
+    assert_int_equal(v->cum_samples, 111);
+    assert_int_equal(v->loop_cum, 114 * tick); /* plus line 50 */
+    assert_int_equal(v->evidence, 100 * tick); /* malloc under the site */
+    assert_float_equal(v->cum_share, 111.0 / 1024, 1e-12);
+    assert_float_equal(v->evidence_of_cum, 100.0 / 111, 1e-12);
     assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
-    assert_true(v->ci_low < v->cum_share && v->cum_share < v->ci_high);
+    /* The verdict's interval is the evidence's; the site's cum has its own. */
+    assert_true(v->ci_low < v->evidence_share && v->evidence_share < v->ci_high);
+    assert_true(v->ci_low >= 0.01);
+    assert_true(v->cum_ci_low < v->cum_share && v->cum_share < v->cum_ci_high);
     assert_false(v->by_function);
 
     /* usage never appears; main does but not at line 30 (1024 samples: dismissed). */
@@ -293,25 +297,28 @@ static void test_flat_cum_loop_evidence(void **state)
     bool found = false;
     for (size_t i = 0; i < r.n_families; i++)
         if (!strcmp(r.families[i].family, "allocation")) {
-            assert_int_equal(r.families[i].value, 10 * tick);
+            assert_int_equal(r.families[i].value, 100 * tick);
             assert_string_equal(r.families[i].symbols, "malloc, free");
             found = true;
         }
     assert_true(found);
 
     /* Unexplained: the hash sample (the others hold the site). */
-    assert_int_equal(r.unexplained_total, 1003 * tick); /* hash, and line 50 of the loop */
+    /* Everything but the malloc under the call: the site's own work, the
+     * loop's line 50, the inlined helper and the hash. */
+    assert_int_equal(r.unexplained_total, 924 * tick);
     bool line_row = false, fn_row = false;
     for (size_t i = 0; i < r.n_unexplained; i++) {
         const hl_unexplained *u = &r.unexplained[i];
         if (u->line == 20 && !strcmp(u->file, "/build/src/hash.c") &&
             !strcmp(u->function, "hash_bytes")) {
-            assert_int_equal(u->flat, 1000 * tick);
+            assert_int_equal(u->flat, 910 * tick);
             line_row = true;
         }
         if (u->line == 0 && !strcmp(u->function, "hash_bytes"))
             fn_row = true;
-        assert_false(u->line == 47); /* the site explains its samples */
+        if (u->line == 47) /* the site's own work, not its call's */
+            assert_int_equal(u->flat, 7 * tick);
     }
     assert_true(line_row);
     assert_true(fn_row);
@@ -329,10 +336,11 @@ static void test_without_lines(void **state)
     assert_false(r.profile_has_lines);
     const hl_verified *v = item_for(&r, &x->f[0]);
     assert_true(v->by_function);
-    assert_int_equal(v->cum, 24 * 10000000LL); /* every sample holding parse_row */
+    assert_int_equal(v->cum, 114 * 10000000LL); /* every sample holding parse_row */
     assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
-    /* main holds every sample: matched by name, main's finding is confirmed. */
-    assert_int_equal(item_for(&r, &x->f[2])->verdict, HL_VERDICT_CONFIRMED);
+    /* main holds every sample but calls no compare: matched by name, main's
+     * HL003 finding is hot for another cause. */
+    assert_int_equal(item_for(&r, &x->f[2])->verdict, HL_VERDICT_HOT_OTHER_CAUSE);
     assert_int_equal(item_for(&r, &x->f[1])->verdict, HL_VERDICT_NOT_EXERCISED);
     hl_verify_result_free(&r);
     free(x);
@@ -352,13 +360,13 @@ static void test_sample_index_and_thresholds(void **state)
     assert_non_null(strstr(err, "cpu"));
 
     o.sample_index = "samples";
-    o.min_share = 0.05; /* 21/1024 = 2% is under it; the interval reaches 3.1% */
+    o.min_share = 0.15; /* evidence 100/1024 = 9.8%, its interval reaches 11.7% */
     assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), 0);
     assert_string_equal(r.sample_type, "samples");
     const hl_verified *v = item_for(&r, &x->f[0]);
-    assert_int_equal(v->cum, 21);
+    assert_int_equal(v->cum, 111);
     assert_int_equal(v->verdict, HL_VERDICT_DISMISSED);
-    assert_float_equal(r.options.min_share, 0.05, 1e-12);
+    assert_float_equal(r.options.min_share, 0.15, 1e-12);
     hl_verify_result_free(&r);
 
     /* Too few samples for a dismissal: inconclusive. */
@@ -390,7 +398,7 @@ static void test_evidence_prefix_and_depth(void **state)
     assert_int_equal(m->evidence, 7 * 10000000LL); /* not the 2 with strcmp above */
     assert_float_equal(m->evidence_of_cum, 7.0 / 9.0, 1e-12);
     /* parse_row's HL002 site gains nothing from strcmp: not its rule's symbol. */
-    assert_int_equal(item_for(&r, &x->f[0])->evidence, 10 * 10000000LL);
+    assert_int_equal(item_for(&r, &x->f[0])->evidence, 100 * 10000000LL);
     bool found = false;
     for (size_t i = 0; i < r.n_families; i++)
         if (!strcmp(r.families[i].family, "string compares")) {
@@ -415,8 +423,8 @@ static void test_nameless_lines(void **state)
     char err[256] = "";
     assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
     const hl_verified *v = item_for(&r, &x->f[0]);
-    assert_int_equal(v->cum, 21 * 10000000LL);
-    assert_int_equal(v->loop_cum, 24 * 10000000LL);
+    assert_int_equal(v->cum, 111 * 10000000LL);
+    assert_int_equal(v->loop_cum, 114 * 10000000LL);
     assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
     hl_verify_result_free(&r);
 
@@ -487,11 +495,18 @@ static void test_heap_sample_count(void **state)
     assert_int_equal(r.total_samples, 512);
     const hl_verified *v = item_for(&r, &x->f[0]);
     double lo, hi;
-    hl_wilson_share(21.0 / 1024, 512, &lo, &hi);
+    hl_wilson_share(100.0 / 1024, 512, &lo, &hi); /* the evidence's interval */
     assert_float_equal(v->ci_low, lo, 1e-12);
     assert_float_equal(v->ci_high, hi, 1e-12);
-    assert_true(v->ci_low < v->cum_share && v->cum_share < v->ci_high);
-    assert_int_equal(v->cum_samples, 11); /* 21/1024 of 512, rounded */
+    hl_wilson_share(111.0 / 1024, 512, &lo, &hi); /* the site's */
+    assert_float_equal(v->cum_ci_low, lo, 1e-12);
+    assert_float_equal(v->cum_ci_high, hi, 1e-12);
+    assert_int_equal(v->cum_samples, 56); /* 111/1024 of 512, rounded */
+    assert_true(r.allocation_profile);
+    assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    /* A compare rule cannot be judged on allocations. */
+    assert_int_equal(item_for(&r, &x->f[2])->verdict, HL_VERDICT_NOT_APPLICABLE);
+    assert_int_equal(r.n_not_applicable, 2);
     hl_verify_result_free(&r);
     free(x);
 }
@@ -510,9 +525,16 @@ static void test_site_spans_its_range(void **state)
     x->f[1].end_line = 47;
     assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
     const hl_verified *v = item_for(&r, &x->f[1]);
-    assert_int_equal(v->cum, 21 * 10000000LL);
+    assert_int_equal(v->cum, 111 * 10000000LL);
     assert_int_equal(v->flat, 7 * 10000000LL); /* leaf on line 47; the inlined helper is not */
-    assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    /* No compare under the chain: its time is malloc's, which it names. */
+    assert_int_equal(v->evidence, 0);
+    assert_int_equal(v->verdict, HL_VERDICT_HOT_OTHER_CAUSE);
+    assert_true(v->n_causes >= 2);
+    assert_string_equal(v->causes[0].function, "malloc");
+    assert_float_equal(v->causes[0].of_site, 100.0 / 111, 1e-12);
+    assert_string_equal(v->causes[1].function, "parse_row");
+    assert_int_equal(v->causes[1].line, 47);
     hl_verify_result_free(&r);
 
     /* The same finding ending on its first line sees none of them. */
@@ -535,6 +557,8 @@ static void test_heap_defaults_to_alloc_space(void **state)
     x->types[1] = (hl_prof_value_type){"inuse_space", "bytes"};
     for (size_t i = 0; i < x->p.n_samples; i++)
         x->values[i][1] = 0; /* everything freed */
+    x->p.period_type = (hl_prof_value_type){"space", "bytes"};
+    x->p.period = 1; /* every byte sampled: 1024 sampling periods */
     hl_verify_result r;
     hl_verify_options o;
     char err[256] = "";
@@ -584,8 +608,9 @@ static void test_trim_and_source_root(void **state)
     assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), 0);
     /* other/main.c:10 is main's line 10 now. */
     const hl_verified *v = item_for(&r, &x->f[3]);
-    assert_int_equal(v->cum, 24 * 10000000LL);
-    assert_int_equal(v->verdict, HL_VERDICT_CONFIRMED);
+    assert_int_equal(v->cum, 114 * 10000000LL);
+    /* main:10 calls parse_row, not malloc: the allocation is not its call's. */
+    assert_int_equal(v->verdict, HL_VERDICT_HOT_OTHER_CAUSE);
     assert_int_equal(item_for(&r, &x->f[2])->verdict, HL_VERDICT_NOT_EXERCISED);
     assert_int_equal(item_for(&r, &x->f[0])->verdict, HL_VERDICT_CONFIRMED);
     hl_verify_result_free(&r);
@@ -608,6 +633,113 @@ static void test_address_only(void **state)
     free(x);
 }
 
+/* The verdicts are symmetric on the evidence's interval: an interval across
+ * the threshold is inconclusive, and too few samples never dismiss or call a
+ * finding not exercised. */
+static void test_symmetric_verdicts(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    hl_verify_result r;
+    hl_verify_options o;
+    char err[256] = "";
+    hl_verify_options_init(&o);
+    o.min_share = 0.1; /* evidence 9.8% in [8.1, 11.7]: across it */
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), 0);
+    const hl_verified *v = item_for(&r, &x->f[0]);
+    assert_true(v->ci_low < 0.1 && v->ci_high > 0.1);
+    assert_int_equal(v->verdict, HL_VERDICT_INCONCLUSIVE);
+    assert_int_equal(r.samples_to_decide, 100); /* 0 of 29 is under 10%; min_samples rules */
+    hl_verify_result_free(&r);
+
+    /* 124 samples: usage never runs, but 0 of 124 cannot rule out 1%. */
+    x->samples[5].values[0] = 10;
+    x->samples[5].values[1] = 10 * 10000000LL;
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(r.total_samples, 124);
+    assert_int_equal(r.samples_to_decide, 381);
+    assert_int_equal(item_for(&r, &x->f[1])->verdict, HL_VERDICT_INCONCLUSIVE);
+    assert_int_equal(item_for(&r, &x->f[2])->verdict, HL_VERDICT_INCONCLUSIVE);
+    assert_int_equal(r.n_dismissed + r.n_not_exercised, 0);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
+/* Hot code in a library is charged to the first frame of the program above
+ * it, naming the library function; allocator leaves are not named. */
+static void test_unexplained_library_leaves(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    hl_prof_mapping maps[1] = {{.id = 1, .filename = "/usr/lib/x86_64-linux-gnu/libc.so.6"}};
+    x->p.mappings = maps;
+    x->p.n_mappings = 1;
+    x->funcs[F_OTHER_MAIN] = (hl_prof_function){6, "pread64", "pread64", "", 0};
+    hl_prof_location *pr = loc(x, F_OTHER_MAIN, 0, -1, 0);
+    pr->mapping = &maps[0];
+    hl_prof_location *h21 = loc(x, F_HASH, 21, -1, 0);
+    sample(x, 300, 3, pr, h21, &x->locs[1]); /* pread under hash_bytes:21 */
+    hl_verify_result r;
+    char err[256] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    bool lib = false, own = false;
+    for (size_t i = 0; i < r.n_unexplained; i++) {
+        const hl_unexplained *u = &r.unexplained[i];
+        if (u->line == 21 && u->callee && !strcmp(u->callee, "pread64")) {
+            assert_string_equal(u->function, "hash_bytes");
+            assert_int_equal(u->flat, 300 * 10000000LL);
+            lib = true;
+        }
+        if (u->line == 20 && !u->callee)
+            own = true;
+        assert_false(u->line == 12 && !strcmp(u->function, "main")); /* no spine rows */
+        assert_false(!strcmp(u->function, "pread64"));               /* charged to its caller */
+    }
+    assert_true(lib);
+    assert_true(own);
+    hl_verify_result_free(&r);
+    free(x);
+}
+
+/* A source edited after the build: its function no longer starts where the
+ * binary's debug information says. An error naming the file, unless allowed. */
+static void test_stale_sources(void **state)
+{
+    (void)state;
+    fixture *x = make_fixture(true);
+    char path[] = "/tmp/hotlint-stale-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    for (int i = 1; i < 40; i++)
+        fputs("\n", f);
+    fputs("static int\nparse_row(char *s)\n{\n", f); /* the name on line 41 */
+    fclose(f);
+    x->f[0].file = x->f[0].abs_file = path;
+    x->f[0].function_start_line = 40;
+    x->f[0].function_end_line = 60;
+    x->funcs[F_PARSE].filename = path;
+    hl_verify_result r;
+    hl_verify_options o;
+    char err[512] = "";
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "parse_row"));
+    assert_non_null(strstr(err, "line 40"));
+    assert_non_null(strstr(err, "line 41"));
+    hl_verify_options_init(&o);
+    o.allow_stale = true;
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, &o, &r, err, sizeof err), 0);
+    assert_non_null(r.stale);
+    hl_verify_result_free(&r);
+    x->funcs[F_PARSE].start_line = 41; /* as built: no complaint */
+    assert_int_equal(hl_verify(&x->fs, &x->cat, &x->p, NULL, &r, err, sizeof err), 0);
+    assert_null(r.stale);
+    hl_verify_result_free(&r);
+    unlink(path);
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -626,6 +758,9 @@ int main(void)
         cmocka_unit_test(test_heap_defaults_to_alloc_space),
         cmocka_unit_test(test_trim_and_source_root),
         cmocka_unit_test(test_address_only),
+        cmocka_unit_test(test_symmetric_verdicts),
+        cmocka_unit_test(test_unexplained_library_leaves),
+        cmocka_unit_test(test_stale_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,20 +109,31 @@ set +e
 set -e
 [ "$rc" = 1 ] || fail "--fail-on any with findings should exit 1, got $rc"
 "$HOTLINT" --verify cpu.prof src --min-share 50 > text.txt || fail "nothing over 50% should exit 0"
-grep -q "confirmed at cum >= 50.0% of the total" text.txt || fail "thresholds not printed"
+grep -q "confirmed when its 95% interval is at or above 50.0% of the total" text.txt ||
+    fail "thresholds not printed"
 
 # The text report: diagnosis first, the table, evidence, unexplained.
 set +e
 "$HOTLINT" --verify cpu.prof src > text.txt; rc=$?
 set -e
 [ "$rc" = 1 ] || fail "text: expected exit 1, got $rc"
-for want in "diagnosis:" "allocation" "confirmed" "not exercised" "evidence of the confirmed" \
-    "malloc/free under this call: 20.0% of total" "hot code no rule explains" "hot_hash" \
-    "by flat, lines:" "by cum, functions:"; do
+for want in "diagnosis:" "allocation" "confirmed" "(1 not exercised" "evidence:" \
+    "malloc under this call: 20.0% of total" "hot code no rule explains" "hot_hash" \
+    "by own cost, lines:" "by own cost, functions:"; do
     grep -q -- "$want" text.txt || { cat text.txt; fail "text report lacks '$want'"; }
 done
 [ "$(grep -n 'diagnosis:' text.txt | cut -d: -f1)" -lt "$(grep -n '^verdict' text.txt | cut -d: -f1)" ] ||
     fail "the diagnosis should come before the table"
+# What needs a decision comes first; the not-exercised rows only with --all.
+[ "$(grep -n '^confirmed' text.txt | cut -d: -f1)" -lt "$(grep -n '^dismissed' text.txt | cut -d: -f1)" ] ||
+    fail "confirmed should be listed before dismissed"
+! grep -q '^not exercised' text.txt || fail "not-exercised rows without --all"
+set +e
+"$HOTLINT" --verify cpu.prof src --all > all.txt
+set -e
+grep -q '^not exercised .*never' all.txt || { cat all.txt; fail "--all should list the not-exercised rows"; }
+# The by-cum spine (main) is not a row: rows are own cost.
+! grep -qE '^ +[0-9.]+[a-z]+ +[0-9.]+% +main ' text.txt || { cat text.txt; fail "main listed as unexplained"; }
 
 # Colour only when asked for (or on a terminal).
 ! grep -q $'\033' text.txt || fail "colour codes in output to a file"
