@@ -16,6 +16,7 @@
 
 #include "../profile/pindex.h"
 #include "stack_profile.h"
+#include "symbolize.h"
 
 typedef struct {
     uintptr_t *pcs;
@@ -206,130 +207,6 @@ void hl_sp_set_times(hl_stack_profile *sp, int64_t time_nanos, int64_t duration_
     sp->duration_nanos = duration_nanos;
 }
 
-/* ---- symbolization ---- */
-
-typedef struct {
-    hl_pindex fn_index; /* name, file, start line -> function */
-    hl_profile *p;
-    size_t cap_functions;
-} symtab;
-
-/* Index of the function (name, file, start_line), adding it; -1 on ENOMEM. */
-static int64_t function_for(symtab *t, const char *name, const char *file, int64_t start)
-{
-    char kb[1024];
-    int kn = snprintf(kb, sizeof kb, "%s%c%s%c%" PRId64, name, 0, file, 0, start);
-    if (kn < 0)
-        return -1;
-    if ((size_t)kn >= sizeof kb)
-        kn = sizeof kb - 1;
-    hl_profile *p = t->p;
-    size_t idx = p->n_functions;
-    int rc = hl_pindex_get_or_put(&t->fn_index, kb, (size_t)kn, &idx);
-    if (rc < 0)
-        return -1;
-    if (rc == 1)
-        return (int64_t)idx;
-    if (p->n_functions == t->cap_functions) {
-        /* Lines refer to functions by index until the fix-up in hl_sp_finish. */
-        size_t ncap = t->cap_functions ? t->cap_functions * 2 : 256;
-        hl_prof_function *nf = hl_prealloc(p->functions, ncap * sizeof *nf);
-        if (!nf)
-            return -1;
-        memset(nf + t->cap_functions, 0, (ncap - t->cap_functions) * sizeof *nf);
-        p->functions = nf;
-        t->cap_functions = ncap;
-    }
-    hl_prof_function *f = &p->functions[p->n_functions];
-    f->id = p->n_functions + 1;
-    f->name = hl_pstrdup(name);
-    f->system_name = hl_pstrdup(name);
-    f->filename = hl_pstrdup(file);
-    f->start_line = start;
-    p->n_functions++;
-    if (!f->name || !f->system_name || !f->filename)
-        return -1;
-    return (int64_t)idx;
-}
-
-static const char *die_name(Dwarf_Die *die)
-{
-    Dwarf_Attribute a;
-    const char *n = NULL;
-    if (dwarf_attr_integrate(die, DW_AT_name, &a))
-        n = dwarf_formstring(&a);
-    if (!n && (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) ||
-               dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a)))
-        n = dwarf_formstring(&a);
-    return n;
-}
-
-typedef struct {
-    const char *name, *file;
-    int64_t line, start_line;
-} frame;
-
-#define MAX_INLINE 32
-
-/* Fills frames (innermost first) for addr from DWARF; returns how many. */
-static size_t dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, frame *out, size_t max)
-{
-    Dwarf_Addr bias = 0;
-    Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
-    if (!cu)
-        return 0;
-    const char *file = NULL;
-    int line = 0;
-    Dwfl_Line *dl = dwfl_module_getsrc(mod, addr);
-    if (dl)
-        file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
-    Dwarf_Die *scopes = NULL;
-    int ns = dwarf_getscopes(cu, addr - bias, &scopes);
-    if (ns > 0) {
-        /* For an inlined instance the scopes above are those of the abstract
-         * definition; the physical nesting comes from the innermost DIE. */
-        Dwarf_Die inner = scopes[0];
-        free(scopes);
-        scopes = NULL;
-        ns = dwarf_getscopes_die(&inner, &scopes);
-    }
-    size_t n = 0;
-    Dwarf_Files *files = NULL;
-    size_t nfiles = 0;
-    for (int i = 0; i < ns && n < max; i++) {
-        Dwarf_Die *d = &scopes[i];
-        int tag = dwarf_tag(d);
-        if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
-            continue;
-        const char *name = die_name(d);
-        int decl = 0;
-        dwarf_decl_line(d, &decl);
-        const char *dfile = dwarf_decl_file(d);
-        out[n].name = name ? name : "";
-        out[n].file = file ? file : (dfile ? dfile : "");
-        out[n].line = line;
-        out[n].start_line = decl;
-        n++;
-        if (tag == DW_TAG_subprogram)
-            break;
-        /* The caller's position is where this inlined body was called. */
-        Dwarf_Attribute a;
-        Dwarf_Word w = 0;
-        line = 0;
-        if (dwarf_attr(d, DW_AT_call_line, &a) && dwarf_formudata(&a, &w) == 0)
-            line = (int)w;
-        file = NULL;
-        if (dwarf_attr(d, DW_AT_call_file, &a) && dwarf_formudata(&a, &w) == 0) {
-            if (!files)
-                dwarf_getsrcfiles(cu, &files, &nfiles);
-            if (files && w < nfiles)
-                file = dwarf_filesrc(files, w, NULL, NULL);
-        }
-    }
-    free(scopes);
-    return n;
-}
-
 typedef struct {
     uint64_t start, limit, offset;
     char path[512];
@@ -376,84 +253,6 @@ static proc_map *read_maps(size_t *n_out)
     return v ? v : hl_pcalloc(1, sizeof *v);
 }
 
-/* True when the file open on fd has the CRC-32 a .gnu_debuglink asks for. */
-static bool debuglink_crc_matches(int fd, GElf_Word want)
-{
-    unsigned char buf[65536];
-    uLong crc = crc32(0, Z_NULL, 0);
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            break;
-        crc = crc32(crc, buf, (uInt)n);
-    }
-    return lseek(fd, 0, SEEK_SET) == 0 && (GElf_Word)crc == want;
-}
-
-/* libdwfl's find_debuginfo callback, local files only. First by build id
- * under the debug directories (/usr/lib/debug/.build-id/xx/yyyy.debug), then
- * by .gnu_debuglink beside the file, in its .debug/ folder and under
- * /usr/lib/debug, checking the link's CRC. dwfl_standard_find_debuginfo
- * would go on to ask a debuginfod server when DEBUGINFOD_URLS is set, and a
- * profiled program must never touch the network as it exits. Returns an open
- * fd with *debuginfo_file_name malloc'ed, or -1. */
-static int find_debuginfo_locally(Dwfl_Module *mod, void **userdata, const char *modname,
-                                  Dwarf_Addr base, const char *file_name,
-                                  const char *debuglink_file, GElf_Word debuglink_crc,
-                                  char **debuginfo_file_name)
-{
-    int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
-                                          debuglink_crc, debuginfo_file_name);
-    if (fd >= 0 || !debuglink_file || !*debuglink_file || !file_name || file_name[0] != '/' ||
-        strchr(debuglink_file, '/'))
-        return fd;
-    struct stat self;
-    if (stat(file_name, &self) < 0)
-        return -1;
-    const char *slash = strrchr(file_name, '/');
-    int dirlen = (int)(slash - file_name);
-    static const char *const forms[] = {"%.*s/%s", "%.*s/.debug/%s", "/usr/lib/debug%.*s/%s"};
-    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        char path[4096];
-        int n = snprintf(path, sizeof path, forms[i], dirlen, file_name, debuglink_file);
-        if (n < 0 || (size_t)n >= sizeof path)
-            continue;
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        struct stat st;
-        bool same = fstat(fd, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino;
-        if (!same && (!debuglink_crc || debuglink_crc_matches(fd, debuglink_crc))) {
-            *debuginfo_file_name = strdup(path);
-            return fd;
-        }
-        close(fd);
-    }
-    return -1;
-}
-
-static char *hex_build_id(Dwfl_Module *mod)
-{
-    const unsigned char *bits = NULL;
-    GElf_Addr vaddr;
-    Dwarf_Addr bias;
-    if (mod)
-        dwfl_module_getelf(mod, &bias); /* the build id is read with the ELF file */
-    int len = mod ? dwfl_module_build_id(mod, &bits, &vaddr) : 0;
-    if (len <= 0)
-        return hl_pstrdup("");
-    char *s = hl_pmalloc((size_t)len * 2 + 1);
-    if (!s)
-        return NULL;
-    for (int i = 0; i < len; i++)
-        snprintf(s + 2 * i, 3, "%02x", bits[i]);
-    return s;
-}
-
 typedef struct {
     uintptr_t addr; /* the address symbolized (pc - 1 for return addresses) */
     size_t loc;
@@ -466,7 +265,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
     size_t n_maps = 0;
     Dwfl *dwfl = NULL;
     hl_pindex loc_index = {0};
-    symtab t = {0};
+    hl_sym_table t = {0};
     char *debuginfo_path = NULL;
 
     if (!sp)
@@ -501,7 +300,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
 
     const Dwfl_Callbacks callbacks = {
         .find_elf = dwfl_linux_proc_find_elf,
-        .find_debuginfo = find_debuginfo_locally,
+        .find_debuginfo = hl_sym_find_debuginfo,
         .debuginfo_path = &debuginfo_path,
     };
     dwfl = dwfl_begin(&callbacks);
@@ -520,7 +319,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
         m->memory_limit = maps[i].limit;
         m->file_offset = maps[i].offset;
         m->filename = hl_pstrdup(maps[i].path);
-        m->build_id = hex_build_id(dwfl ? dwfl_addrmodule(dwfl, maps[i].start) : NULL);
+        m->build_id = hl_sym_build_id(dwfl ? dwfl_addrmodule(dwfl, maps[i].start) : NULL);
         if (!m->filename || !m->build_id)
             goto err;
     }
@@ -573,17 +372,17 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
                 }
             if (mi < n_maps)
                 l->mapping = &p->mappings[mi];
-            frame fr[MAX_INLINE];
+            hl_sym_frame fr[HL_SYM_MAX_INLINE];
             size_t nf = 0;
             Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
             if (mod)
-                nf = dwarf_frames(mod, addr, fr, MAX_INLINE);
+                nf = hl_sym_dwarf_frames(mod, addr, fr, HL_SYM_MAX_INLINE);
             if (nf == 0 && mod) {
                 GElf_Off off;
                 GElf_Sym sym;
                 const char *name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
                 if (name) {
-                    fr[0] = (frame){name, "", 0, 0};
+                    fr[0] = (hl_sym_frame){name, "", 0, 0};
                     nf = 1;
                 }
             }
@@ -594,7 +393,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
                     goto err_map_total;
                 l->n_lines = nf;
                 for (size_t k = 0; k < nf; k++) {
-                    int64_t fi = function_for(&t, fr[k].name, fr[k].file, fr[k].start_line);
+                    int64_t fi = hl_sym_function_for(&t, fr[k].name, fr[k].file, fr[k].start_line);
                     if (fi < 0)
                         goto err_map_total;
                     l->lines[k].function = (hl_prof_function *)(uintptr_t)(fi + 1);
