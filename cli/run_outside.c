@@ -24,7 +24,7 @@ struct hl_outside {
     hl_ring *ring;
     hl_ring_session *sess;
     int hz;
-    int64_t t0_real, t0_mono;
+    int64_t t0_real, t0_mono, t1_mono;
 };
 
 static int64_t now_ns(clockid_t c)
@@ -104,6 +104,7 @@ int hl_outside_wait(hl_outside *o, pid_t child, int *status, struct rusage *ru)
             return -1;
         }
     }
+    o->t1_mono = now_ns(CLOCK_MONOTONIC);
     if (pidfd >= 0)
         close(pidfd);
     drain(o);
@@ -161,7 +162,7 @@ int hl_outside_finish(hl_outside *o, const char *path, const char *shown, const 
     if (hl_rsess_replay(o->sess) < 0)
         fprintf(stderr, "hotlint run: %s: out of memory while unwinding; samples are missing\n",
                 shown);
-    int64_t wall = now_ns(CLOCK_MONOTONIC) - o->t0_mono;
+    int64_t wall = (o->t1_mono ? o->t1_mono : now_ns(CLOCK_MONOTONIC)) - o->t0_mono;
     hl_ring_stats st = hl_rsess_stats(o->sess);
     pid_t pid;
     hl_rp *rp;

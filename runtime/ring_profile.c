@@ -42,6 +42,7 @@ struct hl_rp {
     hl_pindex sample_index; /* location indices -> sample */
     size_t *key;
     size_t key_cap;
+    size_t main_mapping; /* index + 1 of the first program's own mapping */
     uint64_t added;
 };
 
@@ -109,6 +110,8 @@ static size_t mapping_for(hl_rp *b, hl_ring_space *s, const hl_rs_map *m)
     pm->filename = hl_pstrdup(m->path);
     pm->build_id = hl_sym_build_id(hl_rs_module(s, m->start));
     p->n_mappings++;
+    if (!b->main_mapping && m->start == s->main_start)
+        b->main_mapping = idx + 1;
     if (!pm->filename || !pm->build_id)
         return 0;
     return idx + 1;
@@ -262,6 +265,15 @@ hl_profile *hl_rp_finish(hl_rp *b, int64_t time_nanos, int64_t duration_nanos)
         m->has_line_numbers = c->total > 0 && c->with_lines == c->total;
         m->has_inline_frames = m->has_line_numbers;
     }
+    /* pprof takes the first mapping for the program's own. */
+    size_t first = b->main_mapping ? b->main_mapping - 1 : 0;
+    if (first) {
+        hl_prof_mapping tmp = p->mappings[0];
+        p->mappings[0] = p->mappings[first];
+        p->mappings[first] = tmp;
+        p->mappings[0].id = 1;
+        p->mappings[first].id = first + 1;
+    }
     p->locations = hl_pcalloc(b->n_locs ? b->n_locs : 1, sizeof *p->locations);
     p->samples = hl_pcalloc(b->n_samples ? b->n_samples : 1, sizeof *p->samples);
     if (!p->locations || !p->samples || set_types(p, b->period) < 0)
@@ -271,7 +283,9 @@ hl_profile *hl_rp_finish(hl_rp *b, int64_t time_nanos, int64_t duration_nanos)
         hl_prof_location *o = &p->locations[i];
         o->id = i + 1;
         o->address = l->address;
-        o->mapping = l->mapping ? &p->mappings[l->mapping - 1] : NULL;
+        size_t mi = l->mapping ? l->mapping - 1 : 0;
+        mi = mi == first ? 0 : mi == 0 ? first : mi;
+        o->mapping = l->mapping ? &p->mappings[mi] : NULL;
         o->lines = l->lines;
         o->n_lines = l->n_lines;
         l->lines = NULL;

@@ -56,6 +56,7 @@ hl_ring_space *hl_rs_fork(const hl_ring_space *parent, pid_t pid, uint64_t id)
     hl_ring_space *s = hl_rs_new(pid, id);
     if (!s)
         return NULL;
+    s->main_start = parent->main_start;
     for (size_t i = 0; i < parent->n_maps; i++) {
         const hl_rs_map *m = &parent->maps[i];
         if (hl_rs_add_map(s, m->start, m->limit - m->start, m->pgoff, m->path) < 0) {
@@ -98,6 +99,8 @@ int hl_rs_add_map(hl_ring_space *s, uint64_t start, uint64_t len, uint64_t pgoff
     char *p = strdup(path ? path : "");
     if (!p)
         return -1;
+    if (!s->main_start)
+        s->main_start = start;
     s->maps[s->n_maps++] = (hl_rs_map){start, limit, pgoff, p, false};
     s->dirty = true;
     return 0;

@@ -28,6 +28,7 @@ typedef struct hl_ring_space {
     Dwfl *dwfl;
     bool attached;        /* dwfl_attach_state done */
     bool dirty;           /* maps to report before the next unwind */
+    uint64_t main_start;  /* the first executable mapping (the program itself) */
     const void *cur_regs; /* the sample being unwound (callbacks read these) */
     const char *cur_stack;
     uint64_t cur_sp, cur_stack_len;
