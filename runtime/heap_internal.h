@@ -41,7 +41,8 @@ typedef struct hl_heap_bucket {
     uint64_t size;
     _Atomic int64_t allocs, frees;
     uint32_t depth;
-    uintptr_t pcs[]; /* leaf first; pcs[0] is inside the allocation function */
+    uint32_t kind;   /* enum hl_heap_kind: the allocation function called */
+    uintptr_t pcs[]; /* leaf first: the call in the allocation function's caller */
 } hl_heap_bucket;
 
 /* Shared switches, read with relaxed loads on the fast paths.

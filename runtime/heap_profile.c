@@ -59,6 +59,24 @@ static void hl_atfork_register(void)
     pthread_atfork(hl_fork_prepare, hl_fork_parent, hl_fork_child);
 }
 
+/* The allocation function of a bucket, for the sample's "function" label. */
+static char *kind_name(uint32_t kind)
+{
+    static char names[HL_HEAP_NKINDS][16] = {
+        [HL_HEAP_MALLOC] = "malloc",
+        [HL_HEAP_CALLOC] = "calloc",
+        [HL_HEAP_REALLOC] = "realloc",
+        [HL_HEAP_REALLOCARRAY] = "reallocarray",
+        [HL_HEAP_POSIX_MEMALIGN] = "posix_memalign",
+        [HL_HEAP_ALIGNED_ALLOC] = "aligned_alloc",
+        [HL_HEAP_MEMALIGN] = "memalign",
+        [HL_HEAP_VALLOC] = "valloc",
+        [HL_HEAP_PVALLOC] = "pvalloc",
+    };
+    static char unknown[] = "?";
+    return kind < HL_HEAP_NKINDS ? names[kind] : unknown;
+}
+
 /* Builds the profile of the buckets as they are now. Called with hl_ctl_mu
  * held and the guard set. NULL with a message in err on failure. */
 static hl_profile *hl_heap_build(char *err, size_t errlen)
@@ -86,9 +104,10 @@ static hl_profile *hl_heap_build(char *err, size_t errlen)
         int64_t v[4];
         hl_heap_scale(allocs, allocs * size, rate, &v[0], &v[1]);
         hl_heap_scale(live, live * size, rate, &v[2], &v[3]);
-        static char s_key[] = "bytes";
-        hl_prof_label label = {.key = s_key, .num = size};
-        if (hl_sp_add(sp, b->pcs, b->depth, v, &label, size != 0) != 0) {
+        static char s_key[] = "bytes", s_fn[] = "function";
+        hl_prof_label labels[2] = {{.key = s_fn, .str = kind_name(b->kind)},
+                                   {.key = s_key, .num = size}};
+        if (hl_sp_add(sp, b->pcs, b->depth, v, labels, size != 0 ? 2 : 1) != 0) {
             hl_sp_free(sp);
             goto nomem;
         }

@@ -129,7 +129,8 @@ static uint64_t hl_stack_hash(const uintptr_t *pcs, size_t depth, uint64_t size)
 
 /* Malloc-safe. The bucket of (stack, size), created when new; NULL when the
  * arena is exhausted. */
-static hl_heap_bucket *hl_bucket_get(const uintptr_t *pcs, size_t depth, uint64_t size)
+static hl_heap_bucket *hl_bucket_get(const uintptr_t *pcs, size_t depth, uint64_t size,
+                                     uint32_t kind)
 {
     uint64_t h = hl_stack_hash(pcs, depth, size);
     size_t head = (size_t)(h % HL_STACK_HEADS);
@@ -137,7 +138,7 @@ static hl_heap_bucket *hl_bucket_get(const uintptr_t *pcs, size_t depth, uint64_
     pthread_mutex_lock(mu);
     hl_heap_bucket *b = hl_stack_heads[head];
     for (; b; b = b->next)
-        if (b->hash == h && b->size == size && b->depth == depth &&
+        if (b->hash == h && b->size == size && b->depth == depth && b->kind == kind &&
             memcmp(b->pcs, pcs, depth * sizeof *pcs) == 0)
             break;
     if (b == NULL) {
@@ -146,6 +147,7 @@ static hl_heap_bucket *hl_bucket_get(const uintptr_t *pcs, size_t depth, uint64_
             b->hash = h;
             b->size = size;
             b->depth = (uint32_t)depth;
+            b->kind = kind;
             memcpy(b->pcs, pcs, depth * sizeof *pcs);
             b->next = hl_stack_heads[head];
             hl_stack_heads[head] = b;
@@ -309,13 +311,15 @@ HL_SLOW void hl_heap_record(void *p, size_t n, enum hl_heap_kind kind)
     while (i < d && hl_heap_own_pc((uintptr_t)raw[i]))
         i++;
     size_t depth = 0;
-    /* The leaf is the allocation function the program called: its entry
-     * address plus one, inside the function whatever the symbolizer does
-     * with return addresses. */
-    pcs[depth++] = hl_heap_entry[kind] + 1;
+    /* The leaf is the caller of the allocation function, as in Go's and
+     * tcmalloc's heap profiles: the call instruction itself (a return address
+     * minus one, since the symbolizer takes the leaf as it is). Which function
+     * it called is the bucket's kind (a label in the profile). */
+    if (i < d && raw[i])
+        pcs[depth++] = (uintptr_t)raw[i++] - 1;
     for (; i < d && depth < HL_HEAP_MAX_DEPTH; i++)
         pcs[depth++] = (uintptr_t)raw[i];
-    hl_heap_bucket *b = hl_bucket_get(pcs, depth, n);
+    hl_heap_bucket *b = hl_bucket_get(pcs, depth, n, (uint32_t)kind);
     if (b == NULL) {
         atomic_fetch_add(&hl_dropped, 1);
     } else {
