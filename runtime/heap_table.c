@@ -9,10 +9,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
-
 #include "heap_internal.h"
+#include "unwind.h"
 
 #define HL_SLOW __attribute__((section("hl_heap_text"), noinline, cold))
 
@@ -302,11 +300,11 @@ void hl_heap_unforget(const void *p, hl_heap_bucket *b)
 HL_SLOW void hl_heap_record(void *p, size_t n, enum hl_heap_kind kind)
 {
     struct hl_heap_tls *t = &hl_heap_tls;
-    void *raw[HL_HEAP_MAX_DEPTH + 16];
+    uintptr_t raw[HL_HEAP_MAX_DEPTH + 16];
     uintptr_t pcs[HL_HEAP_MAX_DEPTH];
     int saved = t->guard;
     t->guard = 1; /* libunwind and its callees may allocate: not sampled */
-    int d = unw_backtrace(raw, (int)(sizeof raw / sizeof raw[0]));
+    int d = (int)hl_unwind_here(raw, sizeof raw / sizeof raw[0]);
     int i = 0;
     while (i < d && hl_heap_own_pc((uintptr_t)raw[i]))
         i++;

@@ -3,10 +3,8 @@
  * pre-allocated slot, and the endpoint waits a bounded time for the answers.
  * The application is never blocked: a thread that does not answer in time is
  * reported as such and its late answer is dropped. */
-#define UNW_LOCAL_ONLY
 #include <dirent.h>
 #include <errno.h>
-#include <libunwind.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -19,6 +17,7 @@
 
 #include "http_internal.h"
 #include "stack_profile.h"
+#include "unwind.h"
 
 #define MAX_THREADS 1024
 #define MAX_DEPTH   64
@@ -42,11 +41,10 @@ static int g_signo;   /* 0 until the handler is installed */
 static bool g_broken; /* a handler never finished: slots are unsafe to reuse */
 
 /* Async-signal-safe: touches only the pre-allocated slots, no locks, no
- * allocation (libunwind's local unwinder is async-signal-safe). */
+ * allocation (the runtime's unwinder, unwind.c). */
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
     (void)sig;
-    (void)uc;
     int saved = errno;
     if (si->si_code != SI_TKILL || si->si_pid != getpid())
         goto out; /* not ours: ignore rather than die */
@@ -63,30 +61,9 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
             atomic_store(&s->state, SLOT_REQUESTED);
             break;
         }
-        unw_context_t ctx;
-        unw_cursor_t cur;
-        int depth = 0;
-        if (unw_getcontext(&ctx) == 0 && unw_init_local(&cur, &ctx) == 0) {
-            /* Skip this handler and the signal trampoline: the stack starts
-             * at the interrupted frame, whose pc is exact. */
-            int skipped = 0;
-            while (skipped < 8 && unw_step(&cur) > 0) {
-                skipped++;
-                if (unw_is_signal_frame(&cur) > 0) {
-                    if (unw_step(&cur) <= 0)
-                        skipped = 8;
-                    break;
-                }
-            }
-            if (skipped < 8) {
-                do {
-                    unw_word_t ip;
-                    if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 || !ip)
-                        break;
-                    s->pcs[depth++] = (uintptr_t)ip;
-                } while (depth < MAX_DEPTH && unw_step(&cur) > 0);
-            }
-        }
+        /* The interrupted context, with the dynamic-loader guard. */
+        unsigned flags;
+        int depth = (int)hl_unwind_signal(uc, s->pcs, MAX_DEPTH, &flags);
         s->depth = depth;
         atomic_store(&s->state, SLOT_DONE);
         break;
@@ -105,6 +82,7 @@ void hl_http_threads_atfork_child(void)
  * Called with g_capture held. Returns 0 or -1 with a message in err. */
 static int install_handler(char *err, size_t errlen)
 {
+    hl_unwind_warmup(); /* the handler then initializes nothing */
     struct sigaction cur;
     if (g_signo) {
         if (sigaction(g_signo, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
