@@ -8,6 +8,7 @@
 #include "../base/grow.h"
 #include "../profile/pindex.h"
 #include "ring_profile.h"
+#include "symbol_cache.h"
 #include "symbolize.h"
 
 typedef struct {
@@ -43,6 +44,7 @@ struct hl_rp {
     size_t *key;
     size_t key_cap;
     size_t main_mapping; /* index + 1 of the first program's own mapping */
+    hl_symcache *cache;  /* frames per build id, from earlier runs */
     uint64_t added;
 };
 
@@ -58,6 +60,7 @@ hl_rp *hl_rp_new(int64_t period_ns)
     }
     b->syms.p = b->p;
     b->period = period_ns;
+    b->cache = hl_symcache_open();
     return b;
 }
 
@@ -125,7 +128,7 @@ static int describe(hl_rp *b, hl_ring_space *s, rp_location *l, uint64_t addr)
     if (m && !(l->mapping = mapping_for(b, s, m)))
         return -1;
     hl_sym_frame fr[HL_SYM_MAX_INLINE];
-    size_t nf = hl_sym_frames(hl_rs_module(s, addr), addr, fr, HL_SYM_MAX_INLINE);
+    size_t nf = hl_symcache_frames(b->cache, hl_rs_module(s, addr), addr, fr, HL_SYM_MAX_INLINE);
     bool all_files = nf > 0, all_lines = nf > 0;
     if (nf) {
         l->lines = hl_pcalloc(nf, sizeof *l->lines);
@@ -212,6 +215,7 @@ int hl_rp_add(hl_rp *b, hl_ring_space *s, const uint64_t *pcs, size_t n)
 
 static void free_parts(hl_rp *b)
 {
+    hl_symcache_close(b->cache);
     for (size_t i = 0; i < b->n_locs; i++)
         hl_pfree(b->locs[i].lines);
     free(b->locs);

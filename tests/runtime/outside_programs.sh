@@ -7,7 +7,8 @@
 # `git gc` with --cpuprofile-fork; short programs 20 times each (exit status
 # and stdout as unprofiled, every profile read by `go tool pprof`) outside and
 # with the timer fallback forced; callers kept on -O2 code without frame
-# pointers; the fallback where a seccomp filter refuses perf_event_open.
+# pointers; symbols cached per build id; the fallback where a seccomp filter
+# refuses perf_event_open.
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -50,6 +51,21 @@ for how in _exit term abort exit; do
     [ -s leave.prof ] || fail "leave $how: no profile written: $(cat err)"
     at_least "$(cum leave.prof work)" 90 || fail "leave $how: work() has $(cum leave.prof work)% of the samples, expected >= 90"
 done
+
+# Symbols are cached per build id: the first run fills the cache, the second
+# reads its frames from there (a name changed in the cache shows up).
+export XDG_CACHE_HOME="$tmp/xdg"
+unset HOTLINT_CACHE_DIR
+"$HOTLINT" run --cpuprofile c1.prof -- "$LEAVE" exit >/dev/null 2>err || fail "cache run 1: $(cat err)"
+id=$(file -L "$LEAVE" | sed -n 's/.*BuildID\[sha1\]=\([0-9a-f]*\).*/\1/p')
+[ -n "$id" ] && [ -s "$XDG_CACHE_HOME/hotlint/symbols/$id" ] || fail "no symbol cache for $LEAVE ($id): $(ls -R "$XDG_CACHE_HOME")"
+grep -q "	work	" "$XDG_CACHE_HOME/hotlint/symbols/$id" || fail "the cache does not name work()"
+sed -i 's/\twork\t/\twork_from_cache\t/' "$XDG_CACHE_HOME/hotlint/symbols/$id"
+"$HOTLINT" run --cpuprofile c2.prof -- "$LEAVE" exit >/dev/null 2>err || fail "cache run 2: $(cat err)"
+at_least "$(cum c2.prof work_from_cache)" 90 || fail "the second run did not take its symbols from the cache"
+HOTLINT_SYMBOL_CACHE=0 "$HOTLINT" run --cpuprofile c3.prof -- "$LEAVE" exit >/dev/null 2>err
+at_least "$(cum c3.prof work)" 90 || fail "HOTLINT_SYMBOL_CACHE=0 still read the cache"
+unset XDG_CACHE_HOME
 
 # xz -T2: the workers block every signal, yet most samples are theirs.
 head -c 3000000 /dev/urandom | base64 >data.txt
