@@ -283,7 +283,8 @@ static bool outside_granted(int fd)
 /* In the parent: opens the events on the waiting child and tells it whether
  * it is sampled from outside. NULL means in process (or an error, *fail set,
  * when outside was demanded). */
-static hl_outside *outside_begin(const run_opts *o, pid_t pid, int fd, int want, bool *fail)
+static hl_outside *outside_begin(const run_opts *o, pid_t pid, int fd, int want, bool have_rt,
+                                 bool *fail)
 {
     char err[256] = "";
     int hz = o->hz ? atoi(o->hz) : 100;
@@ -292,6 +293,12 @@ static hl_outside *outside_begin(const run_opts *o, pid_t pid, int fd, int want,
         fprintf(stderr,
                 "hotlint run: --cpuprofile-mode outside: %s; perf events are refused here "
                 "(see /proc/sys/kernel/perf_event_paranoid, or a seccomp filter)\n",
+                err);
+        *fail = true;
+    } else if (!out && !have_rt) {
+        fprintf(stderr,
+                "hotlint run: perf events are refused (%s) and libhotlint-rt.so, the in-process "
+                "sampler, is not found next to hotlint; build it or set HOTLINT_RT to its path\n",
                 err);
         *fail = true;
     } else if (!out) {
@@ -333,8 +340,10 @@ int hl_cmd_run(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;
-    char rt[PATH_MAX];
-    if (!find_runtime(rt, sizeof rt)) {
+    char rt[PATH_MAX] = "";
+    bool have_rt = find_runtime(rt, sizeof rt);
+    int want = o.cpu ? hl_outside_wanted(o.mode) : -1;
+    if (!have_rt && (o.mem || o.http || want < 0)) { /* the outside sampler needs no runtime */
         fprintf(stderr,
                 "hotlint run: cannot find libhotlint-rt.so next to hotlint; build it or set "
                 "HOTLINT_RT to its path\n");
@@ -346,7 +355,6 @@ int hl_cmd_run(int argc, char **argv)
         fprintf(stderr, "hotlint run: out of memory\n");
         return 2;
     }
-    int want = o.cpu ? hl_outside_wanted(o.mode) : -1;
     int sync[2] = {-1, -1};
     if (want >= 0 && pipe2(sync, O_CLOEXEC) < 0)
         want = -1;
@@ -398,7 +406,7 @@ int hl_cmd_run(int argc, char **argv)
     hl_outside *out = NULL;
     if (want >= 0) {
         close(sync[0]);
-        out = outside_begin(&o, pid, sync[1], want, &fail);
+        out = outside_begin(&o, pid, sync[1], want, have_rt, &fail);
     }
     g_child = pid;
     sigprocmask(SIG_SETMASK, &old_mask, NULL);

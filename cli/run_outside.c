@@ -147,6 +147,13 @@ static void add_comments(hl_outside *o, hl_rp *rp, const struct rusage *ru, bool
                  (unsigned long long)st.leaf_only, HL_RING_STACK_BYTES);
         hl_rp_comment(rp, c);
     }
+    if (st.runtime_own) {
+        snprintf(c, sizeof c,
+                 "%llu samples of the preloaded runtime's own work (heap profiler, HTTP "
+                 "endpoint) were left out",
+                 (unsigned long long)st.runtime_own);
+        hl_rp_comment(rp, c);
+    }
     if (st.after_exec) {
         snprintf(c, sizeof c,
                  "%llu samples after the program executed another were left out (see "

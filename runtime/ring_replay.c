@@ -222,6 +222,27 @@ static void on_fork(hl_ring_session *s, const char *r)
         child->space->execs = ps->execs;
 }
 
+/* True when a frame is a function of the profiler's own in libhotlint-rt
+ * (preloaded beside the outside CPU profile for the heap profile or the HTTP
+ * endpoint): an hl_* function, such as the heap sampler or the heap profile
+ * written at exit, is not the program's work. The interposers the program
+ * calls (malloc, free, pthread_create, ...) are, and stay. */
+static bool in_runtime(hl_ring_space *sp, const uint64_t *pcs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const hl_rs_map *m = hl_rs_map_at(sp, pcs[i]);
+        const char *base = m ? strrchr(m->path, '/') : NULL;
+        if (!base || strncmp(base + 1, "libhotlint-rt.so", 16))
+            continue;
+        uint64_t pc = i > 0 ? pcs[i] - 1 : pcs[i];
+        Dwfl_Module *mod = hl_rs_module(sp, pc);
+        const char *name = mod ? dwfl_module_addrname(mod, pc) : NULL;
+        if (name && !strncmp(name, "hl_", 3))
+            return true;
+    }
+    return false;
+}
+
 static void on_sample(hl_ring_session *s, const char *r, uint64_t total)
 {
     uint32_t pid, tid;
@@ -244,6 +265,10 @@ static void on_sample(hl_ring_session *s, const char *r, uint64_t total)
     uint64_t regs[HL_RING_NREGS];
     memcpy(regs, r + 40, sizeof regs);
     size_t n = hl_rs_unwind(p->space, (pid_t)tid, regs, r + SAMPLE_PREFIX, dyn, s->pcs, MAX_FRAMES);
+    if (in_runtime(p->space, s->pcs, n)) {
+        s->st.runtime_own++;
+        return;
+    }
     if (n == 1)
         s->st.leaf_only++;
     if (hl_rp_add(s->profiles[p->profile].rp, p->space, s->pcs, n) < 0)

@@ -24,6 +24,7 @@ typedef struct hl_ring_stats {
     uint64_t after_exec;  /* samples left out: the program had executed another */
     uint64_t unknown_pid; /* samples of a process the records never introduced */
     uint64_t dropped_oom; /* samples lost to memory exhaustion */
+    uint64_t runtime_own; /* samples in the preloaded runtime's own work, left out */
 } hl_ring_stats;
 
 /* A session for the process root sampled at period_ns. per_process: each

@@ -91,6 +91,21 @@ for prog in perl python3; do
     done
 done
 
+# A CPU and heap profile of perl: the heap profiler runs in the program
+# (preloaded) and writes its profile at exit; none of its work is in the CPU
+# profile (no hl_* function, no libdw or zlib frame), and the heap profile's
+# leaves are perl's own allocating functions.
+"$HOTLINT" run --cpuprofile pc.prof --memprofile pm.prof --memprofile-rate 4096 -- /usr/bin/perl -e \
+    'my @a; for my $i (1 .. 300000) { push @a, "x" x ($i % 200) } my $s = 0; $s += length for @a; print "$s\n"' \
+    >out 2>err || fail "perl cpu+heap: status $?: $(cat err)"
+[ "$(cat out)" = 29850000 ] || fail "perl cpu+heap: output $(cat out)"
+own=$(go tool pprof -traces pc.prof 2>/dev/null | grep -cE '(^| )(hl_|dwfl_|dwarf_|inflate|deflate|crc32)')
+[ "$own" -eq 0 ] || fail "perl cpu+heap: $own frames of the profiler's own work in the CPU profile"
+n=$(samples pc.prof)
+[ -n "$n" ] && [ "$n" -gt 10 ] || fail "perl cpu+heap: $n CPU samples"
+leaf=$("$HOTLINT" top -n 1 --sample-index alloc_space pm.prof | awk '/flat%/ { getline; print $6 }')
+[ "${leaf#Perl_}" != "$leaf" ] || fail "perl heap profile: top leaf '$leaf', expected a Perl_ allocating function"
+
 # git gc with --cpuprofile-fork: one profile per process that ran git's code.
 git init -q repo && cd repo || fail "git init"
 for i in $(seq 300); do echo "file $i $RANDOM" >"f$i"; done
