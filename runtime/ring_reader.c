@@ -67,20 +67,25 @@ static long n_cpus(void)
     return n > 0 ? n : 1;
 }
 
-hl_ring *hl_ring_open(const hl_ring_opts *o, char *err, size_t errlen)
+/* Closes and unmaps every ring opened so far; r stays usable. */
+static void close_rings(hl_ring *r)
 {
-    hl_ring *r = calloc(1, sizeof *r);
-    long ncpu = n_cpus();
-    if (!r || !(r->cpus = calloc((size_t)ncpu, sizeof *r->cpus))) {
-        free(r);
-        snprintf(err, errlen, "out of memory");
-        errno = ENOMEM;
-        return NULL;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->cpus[i].meta)
+            munmap(r->cpus[i].meta, r->cpus[i].data_size + page);
+        close(r->cpus[i].fd);
     }
-    size_t pages = o->ring_pages ? o->ring_pages : DEFAULT_PAGES;
+    r->n = 0;
+}
+
+/* Opens and maps one event per CPU with rings of pages data pages. Returns
+ * 0, or -1 with errno and a message in err (everything closed). */
+static int open_rings(hl_ring *r, const hl_ring_opts *o, long ncpu, size_t pages, char *err,
+                      size_t errlen)
+{
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     struct perf_event_attr a;
-    r->kernel = true;
     for (long c = 0; c < ncpu; c++) {
         fill_attr(&a, o, r->kernel);
         a.wakeup_watermark = (uint32_t)(pages * page / 4);
@@ -96,20 +101,20 @@ hl_ring *hl_ring_open(const hl_ring_opts *o, char *err, size_t errlen)
         if (fd < 0) {
             int e = errno;
             snprintf(err, errlen, "perf_event_open: %s", strerror(e));
-            hl_ring_close(r);
+            close_rings(r);
             errno = e;
-            return NULL;
+            return -1;
         }
         cpu_ring *cr = &r->cpus[r->n++];
         cr->fd = fd;
+        cr->meta = NULL;
         void *m = mmap(NULL, (pages + 1) * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         if (m == MAP_FAILED) {
             int e = errno;
-            snprintf(err, errlen, "mmap of a perf ring: %s", strerror(e));
-            cr->meta = NULL;
-            hl_ring_close(r);
+            snprintf(err, errlen, "mmap of a perf ring of %zu pages: %s", pages, strerror(e));
+            close_rings(r);
             errno = e;
-            return NULL;
+            return -1;
         }
         cr->meta = m;
         cr->data = (char *)m + page;
@@ -117,11 +122,37 @@ hl_ring *hl_ring_open(const hl_ring_opts *o, char *err, size_t errlen)
     }
     if (r->n == 0) {
         snprintf(err, errlen, "perf_event_open: no CPU accepted the event");
-        hl_ring_close(r);
         errno = ENODEV;
+        return -1;
+    }
+    return 0;
+}
+
+hl_ring *hl_ring_open(const hl_ring_opts *o, char *err, size_t errlen)
+{
+    hl_ring *r = calloc(1, sizeof *r);
+    long ncpu = n_cpus();
+    if (!r || !(r->cpus = calloc((size_t)ncpu, sizeof *r->cpus))) {
+        free(r);
+        snprintf(err, errlen, "out of memory");
+        errno = ENOMEM;
         return NULL;
     }
-    return r;
+    r->kernel = true;
+    /* An unprivileged user may lock only perf_event_mlock_kb (516 KB by
+     * default) of rings: smaller rings then, drained more often. */
+    for (size_t pages = o->ring_pages ? o->ring_pages : DEFAULT_PAGES;; pages /= 2) {
+        if (open_rings(r, o, ncpu, pages, err, errlen) == 0)
+            return r;
+        if (errno != EPERM && errno != ENOMEM)
+            break;
+        if (pages <= 8)
+            break;
+    }
+    int e = errno;
+    hl_ring_close(r);
+    errno = e;
+    return NULL;
 }
 
 bool hl_ring_kernel_included(const hl_ring *r)
@@ -191,12 +222,7 @@ void hl_ring_close(hl_ring *r)
 {
     if (!r)
         return;
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    for (size_t i = 0; i < r->n; i++) {
-        if (r->cpus[i].meta)
-            munmap(r->cpus[i].meta, r->cpus[i].data_size + page);
-        close(r->cpus[i].fd);
-    }
+    close_rings(r);
     free(r->cpus);
     free(r->scratch);
     free(r);
