@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../base/grow.h"
@@ -155,6 +157,37 @@ static bool report_base(const char *path, uint64_t start, uint64_t pgoff, uint64
     return ok;
 }
 
+/* A readable copy of the kernel's vDSO (the same image in every process of
+ * this kernel): "/proc/self/fd/N" of a memfd holding ours, made once; "" when
+ * it cannot be made. Its unwind tables let samples in clock_gettime and the
+ * like keep their callers. */
+static const char *vdso_copy(void)
+{
+    static char path[64];
+    static bool tried;
+    if (tried)
+        return path;
+    tried = true;
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (!f)
+        return path;
+    char line[512];
+    unsigned long long lo = 0, hi = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, "[vdso]") && sscanf(line, "%llx-%llx", &lo, &hi) == 2)
+            break;
+    fclose(f);
+    int fd = hi > lo ? memfd_create("hotlint-vdso", MFD_CLOEXEC) : -1;
+    if (fd < 0)
+        return path;
+    size_t len = (size_t)(hi - lo);
+    if (write(fd, (const void *)(uintptr_t)lo, len) == (ssize_t)len)
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    else
+        close(fd);
+    return path;
+}
+
 static void report_maps(hl_ring_space *s)
 {
     if (!s->dwfl) {
@@ -168,15 +201,16 @@ static void report_maps(hl_ring_space *s)
         if (m->reported)
             continue;
         m->reported = true;
-        if (m->path[0] != '/')
-            continue; /* [vdso], anonymous code: nothing to read */
+        const char *file = !strcmp(m->path, "[vdso]") ? vdso_copy() : m->path;
+        if (file[0] != '/')
+            continue; /* anonymous code: nothing to read */
         if (dwfl_addrmodule(s->dwfl, m->start))
             continue; /* another segment of a file already reported */
         uint64_t base;
-        if (!report_base(m->path, m->start, m->pgoff, &base))
+        if (!report_base(file, m->start, m->pgoff, &base))
             continue;
-        const char *name = strrchr(m->path, '/');
-        dwfl_report_elf(s->dwfl, name ? name + 1 : m->path, m->path, -1, base, false);
+        const char *name = file == m->path ? strrchr(m->path, '/') : NULL;
+        dwfl_report_elf(s->dwfl, name ? name + 1 : m->path, file, -1, base, false);
     }
     dwfl_report_end(s->dwfl, NULL, NULL);
     s->dirty = false;
