@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hotlint/profiler.h"
 #include "heap_internal.h"
+#include "ring_replay.h"
 #include "rt_internal.h"
 #include "stack_profile.h"
 
@@ -142,6 +144,11 @@ static int hl_heap_write(const char *path)
     struct hl_heap_tls *t = &hl_heap_tls;
     int guard = t->guard;
     t->guard = 1;
+    /* The thread is named HL_WRITER_COMM meanwhile: a CPU profile taken from
+     * outside (hotlint run) sees the rename and leaves this work out. */
+    char name[16] = "";
+    prctl(PR_GET_NAME, name);
+    prctl(PR_SET_NAME, HL_WRITER_COMM);
     hl_profile *p = hl_heap_build(err, sizeof err);
     if (p == NULL) {
         fprintf(stderr, "hotlint: %s; %s not written\n", err, path);
@@ -156,6 +163,7 @@ static int hl_heap_write(const char *path)
     rc = 0;
 out:
     hl_profile_free(p);
+    prctl(PR_SET_NAME, name);
     t->guard = guard;
     if (rc != 0)
         errno = saved_errno;

@@ -129,6 +129,14 @@ static int describe(hl_rp *b, hl_ring_space *s, rp_location *l, uint64_t addr)
         return -1;
     hl_sym_frame fr[HL_SYM_MAX_INLINE];
     size_t nf = hl_symcache_frames(b->cache, hl_rs_module(s, addr), addr, fr, HL_SYM_MAX_INLINE);
+    const char *base = m ? strrchr(m->path, '/') : NULL;
+    if (nf > 1 && base && !strncmp(base + 1, "libhotlint-rt.so", 16)) {
+        /* An interposer of the preloaded runtime (malloc, free, ...): the
+         * program's call, shown as that function alone, without the
+         * runtime's helpers inlined into it. */
+        fr[0] = fr[nf - 1];
+        nf = 1;
+    }
     bool all_files = nf > 0, all_lines = nf > 0;
     if (nf) {
         l->lines = hl_pcalloc(nf, sizeof *l->lines);

@@ -42,6 +42,8 @@ struct hl_ring_session {
     size_t n_profiles, cap_profiles;
     uint64_t next_space_id;
     hl_ring_stats st;
+    pid_t writers[64]; /* threads named HL_WRITER_COMM right now */
+    size_t n_writers;
     uint64_t pcs[MAX_FRAMES];
 };
 
@@ -222,6 +224,32 @@ static void on_fork(hl_ring_session *s, const char *r)
         child->space->execs = ps->execs;
 }
 
+/* A thread renamed: into HL_WRITER_COMM (the runtime writing a profile) or
+ * out of it. */
+static void on_rename(hl_ring_session *s, const char *r, uint64_t total)
+{
+    uint32_t tid;
+    memcpy(&tid, r + 12, 4);
+    const char *comm = r + 16;
+    bool writing = strnlen(comm, total - 16) < total - 16 && !strcmp(comm, HL_WRITER_COMM);
+    for (size_t i = 0; i < s->n_writers; i++)
+        if (s->writers[i] == (pid_t)tid) {
+            if (!writing)
+                s->writers[i] = s->writers[--s->n_writers];
+            return;
+        }
+    if (writing && s->n_writers < sizeof s->writers / sizeof s->writers[0])
+        s->writers[s->n_writers++] = (pid_t)tid;
+}
+
+static bool is_writer(const hl_ring_session *s, pid_t tid)
+{
+    for (size_t i = 0; i < s->n_writers; i++)
+        if (s->writers[i] == tid)
+            return true;
+    return false;
+}
+
 /* True when a frame is a function of the profiler's own in libhotlint-rt
  * (preloaded beside the outside CPU profile for the heap profile or the HTTP
  * endpoint): an hl_* function, such as the heap sampler or the heap profile
@@ -256,6 +284,10 @@ static void on_sample(hl_ring_session *s, const char *r, uint64_t total)
     proc *p = find_proc(s, (pid_t)pid);
     if (!p) {
         s->st.unknown_pid++;
+        return;
+    }
+    if (is_writer(s, (pid_t)tid)) {
+        s->st.runtime_own++;
         return;
     }
     if (p->space->execs > 1 && !s->follow_exec) {
@@ -294,6 +326,8 @@ static void replay_one(hl_ring_session *s, const char *r, uint64_t total)
             uint32_t pid;
             memcpy(&pid, r + 8, 4);
             on_exec(s, (pid_t)pid);
+        } else if (total > 16) {
+            on_rename(s, r, total);
         }
         break;
     case PERF_RECORD_FORK:

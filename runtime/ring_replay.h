@@ -15,6 +15,11 @@
 
 #pragma GCC visibility push(hidden)
 
+/* The name a thread of the preloaded runtime takes while it writes a profile
+ * (prctl PR_SET_NAME): the replay leaves that thread's samples out until it
+ * is renamed again. */
+#define HL_WRITER_COMM "hotlint-write"
+
 typedef struct hl_ring_session hl_ring_session;
 
 typedef struct hl_ring_stats {
