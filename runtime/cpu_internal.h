@@ -46,7 +46,9 @@ typedef struct hl_cpu_stats {
 } hl_cpu_stats;
 
 /* Shared state (cpu_signal.c). hl_cpu_active is read by the handler: it
- * records only while it is non-zero. hl_cpu_gen changes at each start. */
+ * records only while it is non-zero. hl_cpu_gen changes at each start.
+ * Reading and setting these shared values is async-signal-safe (atomics, or plain values set before
+ * sampling starts). */
 extern _Atomic int hl_cpu_active;
 extern _Atomic uint32_t hl_cpu_gen;
 extern _Atomic int hl_cpu_in_handler; /* handlers running right now */
@@ -55,7 +57,8 @@ extern int64_t hl_cpu_period_ns;
 extern hl_cpu_stats hl_cpu_counters;
 
 /* Per-thread: > 0 while the thread is inside the dynamic loader. Initial-exec
- * TLS, so that reading it from the handler never allocates. */
+ * TLS, so that reading it from the handler never allocates.
+ * Async-signal-safe to read and change. */
 extern __thread int hl_cpu_in_loader __attribute__((tls_model("initial-exec")));
 
 /* Allocates the ring (mmap) and resets counters. Not async-signal-safe.
@@ -73,34 +76,35 @@ void hl_cpu_unwind_warmup(void);
 /* Per-thread timers (cpu_timer.c). None is async-signal-safe. */
 /* Decides the mode (perf events when permitted, else timer_create; the
  * environment variable HOTLINT_CPUPROFILE_MODE=perf|timer forces one).
- * Returns the mode, or -1 with a message in err. */
+ * Returns the mode, or -1 with a message in err. Not async-signal-safe. */
 int hl_cpu_timer_probe(int hz, char *err, size_t errlen);
 /* Non-zero when perf events may sample kernel mode (system-call time is then
  * sampled as the call returns). Async-signal-safe (an atomic load). */
 int hl_cpu_kernel_samples(void);
 /* Remembers HOTLINT_CPUPROFILE_MODE read at start-up (the environment is
- * cleaned before the program runs). */
+ * cleaned before the program runs). Not async-signal-safe. */
 void hl_cpu_set_forced_mode(const char *mode);
-/* Arms a timer for thread tid (idempotent). Returns 0 or -1. */
+/* Arms a timer for thread tid (idempotent). Returns 0 or -1. Not async-signal-safe. */
 int hl_cpu_timer_arm(pid_t tid);
 /* Threads that could not get a timer (descriptor limit, ...) since the last
- * reset: their CPU time is missing from the profile. */
+ * reset: their CPU time is missing from the profile. Not async-signal-safe. */
 unsigned hl_cpu_timer_failures(bool reset);
 /* Perf mode: the CPU time (ns) that the perf events released so far counted,
- * and in *armed how many timers were armed (both since the last reset). */
+ * and in *armed how many timers were armed (both since the last reset). Not async-signal-safe. */
 int64_t hl_cpu_timer_counted_ns(unsigned *armed, bool reset);
-/* Counts a live thread that hl_cpu_timer_arm could not arm. */
+/* Counts a live thread that hl_cpu_timer_arm could not arm. Not async-signal-safe. */
 void hl_cpu_timer_count_failure(void);
-/* Arms every thread of the process except skip_tid. Returns how many. */
+/* Arms every thread of the process except skip_tid. Returns how many. Not async-signal-safe. */
 int hl_cpu_timer_arm_all(pid_t skip_tid);
-/* Disarms tid's timer (thread exit). */
+/* Disarms tid's timer (thread exit). Not async-signal-safe. */
 void hl_cpu_timer_disarm(pid_t tid);
-/* Disarms every timer. */
+/* Disarms every timer. Not async-signal-safe. */
 void hl_cpu_timer_disarm_all(void);
 /* After fork, in the child: forgets the parent's timers without touching
- * them (the perf events still belong to the parent's threads). */
+ * them (the perf events still belong to the parent's threads). Not async-signal-safe. */
 void hl_cpu_timer_forget_all(void);
 
+/* The calling thread's id (one system call). Async-signal-safe. */
 pid_t hl_gettid(void);
 
 /* Before an exec of this process: stops sampling and discards any pending

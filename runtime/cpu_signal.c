@@ -1,12 +1,9 @@
 /* cpu_signal.c - the CPU profiler's signal side: the SIGPROF handler, which
- * walks the interrupted stack with libunwind, and the fixed-size lock-free
+ * walks the interrupted stack with the runtime's unwinder (unwind.c), and the fixed-size lock-free
  * ring it writes into. Everything reachable from the handler is
  * async-signal-safe: no malloc, no locks, no stdio. */
-#define UNW_LOCAL_ONLY
 #include <errno.h>
 #include <fcntl.h>
-#include <libunwind.h>
-#include <link.h>
 #include <linux/perf_event.h>
 #include <stddef.h>
 #include <string.h>
@@ -17,6 +14,7 @@
 #include <unistd.h>
 
 #include "cpu_internal.h"
+#include "unwind.h"
 
 _Atomic int hl_cpu_active;
 _Atomic uint32_t hl_cpu_gen;
@@ -24,7 +22,6 @@ _Atomic int hl_cpu_in_handler;
 int hl_cpu_mode_now;
 int64_t hl_cpu_period_ns;
 hl_cpu_stats hl_cpu_counters;
-__thread int hl_cpu_in_loader __attribute__((tls_model("initial-exec")));
 
 /* Per-thread handler state. */
 static __thread int tls_in_handler __attribute__((tls_model("initial-exec")));
@@ -179,41 +176,16 @@ void hl_cpu_signal_handler(int sig, siginfo_t *si, void *ucv)
         tls_in_handler = 0;
         goto out;
     }
-    ucontext_t *uc = ucv;
-    uint32_t depth = 0, flags = 0;
-    uintptr_t leaf = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    if (hl_cpu_in_loader || _r_debug.r_state != RT_CONSISTENT) {
-        /* A thread is changing the loader's lists (dlopen, dlclose) or this
-         * one is walking them: the unwinder would search the same lists, so
-         * keep the interrupted pc only. */
-        s->pcs[depth++] = leaf;
+    unsigned uf = 0;
+    uint32_t depth = (uint32_t)hl_unwind_signal(ucv, s->pcs, HL_CPU_MAX_DEPTH, &uf);
+    uint32_t flags = 0;
+    if (uf & HL_UNWIND_LEAF_ONLY) {
         flags |= HL_CPU_SLOT_LEAF_ONLY;
         atomic_fetch_add_explicit(&hl_cpu_counters.leaf_only, 1, memory_order_relaxed);
-    } else {
-        unw_cursor_t cur;
-        if (unw_init_local2(&cur, (unw_context_t *)uc, UNW_INIT_SIGNAL_FRAME) < 0) {
-            s->pcs[depth++] = leaf;
-            flags |= HL_CPU_SLOT_LEAF_ONLY;
-        } else {
-            for (;;) {
-                unw_word_t ip = 0;
-                if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 || ip == 0)
-                    break;
-                s->pcs[depth++] = (uintptr_t)ip;
-                if (depth == HL_CPU_MAX_DEPTH) {
-                    if (unw_step(&cur) > 0) {
-                        flags |= HL_CPU_SLOT_TRUNCATED;
-                        atomic_fetch_add_explicit(&hl_cpu_counters.truncated, 1,
-                                                  memory_order_relaxed);
-                    }
-                    break;
-                }
-                if (unw_step(&cur) <= 0)
-                    break;
-            }
-            if (depth == 0)
-                s->pcs[depth++] = leaf;
-        }
+    }
+    if (uf & HL_UNWIND_TRUNCATED) {
+        flags |= HL_CPU_SLOT_TRUNCATED;
+        atomic_fetch_add_explicit(&hl_cpu_counters.truncated, 1, memory_order_relaxed);
     }
     s->depth = depth;
     s->flags = flags;
@@ -227,45 +199,7 @@ out_noflag:
     errno = saved_errno;
 }
 
-/* libunwind opens a pipe when it initializes (to probe memory). Placing it
- * above the program's descriptors keeps open() returning the numbers it
- * returns unprofiled: fill the low numbers, initialize, release them. */
-static void init_libunwind_high(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < HL_CPU_FD_HIGH + 64) {
-        unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-        return;
-    }
-    static int fillers[HL_CPU_FD_HIGH];
-    int n = 0, base = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (base >= 0) {
-        fillers[n++] = base;
-        while (n < HL_CPU_FD_HIGH) {
-            int fd = fcntl(base, F_DUPFD_CLOEXEC, 0);
-            if (fd < 0)
-                break;
-            fillers[n++] = fd;
-            if (fd >= HL_CPU_FD_HIGH - 1)
-                break;
-        }
-    }
-    /* Per-thread caches: the handler never takes the global cache's lock. */
-    unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-    while (n > 0)
-        close(fillers[--n]);
-}
-
 void hl_cpu_unwind_warmup(void)
 {
-    static _Atomic int initialized;
-    if (!atomic_exchange(&initialized, 1))
-        init_libunwind_high();
-    unw_context_t ctx;
-    unw_cursor_t cur;
-    if (unw_getcontext(&ctx) == 0 && unw_init_local(&cur, &ctx) == 0) {
-        int n = 0;
-        while (n++ < HL_CPU_MAX_DEPTH && unw_step(&cur) > 0)
-            ;
-    }
+    hl_unwind_warmup();
 }

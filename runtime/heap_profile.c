@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hotlint/profiler.h"
 #include "heap_internal.h"
+#include "ring_replay.h"
 #include "rt_internal.h"
 #include "stack_profile.h"
 
@@ -59,6 +61,24 @@ static void hl_atfork_register(void)
     pthread_atfork(hl_fork_prepare, hl_fork_parent, hl_fork_child);
 }
 
+/* The allocation function of a bucket, for the sample's "function" label. */
+static char *kind_name(uint32_t kind)
+{
+    static char names[HL_HEAP_NKINDS][16] = {
+        [HL_HEAP_MALLOC] = "malloc",
+        [HL_HEAP_CALLOC] = "calloc",
+        [HL_HEAP_REALLOC] = "realloc",
+        [HL_HEAP_REALLOCARRAY] = "reallocarray",
+        [HL_HEAP_POSIX_MEMALIGN] = "posix_memalign",
+        [HL_HEAP_ALIGNED_ALLOC] = "aligned_alloc",
+        [HL_HEAP_MEMALIGN] = "memalign",
+        [HL_HEAP_VALLOC] = "valloc",
+        [HL_HEAP_PVALLOC] = "pvalloc",
+    };
+    static char unknown[] = "?";
+    return kind < HL_HEAP_NKINDS ? names[kind] : unknown;
+}
+
 /* Builds the profile of the buckets as they are now. Called with hl_ctl_mu
  * held and the guard set. NULL with a message in err on failure. */
 static hl_profile *hl_heap_build(char *err, size_t errlen)
@@ -86,9 +106,10 @@ static hl_profile *hl_heap_build(char *err, size_t errlen)
         int64_t v[4];
         hl_heap_scale(allocs, allocs * size, rate, &v[0], &v[1]);
         hl_heap_scale(live, live * size, rate, &v[2], &v[3]);
-        static char s_key[] = "bytes";
-        hl_prof_label label = {.key = s_key, .num = size};
-        if (hl_sp_add(sp, b->pcs, b->depth, v, &label, size != 0) != 0) {
+        static char s_key[] = "bytes", s_fn[] = "function";
+        hl_prof_label labels[2] = {{.key = s_fn, .str = kind_name(b->kind)},
+                                   {.key = s_key, .num = size}};
+        if (hl_sp_add(sp, b->pcs, b->depth, v, labels, size != 0 ? 2 : 1) != 0) {
             hl_sp_free(sp);
             goto nomem;
         }
@@ -123,6 +144,11 @@ static int hl_heap_write(const char *path)
     struct hl_heap_tls *t = &hl_heap_tls;
     int guard = t->guard;
     t->guard = 1;
+    /* The thread is named HL_WRITER_COMM meanwhile: a CPU profile taken from
+     * outside (hotlint run) sees the rename and leaves this work out. */
+    char name[16] = "";
+    prctl(PR_GET_NAME, name);
+    prctl(PR_SET_NAME, HL_WRITER_COMM);
     hl_profile *p = hl_heap_build(err, sizeof err);
     if (p == NULL) {
         fprintf(stderr, "hotlint: %s; %s not written\n", err, path);
@@ -137,6 +163,7 @@ static int hl_heap_write(const char *path)
     rc = 0;
 out:
     hl_profile_free(p);
+    prctl(PR_SET_NAME, name);
     t->guard = guard;
     if (rc != 0)
         errno = saved_errno;

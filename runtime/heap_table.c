@@ -9,10 +9,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
-
 #include "heap_internal.h"
+#include "unwind.h"
 
 #define HL_SLOW __attribute__((section("hl_heap_text"), noinline, cold))
 
@@ -129,7 +127,8 @@ static uint64_t hl_stack_hash(const uintptr_t *pcs, size_t depth, uint64_t size)
 
 /* Malloc-safe. The bucket of (stack, size), created when new; NULL when the
  * arena is exhausted. */
-static hl_heap_bucket *hl_bucket_get(const uintptr_t *pcs, size_t depth, uint64_t size)
+static hl_heap_bucket *hl_bucket_get(const uintptr_t *pcs, size_t depth, uint64_t size,
+                                     uint32_t kind)
 {
     uint64_t h = hl_stack_hash(pcs, depth, size);
     size_t head = (size_t)(h % HL_STACK_HEADS);
@@ -137,7 +136,7 @@ static hl_heap_bucket *hl_bucket_get(const uintptr_t *pcs, size_t depth, uint64_
     pthread_mutex_lock(mu);
     hl_heap_bucket *b = hl_stack_heads[head];
     for (; b; b = b->next)
-        if (b->hash == h && b->size == size && b->depth == depth &&
+        if (b->hash == h && b->size == size && b->depth == depth && b->kind == kind &&
             memcmp(b->pcs, pcs, depth * sizeof *pcs) == 0)
             break;
     if (b == NULL) {
@@ -146,6 +145,7 @@ static hl_heap_bucket *hl_bucket_get(const uintptr_t *pcs, size_t depth, uint64_
             b->hash = h;
             b->size = size;
             b->depth = (uint32_t)depth;
+            b->kind = kind;
             memcpy(b->pcs, pcs, depth * sizeof *pcs);
             b->next = hl_stack_heads[head];
             hl_stack_heads[head] = b;
@@ -300,22 +300,24 @@ void hl_heap_unforget(const void *p, hl_heap_bucket *b)
 HL_SLOW void hl_heap_record(void *p, size_t n, enum hl_heap_kind kind)
 {
     struct hl_heap_tls *t = &hl_heap_tls;
-    void *raw[HL_HEAP_MAX_DEPTH + 16];
+    uintptr_t raw[HL_HEAP_MAX_DEPTH + 16];
     uintptr_t pcs[HL_HEAP_MAX_DEPTH];
     int saved = t->guard;
     t->guard = 1; /* libunwind and its callees may allocate: not sampled */
-    int d = unw_backtrace(raw, (int)(sizeof raw / sizeof raw[0]));
+    int d = (int)hl_unwind_here(raw, sizeof raw / sizeof raw[0]);
     int i = 0;
     while (i < d && hl_heap_own_pc((uintptr_t)raw[i]))
         i++;
     size_t depth = 0;
-    /* The leaf is the allocation function the program called: its entry
-     * address plus one, inside the function whatever the symbolizer does
-     * with return addresses. */
-    pcs[depth++] = hl_heap_entry[kind] + 1;
+    /* The leaf is the caller of the allocation function, as in Go's and
+     * tcmalloc's heap profiles: the call instruction itself (a return address
+     * minus one, since the symbolizer takes the leaf as it is). Which function
+     * it called is the bucket's kind (a label in the profile). */
+    if (i < d && raw[i])
+        pcs[depth++] = (uintptr_t)raw[i++] - 1;
     for (; i < d && depth < HL_HEAP_MAX_DEPTH; i++)
         pcs[depth++] = (uintptr_t)raw[i];
-    hl_heap_bucket *b = hl_bucket_get(pcs, depth, n);
+    hl_heap_bucket *b = hl_bucket_get(pcs, depth, n, (uint32_t)kind);
     if (b == NULL) {
         atomic_fetch_add(&hl_dropped, 1);
     } else {

@@ -3,10 +3,8 @@
  * pre-allocated slot, and the endpoint waits a bounded time for the answers.
  * The application is never blocked: a thread that does not answer in time is
  * reported as such and its late answer is dropped. */
-#define UNW_LOCAL_ONLY
 #include <dirent.h>
 #include <errno.h>
-#include <libunwind.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -19,6 +17,7 @@
 
 #include "http_internal.h"
 #include "stack_profile.h"
+#include "unwind.h"
 
 #define MAX_THREADS 1024
 #define MAX_DEPTH   64
@@ -42,11 +41,10 @@ static int g_signo;   /* 0 until the handler is installed */
 static bool g_broken; /* a handler never finished: slots are unsafe to reuse */
 
 /* Async-signal-safe: touches only the pre-allocated slots, no locks, no
- * allocation (libunwind's local unwinder is async-signal-safe). */
+ * allocation (the runtime's unwinder, unwind.c). */
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
     (void)sig;
-    (void)uc;
     int saved = errno;
     if (si->si_code != SI_TKILL || si->si_pid != getpid())
         goto out; /* not ours: ignore rather than die */
@@ -63,30 +61,9 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
             atomic_store(&s->state, SLOT_REQUESTED);
             break;
         }
-        unw_context_t ctx;
-        unw_cursor_t cur;
-        int depth = 0;
-        if (unw_getcontext(&ctx) == 0 && unw_init_local(&cur, &ctx) == 0) {
-            /* Skip this handler and the signal trampoline: the stack starts
-             * at the interrupted frame, whose pc is exact. */
-            int skipped = 0;
-            while (skipped < 8 && unw_step(&cur) > 0) {
-                skipped++;
-                if (unw_is_signal_frame(&cur) > 0) {
-                    if (unw_step(&cur) <= 0)
-                        skipped = 8;
-                    break;
-                }
-            }
-            if (skipped < 8) {
-                do {
-                    unw_word_t ip;
-                    if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 || !ip)
-                        break;
-                    s->pcs[depth++] = (uintptr_t)ip;
-                } while (depth < MAX_DEPTH && unw_step(&cur) > 0);
-            }
-        }
+        /* The interrupted context, with the dynamic-loader guard. */
+        unsigned flags;
+        int depth = (int)hl_unwind_signal(uc, s->pcs, MAX_DEPTH, &flags);
         s->depth = depth;
         atomic_store(&s->state, SLOT_DONE);
         break;
@@ -105,6 +82,7 @@ void hl_http_threads_atfork_child(void)
  * Called with g_capture held. Returns 0 or -1 with a message in err. */
 static int install_handler(char *err, size_t errlen)
 {
+    hl_unwind_warmup(); /* the handler then initializes nothing */
     struct sigaction cur;
     if (g_signo) {
         if (sigaction(g_signo, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
@@ -196,27 +174,20 @@ static int proc_leaf(pid_t tid, uintptr_t *pc, long *nr)
     return 0;
 }
 
-hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, size_t errlen)
-{
-    pthread_mutex_lock(&g_capture);
-    hl_profile *p = NULL;
-    hl_stack_profile *sp = NULL;
-    pid_t self = (pid_t)syscall(SYS_gettid);
-    pid_t pid = getpid();
+/* The threads asked for their stacks, and those that block our signal. */
+typedef struct capture {
+    size_t n, n_more, n_skipped;
     pid_t skipped[MAX_THREADS];
-    size_t n_skipped = 0, n = 0, n_more = 0;
+} capture;
 
-    if (g_broken) {
-        snprintf(err, errlen, "an earlier capture never finished; restart the program to retry");
-        goto err;
-    }
-    if (install_handler(err, errlen) < 0)
-        goto err;
-
+/* Fills a slot for every thread but self (those blocking our signal go to
+ * c->skipped) and signals them. Returns 0 or -1 with a message in err. */
+static int request_stacks(capture *c, pid_t self, char *err, size_t errlen)
+{
     DIR *d = opendir("/proc/self/task");
     if (!d) {
         snprintf(err, errlen, "/proc/self/task: %s", strerror(errno));
-        goto err;
+        return -1;
     }
     atomic_store(&g_nslots, 0);
     struct dirent *e;
@@ -225,29 +196,36 @@ hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, 
         if (tid <= 0 || tid == self)
             continue;
         if (blocks_signal(tid, g_signo)) {
-            if (n_skipped < MAX_THREADS)
-                skipped[n_skipped++] = tid;
+            if (c->n_skipped < MAX_THREADS)
+                c->skipped[c->n_skipped++] = tid;
             continue;
         }
-        if (n == MAX_THREADS) {
-            n_more++;
+        if (c->n == MAX_THREADS) {
+            c->n_more++;
             continue;
         }
-        slot *s = &g_slots[n++];
+        slot *s = &g_slots[c->n++];
         atomic_store(&s->state, SLOT_FREE);
         atomic_store(&s->tid, tid);
         s->depth = 0;
         atomic_store(&s->state, SLOT_REQUESTED);
     }
     closedir(d);
-    atomic_store(&g_nslots, n);
-
-    for (size_t i = 0; i < n; i++) {
+    atomic_store(&g_nslots, c->n);
+    pid_t pid = getpid();
+    for (size_t i = 0; i < c->n; i++) {
         if (syscall(SYS_tgkill, pid, atomic_load(&g_slots[i].tid), g_signo) < 0) {
             int want = SLOT_REQUESTED; /* the thread has exited */
             atomic_compare_exchange_strong(&g_slots[i].state, &want, SLOT_ABANDONED);
         }
     }
+    return 0;
+}
+
+/* Waits up to timeout_ms for the n answers; the silent ones are retired.
+ * Returns 0, or -1 (message in err) when a handler never finished. */
+static int wait_answers(size_t n, int timeout_ms, char *err, size_t errlen)
+{
     int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
     for (;;) {
         size_t pending = 0;
@@ -255,42 +233,38 @@ hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, 
             pending += atomic_load(&g_slots[i].state) == SLOT_REQUESTED ||
                        atomic_load(&g_slots[i].state) == SLOT_WRITING;
         if (!pending)
+            return 0;
+        if (now_ns() > deadline)
             break;
-        if (now_ns() > deadline) {
-            /* Retire the silent ones; give handlers already running a
-             * little more time to finish. */
-            for (size_t i = 0; i < n; i++) {
-                int want = SLOT_REQUESTED;
-                atomic_compare_exchange_strong(&g_slots[i].state, &want, SLOT_ABANDONED);
-            }
-            int64_t grace = now_ns() + 200000000;
-            bool writing = true;
-            while (writing && now_ns() < grace) {
-                writing = false;
-                for (size_t i = 0; i < n; i++)
-                    writing |= atomic_load(&g_slots[i].state) == SLOT_WRITING;
-                if (writing)
-                    nanosleep(&(struct timespec){0, 1000000}, NULL);
-            }
-            if (writing) {
-                g_broken = true;
-                snprintf(err, errlen, "a thread never finished writing its stack");
-                goto err;
-            }
-            break;
-        }
         nanosleep(&(struct timespec){0, 1000000}, NULL);
     }
-
-    hl_prof_value_type type = {(char *)"threads", (char *)"count"};
-    sp = hl_sp_new(&type, 1, type, 1);
-    if (!sp) {
-        snprintf(err, errlen, "out of memory");
-        goto err;
+    /* Retire the silent ones; give handlers already running a little more
+     * time to finish. */
+    for (size_t i = 0; i < n; i++) {
+        int want = SLOT_REQUESTED;
+        atomic_compare_exchange_strong(&g_slots[i].state, &want, SLOT_ABANDONED);
     }
-    struct timespec rt;
-    clock_gettime(CLOCK_REALTIME, &rt);
-    hl_sp_set_times(sp, (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec, 0);
+    int64_t grace = now_ns() + 200000000;
+    bool writing = true;
+    while (writing && now_ns() < grace) {
+        writing = false;
+        for (size_t i = 0; i < n; i++)
+            writing |= atomic_load(&g_slots[i].state) == SLOT_WRITING;
+        if (writing)
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    if (writing) {
+        g_broken = true;
+        snprintf(err, errlen, "a thread never finished writing its stack");
+        return -1;
+    }
+    return 0;
+}
+
+/* Adds the answered stacks, and a comment for each thread without one.
+ * Returns 0 or -1 (ENOMEM). */
+static int add_answers(hl_stack_profile *sp, size_t n, bool per_thread, int timeout_ms)
+{
     char comment[160];
     for (size_t i = 0; i < n; i++) {
         slot *s = &g_slots[i];
@@ -314,51 +288,86 @@ hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, 
             {.key = (char *)"thread_name", .str = name},
         };
         if (hl_sp_add(sp, s->pcs, (size_t)s->depth, &one, per_thread ? labels : NULL,
-                      per_thread ? 2 : 0) < 0) {
-            snprintf(err, errlen, "out of memory");
-            goto err;
-        }
+                      per_thread ? 2 : 0) < 0)
+            return -1;
     }
-    for (size_t i = 0; i < n_skipped; i++) {
+    return 0;
+}
+
+/* Adds the threads that block our signal: where the kernel says each waits.
+ * Returns 0 or -1 (ENOMEM). */
+static int add_skipped(hl_stack_profile *sp, const capture *c, bool per_thread)
+{
+    char comment[160];
+    for (size_t i = 0; i < c->n_skipped; i++) {
+        pid_t tid = c->skipped[i];
         char name[32];
-        thread_name(skipped[i], name, sizeof name);
+        thread_name(tid, name, sizeof name);
         if (!strncmp(name, "MHD-", 4)) {
             snprintf(comment, sizeof comment,
-                     "thread %d (%s): a thread of this endpoint (not captured)", (int)skipped[i],
-                     name);
+                     "thread %d (%s): a thread of this endpoint (not captured)", (int)tid, name);
             hl_sp_add_comment(sp, comment);
             continue;
         }
-        /* It blocks our signal: the kernel still tells where it waits. */
         uintptr_t pc;
         long nr;
-        if (proc_leaf(skipped[i], &pc, &nr) == 0) {
+        if (proc_leaf(tid, &pc, &nr) == 0) {
             int64_t one = 1;
             hl_prof_label labels[3] = {
-                {.key = (char *)"thread", .num = skipped[i]},
+                {.key = (char *)"thread", .num = tid},
                 {.key = (char *)"thread_name", .str = name},
                 {.key = (char *)"stack", .str = (char *)"leaf only"},
             };
-            if (hl_sp_add(sp, &pc, 1, &one, per_thread ? labels : NULL, per_thread ? 3 : 0) < 0) {
-                snprintf(err, errlen, "out of memory");
-                goto err;
-            }
+            if (hl_sp_add(sp, &pc, 1, &one, per_thread ? labels : NULL, per_thread ? 3 : 0) < 0)
+                return -1;
             snprintf(comment, sizeof comment,
                      "thread %d (%s): blocks signal %d; only where it waits is known (system "
                      "call %ld)",
-                     (int)skipped[i], name, g_signo, nr);
+                     (int)tid, name, g_signo, nr);
         } else {
             snprintf(comment, sizeof comment,
-                     "thread %d (%s): not captured (it blocks signal %d and is running)",
-                     (int)skipped[i], name, g_signo);
+                     "thread %d (%s): not captured (it blocks signal %d and is running)", (int)tid,
+                     name, g_signo);
         }
         hl_sp_add_comment(sp, comment);
     }
+    return 0;
+}
+
+hl_profile *hl_http_threads_profile(bool per_thread, int timeout_ms, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&g_capture);
+    hl_profile *p = NULL;
+    hl_stack_profile *sp = NULL;
+    pid_t self = (pid_t)syscall(SYS_gettid);
+    static capture c; /* under g_capture */
+    memset(&c, 0, sizeof c);
+    if (g_broken) {
+        snprintf(err, errlen, "an earlier capture never finished; restart the program to retry");
+        goto err;
+    }
+    if (install_handler(err, errlen) < 0 || request_stacks(&c, self, err, errlen) < 0 ||
+        wait_answers(c.n, timeout_ms, err, errlen) < 0)
+        goto err;
+    hl_prof_value_type type = {(char *)"threads", (char *)"count"};
+    sp = hl_sp_new(&type, 1, type, 1);
+    if (!sp) {
+        snprintf(err, errlen, "out of memory");
+        goto err;
+    }
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    hl_sp_set_times(sp, (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec, 0);
+    if (add_answers(sp, c.n, per_thread, timeout_ms) < 0 || add_skipped(sp, &c, per_thread) < 0) {
+        snprintf(err, errlen, "out of memory");
+        goto err;
+    }
+    char comment[160];
     snprintf(comment, sizeof comment, "thread %d: the thread serving this request (not captured)",
              (int)self);
     hl_sp_add_comment(sp, comment);
-    if (n_more) {
-        snprintf(comment, sizeof comment, "%zu more threads not captured (at most %d)", n_more,
+    if (c.n_more) {
+        snprintf(comment, sizeof comment, "%zu more threads not captured (at most %d)", c.n_more,
                  MAX_THREADS);
         hl_sp_add_comment(sp, comment);
     }

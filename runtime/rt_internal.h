@@ -8,20 +8,20 @@
 /* CPU profiler (cpu_*.c): profiles every thread for `seconds` at hz (0: the
  * default) and returns the gzip-compressed profile in *out (malloc'ed).
  * Fails with EBUSY when a CPU profile is already running. Returns 0 or -1
- * with a message in err. Blocks the calling thread for the duration. */
+ * with a message in err. Blocks the calling thread for the duration. Not async-signal-safe. */
 int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *err, size_t errlen);
 /* The same, calling cancelled(arg) (when not NULL) about every 100 ms while
  * it waits, from the calling thread; when that returns non-zero the profile
  * is stopped and dropped at once, so that another may start, and the call
- * fails with ECANCELED. For a client that went away mid-profile. */
+ * fails with ECANCELED. For a client that went away mid-profile. Not async-signal-safe. */
 int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *), void *arg,
                                   void **out, size_t *out_len, char *err, size_t errlen);
 
 /* Heap profiler (heap_*.c): the heap profile as it is now, gzip-compressed,
  * in *out (malloc'ed). Fails with ENOTSUP when heap profiling is not enabled.
- * Returns 0 or -1 with a message in err. */
+ * Returns 0 or -1 with a message in err. Not async-signal-safe. */
 int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen);
-/* Non-zero when heap profiling is running. */
+/* Non-zero when heap profiling is running. Async-signal-safe. */
 int hl_rt_heap_enabled(void);
 
 /* Marks the calling thread as working for the profiler until the matching

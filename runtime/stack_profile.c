@@ -14,8 +14,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "../base/grow.h"
+#include "../profile/builder.h"
 #include "../profile/palloc.h"
 #include "stack_profile.h"
+#include "symbolize.h"
 
 typedef struct {
     uintptr_t *pcs;
@@ -207,130 +210,6 @@ void hl_sp_set_times(hl_stack_profile *sp, int64_t time_nanos, int64_t duration_
     sp->duration_nanos = duration_nanos;
 }
 
-/* ---- symbolization ---- */
-
-typedef struct {
-    hl_hashmap fn_index; /* name, file, start line -> function */
-    hl_profile *p;
-    size_t cap_functions;
-} symtab;
-
-/* Index of the function (name, file, start_line), adding it; -1 on ENOMEM. */
-static int64_t function_for(symtab *t, const char *name, const char *file, int64_t start)
-{
-    char kb[1024];
-    int kn = snprintf(kb, sizeof kb, "%s%c%s%c%" PRId64, name, 0, file, 0, start);
-    if (kn < 0)
-        return -1;
-    if ((size_t)kn >= sizeof kb)
-        kn = sizeof kb - 1;
-    hl_profile *p = t->p;
-    size_t idx = p->n_functions;
-    int rc = hl_hashmap_get_or_put(&t->fn_index, kb, (size_t)kn, &idx);
-    if (rc < 0)
-        return -1;
-    if (rc == 1)
-        return (int64_t)idx;
-    if (p->n_functions == t->cap_functions) {
-        /* Lines refer to functions by index until the fix-up in hl_sp_finish. */
-        size_t ncap = t->cap_functions ? t->cap_functions * 2 : 256;
-        hl_prof_function *nf = hl_prealloc(p->functions, ncap * sizeof *nf);
-        if (!nf)
-            return -1;
-        memset(nf + t->cap_functions, 0, (ncap - t->cap_functions) * sizeof *nf);
-        p->functions = nf;
-        t->cap_functions = ncap;
-    }
-    hl_prof_function *f = &p->functions[p->n_functions];
-    f->id = p->n_functions + 1;
-    f->name = hl_pstrdup(name);
-    f->system_name = hl_pstrdup(name);
-    f->filename = hl_pstrdup(file);
-    f->start_line = start;
-    p->n_functions++;
-    if (!f->name || !f->system_name || !f->filename)
-        return -1;
-    return (int64_t)idx;
-}
-
-static const char *die_name(Dwarf_Die *die)
-{
-    Dwarf_Attribute a;
-    const char *n = NULL;
-    if (dwarf_attr_integrate(die, DW_AT_name, &a))
-        n = dwarf_formstring(&a);
-    if (!n && (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) ||
-               dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a)))
-        n = dwarf_formstring(&a);
-    return n;
-}
-
-typedef struct {
-    const char *name, *file;
-    int64_t line, start_line;
-} frame;
-
-#define MAX_INLINE 32
-
-/* Fills frames (innermost first) for addr from DWARF; returns how many. */
-static size_t dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, frame *out, size_t max)
-{
-    Dwarf_Addr bias = 0;
-    Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
-    if (!cu)
-        return 0;
-    const char *file = NULL;
-    int line = 0;
-    Dwfl_Line *dl = dwfl_module_getsrc(mod, addr);
-    if (dl)
-        file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
-    Dwarf_Die *scopes = NULL;
-    int ns = dwarf_getscopes(cu, addr - bias, &scopes);
-    if (ns > 0) {
-        /* For an inlined instance the scopes above are those of the abstract
-         * definition; the physical nesting comes from the innermost DIE. */
-        Dwarf_Die inner = scopes[0];
-        free(scopes);
-        scopes = NULL;
-        ns = dwarf_getscopes_die(&inner, &scopes);
-    }
-    size_t n = 0;
-    Dwarf_Files *files = NULL;
-    size_t nfiles = 0;
-    for (int i = 0; i < ns && n < max; i++) {
-        Dwarf_Die *d = &scopes[i];
-        int tag = dwarf_tag(d);
-        if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
-            continue;
-        const char *name = die_name(d);
-        int decl = 0;
-        dwarf_decl_line(d, &decl);
-        const char *dfile = dwarf_decl_file(d);
-        out[n].name = name ? name : "";
-        out[n].file = file ? file : (dfile ? dfile : "");
-        out[n].line = line;
-        out[n].start_line = decl;
-        n++;
-        if (tag == DW_TAG_subprogram)
-            break;
-        /* The caller's position is where this inlined body was called. */
-        Dwarf_Attribute a;
-        Dwarf_Word w = 0;
-        line = 0;
-        if (dwarf_attr(d, DW_AT_call_line, &a) && dwarf_formudata(&a, &w) == 0)
-            line = (int)w;
-        file = NULL;
-        if (dwarf_attr(d, DW_AT_call_file, &a) && dwarf_formudata(&a, &w) == 0) {
-            if (!files)
-                dwarf_getsrcfiles(cu, &files, &nfiles);
-            if (files && w < nfiles)
-                file = dwarf_filesrc(files, w, NULL, NULL);
-        }
-    }
-    free(scopes);
-    return n;
-}
-
 typedef struct {
     uint64_t start, limit, offset;
     char path[512];
@@ -377,274 +256,166 @@ static proc_map *read_maps(size_t *n_out)
     return v ? v : hl_pcalloc(1, sizeof *v);
 }
 
-/* True when the file open on fd has the CRC-32 a .gnu_debuglink asks for. */
-static bool debuglink_crc_matches(int fd, GElf_Word want)
-{
-    unsigned char buf[65536];
-    uLong crc = crc32(0, Z_NULL, 0);
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            break;
-        crc = crc32(crc, buf, (uInt)n);
-    }
-    return lseek(fd, 0, SEEK_SET) == 0 && (GElf_Word)crc == want;
-}
-
-/* libdwfl's find_debuginfo callback, local files only. First by build id
- * under the debug directories (/usr/lib/debug/.build-id/xx/yyyy.debug), then
- * by .gnu_debuglink beside the file, in its .debug/ folder and under
- * /usr/lib/debug, checking the link's CRC. dwfl_standard_find_debuginfo
- * would go on to ask a debuginfod server when DEBUGINFOD_URLS is set, and a
- * profiled program must never touch the network as it exits. Returns an open
- * fd with *debuginfo_file_name malloc'ed, or -1. */
-static int find_debuginfo_locally(Dwfl_Module *mod, void **userdata, const char *modname,
-                                  Dwarf_Addr base, const char *file_name,
-                                  const char *debuglink_file, GElf_Word debuglink_crc,
-                                  char **debuginfo_file_name)
-{
-    int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
-                                          debuglink_crc, debuginfo_file_name);
-    if (fd >= 0 || !debuglink_file || !*debuglink_file || !file_name || file_name[0] != '/' ||
-        strchr(debuglink_file, '/'))
-        return fd;
-    struct stat self;
-    if (stat(file_name, &self) < 0)
-        return -1;
-    const char *slash = strrchr(file_name, '/');
-    int dirlen = (int)(slash - file_name);
-    static const char *const forms[] = {"%.*s/%s", "%.*s/.debug/%s", "/usr/lib/debug%.*s/%s"};
-    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        char path[4096];
-        int n = snprintf(path, sizeof path, forms[i], dirlen, file_name, debuglink_file);
-        if (n < 0 || (size_t)n >= sizeof path)
-            continue;
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        struct stat st;
-        bool same = fstat(fd, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino;
-        if (!same && (!debuglink_crc || debuglink_crc_matches(fd, debuglink_crc))) {
-            *debuginfo_file_name = strdup(path);
-            return fd;
-        }
-        close(fd);
-    }
-    return -1;
-}
-
-static char *hex_build_id(Dwfl_Module *mod)
-{
-    const unsigned char *bits = NULL;
-    GElf_Addr vaddr;
-    Dwarf_Addr bias;
-    if (mod)
-        dwfl_module_getelf(mod, &bias); /* the build id is read with the ELF file */
-    int len = mod ? dwfl_module_build_id(mod, &bits, &vaddr) : 0;
-    if (len <= 0)
-        return hl_pstrdup("");
-    char *s = hl_pmalloc((size_t)len * 2 + 1);
-    if (!s)
-        return NULL;
-    for (int i = 0; i < len; i++)
-        snprintf(s + 2 * i, 3, "%02x", bits[i]);
-    return s;
-}
-
+/* What symbolizing this process's addresses into the builder needs. */
 typedef struct {
-    uintptr_t addr; /* the address symbolized (pc - 1 for return addresses) */
-    size_t loc;
-} pc_entry;
+    hl_pbuilder *b;
+    Dwfl *dwfl;
+    const proc_map *maps;
+    size_t n_maps;
+    int64_t *mapping;     /* per map: its index in the builder */
+    int (*counts)[4];     /* per map: locations, with functions, all files, all lines */
+    hl_hashmap locations; /* address -> location index */
+} sp_symbolizer;
 
-hl_profile *hl_sp_finish(hl_stack_profile *sp)
+/* The location of addr, symbolized on first sight (DWARF frames, else the
+ * ELF symbol table, else the bare address). -1 on ENOMEM. */
+static int64_t location_at(sp_symbolizer *z, uintptr_t addr)
 {
-    hl_profile *p = NULL;
-    proc_map *maps = NULL;
-    size_t n_maps = 0;
-    Dwfl *dwfl = NULL;
-    hl_hashmap loc_index = HL_PMAP_INIT;
-    symtab t = {.fn_index = HL_PMAP_INIT};
-    char *debuginfo_path = NULL;
-
-    if (!sp)
-        return NULL;
-    if (sp->oom)
-        goto err;
-    p = hl_profile_new();
-    if (!p)
-        goto err;
-    /* Sample types, period, times, comments move over. */
-    p->sample_types = sp->types;
-    p->n_sample_types = sp->n_types;
-    sp->types = NULL;
-    sp->n_types = 0;
-    p->default_sample_index = p->n_sample_types ? p->n_sample_types - 1 : 0;
-    p->period_type = sp->period_type;
-    sp->period_type.type = sp->period_type.unit = NULL;
-    p->period = sp->period;
-    p->time_nanos = sp->time_nanos;
-    p->duration_nanos = sp->duration_nanos;
-    p->comments = sp->comments;
-    p->n_comments = sp->n_comments;
-    sp->comments = NULL;
-    sp->n_comments = 0;
-
-    maps = read_maps(&n_maps);
-    if (!maps)
-        goto err;
-    p->mappings = hl_pcalloc(n_maps, sizeof *p->mappings);
-    if (!p->mappings)
-        goto err;
-
-    const Dwfl_Callbacks callbacks = {
-        .find_elf = dwfl_linux_proc_find_elf,
-        .find_debuginfo = find_debuginfo_locally,
-        .debuginfo_path = &debuginfo_path,
-    };
-    dwfl = dwfl_begin(&callbacks);
-    if (dwfl) {
-        dwfl_report_begin(dwfl);
-        if (dwfl_linux_proc_report(dwfl, getpid()) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0) {
-            dwfl_end(dwfl);
-            dwfl = NULL;
-        }
+    size_t li;
+    if (hl_hashmap_find(&z->locations, &addr, sizeof addr, &li))
+        return (int64_t)li;
+    size_t mi = z->n_maps;
+    for (size_t k = 0; k < z->n_maps && mi == z->n_maps; k++)
+        if (addr >= z->maps[k].start && addr < z->maps[k].limit)
+            mi = k;
+    hl_sym_frame fr[HL_SYM_MAX_INLINE];
+    hl_pb_line lines[HL_SYM_MAX_INLINE];
+    Dwfl_Module *mod = z->dwfl ? dwfl_addrmodule(z->dwfl, addr) : NULL;
+    size_t nf = hl_sym_frames(mod, addr, fr, HL_SYM_MAX_INLINE);
+    bool all_files = nf > 0, all_lines = nf > 0;
+    for (size_t k = 0; k < nf; k++) {
+        int64_t f = hl_pb_function(z->b, fr[k].name, fr[k].name, fr[k].file, fr[k].start_line);
+        if (f < 0)
+            return -1;
+        lines[k] = (hl_pb_line){(size_t)f, fr[k].line};
+        all_files = all_files && *fr[k].file;
+        all_lines = all_lines && fr[k].line > 0;
     }
-    for (size_t i = 0; i < n_maps; i++) {
-        hl_prof_mapping *m = &p->mappings[i];
-        p->n_mappings = i + 1;
-        m->id = i + 1;
-        m->memory_start = maps[i].start;
-        m->memory_limit = maps[i].limit;
-        m->file_offset = maps[i].offset;
-        m->filename = hl_pstrdup(maps[i].path);
-        m->build_id = hex_build_id(dwfl ? dwfl_addrmodule(dwfl, maps[i].start) : NULL);
-        if (!m->filename || !m->build_id)
-            goto err;
+    int64_t l = hl_pb_location(z->b, mi < z->n_maps ? z->mapping[mi] : -1, addr, lines, nf);
+    li = (size_t)l;
+    if (l < 0 || hl_hashmap_get_or_put(&z->locations, &addr, sizeof addr, &li) < 0)
+        return -1;
+    if (mi < z->n_maps) {
+        int *c = z->counts[mi];
+        c[0]++;
+        c[1] += nf > 0;
+        c[2] += all_files;
+        c[3] += all_lines;
     }
+    return l;
+}
 
-    /* Every distinct address becomes one location. */
-    size_t max_locs = 0;
-    for (size_t i = 0; i < sp->n_samples; i++)
-        max_locs += sp->samples[i].depth;
-    p->locations = hl_pcalloc(max_locs, sizeof *p->locations);
-    p->samples = hl_pcalloc(sp->n_samples, sizeof *p->samples);
-    int *map_total = hl_pcalloc(n_maps * 5, sizeof *map_total);
-    if (!p->locations || !p->samples || !map_total) {
-        hl_pfree(map_total);
-        goto err;
+/* One mapping per executable map of /proc/self/maps, with its build id. */
+static int add_mappings(sp_symbolizer *z)
+{
+    for (size_t i = 0; i < z->n_maps; i++) {
+        hl_prof_mapping m = {
+            .memory_start = z->maps[i].start,
+            .memory_limit = z->maps[i].limit,
+            .file_offset = z->maps[i].offset,
+            .filename = (char *)z->maps[i].path,
+            .build_id =
+                hl_sym_build_id(z->dwfl ? dwfl_addrmodule(z->dwfl, z->maps[i].start) : NULL),
+        };
+        z->mapping[i] = m.build_id ? hl_pb_mapping(z->b, &m) : -1;
+        hl_pfree(m.build_id);
+        if (z->mapping[i] < 0)
+            return -1;
     }
-    t.p = p;
-    for (size_t si = 0; si < sp->n_samples; si++) {
-        sp_sample *s = &sp->samples[si];
-        hl_prof_sample *o = &p->samples[si];
-        p->n_samples = si + 1;
-        o->values = s->values;
-        s->values = NULL;
-        o->labels = s->labels;
-        o->n_labels = s->n_labels;
-        s->labels = NULL;
-        s->n_labels = 0;
-        o->locs = hl_pcalloc(s->depth, sizeof *o->locs);
-        if (!o->locs)
-            goto err_map_total;
-        o->n_locs = s->depth;
-        for (size_t d = 0; d < s->depth; d++) {
-            uintptr_t addr = s->pcs[d];
-            if (d > 0 && addr > 0)
-                addr -= 1; /* a return address: the call is the byte before */
-            size_t li = p->n_locations;
-            int rc = hl_hashmap_get_or_put(&loc_index, &addr, sizeof addr, &li);
-            if (rc < 0)
-                goto err_map_total;
-            o->locs[d] = &p->locations[li];
-            if (rc == 1)
-                continue;
-            hl_prof_location *l = &p->locations[p->n_locations++];
-            l->id = p->n_locations;
-            l->address = addr;
-            size_t mi = n_maps;
-            for (size_t k = 0; k < n_maps; k++)
-                if (addr >= maps[k].start && addr < maps[k].limit) {
-                    mi = k;
-                    break;
-                }
-            if (mi < n_maps)
-                l->mapping = &p->mappings[mi];
-            frame fr[MAX_INLINE];
-            size_t nf = 0;
-            Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
-            if (mod)
-                nf = dwarf_frames(mod, addr, fr, MAX_INLINE);
-            if (nf == 0 && mod) {
-                GElf_Off off;
-                GElf_Sym sym;
-                const char *name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
-                if (name) {
-                    fr[0] = (frame){name, "", 0, 0};
-                    nf = 1;
-                }
-            }
-            bool all_files = nf > 0, all_lines = nf > 0;
-            if (nf) {
-                l->lines = hl_pcalloc(nf, sizeof *l->lines);
-                if (!l->lines)
-                    goto err_map_total;
-                l->n_lines = nf;
-                for (size_t k = 0; k < nf; k++) {
-                    int64_t fi = function_for(&t, fr[k].name, fr[k].file, fr[k].start_line);
-                    if (fi < 0)
-                        goto err_map_total;
-                    l->lines[k].function = (hl_prof_function *)(uintptr_t)(fi + 1);
-                    l->lines[k].line = fr[k].line;
-                    if (!*fr[k].file)
-                        all_files = false;
-                    if (fr[k].line <= 0)
-                        all_lines = false;
-                }
-            }
-            if (mi < n_maps) {
-                int *c = &map_total[mi * 5];
-                c[0]++;
-                c[1] += nf > 0;
-                c[2] += all_files;
-                c[3] += all_lines;
-                c[4] += nf > 0 && all_lines; /* DWARF scopes were consulted */
-            }
-        }
-    }
-    for (size_t i = 0; i < p->n_locations; i++)
-        for (size_t k = 0; k < p->locations[i].n_lines; k++)
-            p->locations[i].lines[k].function =
-                &p->functions[(uintptr_t)p->locations[i].lines[k].function - 1];
-    for (size_t i = 0; i < n_maps; i++) {
-        int *c = &map_total[i * 5];
-        hl_prof_mapping *m = &p->mappings[i];
+    return 0;
+}
+
+/* A mapping has functions (files, lines) when every location in it does. */
+static void set_mapping_flags(sp_symbolizer *z)
+{
+    for (size_t i = 0; i < z->n_maps; i++) {
+        int *c = z->counts[i];
+        hl_prof_mapping *m = hl_pb_mapping_at(z->b, (size_t)z->mapping[i]);
         m->has_functions = c[0] > 0 && c[1] == c[0];
         m->has_filenames = c[0] > 0 && c[2] == c[0];
         m->has_line_numbers = c[0] > 0 && c[3] == c[0];
-        m->has_inline_frames = c[0] > 0 && c[4] == c[0];
+        m->has_inline_frames = m->has_line_numbers; /* DWARF scopes were read */
     }
-    hl_pfree(map_total);
-    if (dwfl)
+}
+
+static int add_samples(sp_symbolizer *z, const hl_stack_profile *sp)
+{
+    size_t *locs = NULL, cap = 0;
+    int rc = 0;
+    for (size_t si = 0; si < sp->n_samples && rc == 0; si++) {
+        const sp_sample *s = &sp->samples[si];
+        if (hl_grow_to((void **)&locs, &cap, s->depth, sizeof *locs, &hl_profile_allocator) < 0) {
+            rc = -1;
+            break;
+        }
+        for (size_t d = 0; d < s->depth && rc == 0; d++) {
+            uintptr_t addr = s->pcs[d];
+            if (d > 0 && addr > 0)
+                addr -= 1; /* a return address: the call is the byte before */
+            int64_t l = location_at(z, addr);
+            rc = l < 0 ? -1 : 0;
+            if (l >= 0)
+                locs[d] = (size_t)l;
+        }
+        if (rc == 0)
+            rc = hl_pb_sample(z->b, locs, s->depth, s->values, s->labels, s->n_labels);
+    }
+    hl_pfree(locs);
+    return rc;
+}
+
+/* This process's modules, reported to libdw (NULL when that fails: the
+ * profile then has addresses only). */
+static Dwfl *report_self(void)
+{
+    static char *debuginfo_path; /* none: local debug files only (symbolize.c) */
+    static const Dwfl_Callbacks callbacks = {
+        .find_elf = dwfl_linux_proc_find_elf,
+        .find_debuginfo = hl_sym_find_debuginfo,
+        .debuginfo_path = &debuginfo_path,
+    };
+    Dwfl *dwfl = dwfl_begin(&callbacks);
+    if (!dwfl)
+        return NULL;
+    dwfl_report_begin(dwfl);
+    if (dwfl_linux_proc_report(dwfl, getpid()) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0) {
         dwfl_end(dwfl);
-    hl_hashmap_free(&loc_index);
-    hl_hashmap_free(&t.fn_index);
-    hl_pfree(maps);
+        return NULL;
+    }
+    return dwfl;
+}
+
+hl_profile *hl_sp_finish(hl_stack_profile *sp)
+{
+    if (!sp)
+        return NULL;
+    hl_profile *p = NULL;
+    sp_symbolizer z = {.locations = HL_PMAP_INIT};
+    z.b = sp->oom ? NULL : hl_pb_new(sp->types, sp->n_types, sp->period_type, sp->period);
+    z.maps = z.b ? read_maps(&z.n_maps) : NULL;
+    if (z.maps) {
+        z.mapping = hl_pcalloc(z.n_maps + 1, sizeof *z.mapping);
+        z.counts = hl_pcalloc(z.n_maps + 1, sizeof *z.counts);
+        z.dwfl = report_self();
+    }
+    if (z.mapping && z.counts && add_mappings(&z) == 0 && add_samples(&z, sp) == 0) {
+        set_mapping_flags(&z);
+        hl_profile *r = hl_pb_profile(z.b);
+        r->time_nanos = sp->time_nanos;
+        r->duration_nanos = sp->duration_nanos;
+        size_t i = 0;
+        while (i < sp->n_comments && hl_pb_comment(z.b, sp->comments[i]) == 0)
+            i++;
+        p = hl_pb_finish(z.b);
+        z.b = NULL;
+    }
+    if (z.dwfl)
+        dwfl_end(z.dwfl);
+    hl_pb_free(z.b);
+    hl_hashmap_free(&z.locations);
+    hl_pfree(z.mapping);
+    hl_pfree(z.counts);
+    hl_pfree((void *)z.maps);
     hl_sp_free(sp);
     return p;
-err_map_total:
-    hl_pfree(map_total);
-err:
-    if (dwfl)
-        dwfl_end(dwfl);
-    hl_hashmap_free(&loc_index);
-    hl_hashmap_free(&t.fn_index);
-    hl_pfree(maps);
-    hl_profile_free(p);
-    hl_sp_free(sp);
-    return NULL;
 }

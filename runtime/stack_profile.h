@@ -12,20 +12,24 @@
 
 typedef struct hl_stack_profile hl_stack_profile;
 
-/* A new, empty profile with these sample types (copied). NULL on ENOMEM. */
+/* A new, empty profile with these sample types (copied). NULL on ENOMEM.
+ * Not async-signal-safe. */
 hl_stack_profile *hl_sp_new(const hl_prof_value_type *types, size_t n_types,
                             hl_prof_value_type period_type, int64_t period);
 /* Adds one sample: pcs[0] is the leaf. Equal stacks (and labels) are summed.
- * Returns 0 or -1 (ENOMEM). */
+ * Returns 0 or -1 (ENOMEM). Not async-signal-safe. */
 int hl_sp_add(hl_stack_profile *sp, const uintptr_t *pcs, size_t depth, const int64_t *values,
               const hl_prof_label *labels, size_t n_labels);
+/* Adds a comment (copied). Not async-signal-safe. */
 void hl_sp_add_comment(hl_stack_profile *sp, const char *comment);
+/* Sets the profile's start time and duration. Not async-signal-safe. */
 void hl_sp_set_times(hl_stack_profile *sp, int64_t time_nanos, int64_t duration_nanos);
-/* Releases a builder without building anything. NULL is allowed. */
+/* Releases a builder without building anything. NULL is allowed. Not
+ * async-signal-safe. */
 void hl_sp_free(hl_stack_profile *sp);
 /* Builds the model: mappings from /proc/self/maps (with build ids),
  * symbolized with libdw (functions, files, lines, inlined frames). The
- * builder is consumed. NULL on error. */
+ * builder is consumed. NULL on error. Not async-signal-safe. */
 hl_profile *hl_sp_finish(hl_stack_profile *sp);
 
 #endif

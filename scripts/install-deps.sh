@@ -12,6 +12,7 @@ packages=(
     python3 python3-jsonschema python3-yaml python3-scipy pre-commit curl bc dpkg-dev time
     clang libclang-rt-14-dev llvm
     chromium
+    busybox-static xz-utils perl linux-perf
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -16,12 +16,16 @@ static int64_t count_of(const hl_prof_sample *s, int ci)
 
 /* True when the frame below the site (deeper in the stack) is the finding's
  * call: its callee, one of its rule's cost symbols, or a library function
- * (the callee's name may be an alias there); and, in a CPU profile, the
- * rule's cost symbols are below the site (cost holds the rules seen so far). */
+ * (the callee's name may be an alias there), or nothing in a heap profile;
+ * and, in a CPU profile, the rule's cost symbols are below the site (cost
+ * holds the rules seen so far). */
 static bool through_call(const vx_ctx *c, uint32_t fx, const vx_entry *below, const uint64_t *cost)
 {
+    /* A heap profile's leaf is the allocation function's caller (the runtime
+     * and Go's and tcmalloc's profiles drop the allocator's own frames): a
+     * sample that ends at the site allocated there. */
     if (!below)
-        return false;
+        return c->heap;
     if (below->libcall) /* a library function without symbols: its cost cannot be seen */
         return true;
     int32_t r = c->f_rule[fx];

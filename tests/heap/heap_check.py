@@ -63,6 +63,8 @@ class Summary:
                 self.types = f[1:]
             elif f[0] == "default":
                 self.default = f[1]
+            elif f[0] == "own":
+                self.own = int(f[1])
             elif f[0] == "site":
                 vals = [int(v) for v in f[3:7]]
                 self.sites[(f[1], f[2])] = (vals, int(f[8]))
@@ -87,6 +89,9 @@ class Summary:
                           (self.period_type, self.period_unit, self.period, rate))
         if self.default != "inuse_space":
             raise Failure("default sample type %s, want inuse_space (as Go)" % self.default)
+        if self.own:
+            raise Failure("%d locations of the profiler's own allocation functions (the leaf "
+                          "must be their caller)" % self.own)
         bad = [k for k, (_, mismatch) in self.sites.items() if mismatch]
         if bad:
             raise Failure("samples whose alloc_space != alloc_objects * bytes label: %s" % bad)

@@ -1,6 +1,9 @@
 /* heap_summary.c - prints a heap profile's period, sample types and values
- * summed by allocating function (the caller of the malloc-family leaf), for
- * the heap tests to compare with known figures. Exit 2 when unreadable. */
+ * summed by allocating function (the leaf, the caller of malloc and its
+ * kin) and by the allocation function called (the sample's "function"
+ * label), and how many locations are the profiler's own (a function of
+ * runtime/heap_alloc.c or named hl_*: there must be none), for the heap tests
+ * to compare with known figures. Exit 2 when unreadable. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +49,11 @@ int main(int argc, char **argv)
     printf("\ndefault %s\n", p->sample_types[p->default_sample_index].type);
     for (size_t i = 0; i < p->n_samples; i++) {
         const hl_prof_sample *s = &p->samples[i];
-        const char *leaf = s->n_locs > 0 ? frame_name(s->locs[0]) : "?";
-        const char *site = s->n_locs > 1 ? frame_name(s->locs[1]) : "?";
+        const char *leaf = "?";
+        for (size_t l = 0; l < s->n_labels; l++)
+            if (s->labels[l].key && strcmp(s->labels[l].key, "function") == 0 && s->labels[l].str)
+                leaf = s->labels[l].str;
+        const char *site = s->n_locs > 0 ? frame_name(s->locs[0]) : "?";
         size_t k = 0;
         while (k < n_sums && (strcmp(sums[k].leaf, leaf) != 0 || strcmp(sums[k].site, site) != 0))
             k++;
@@ -67,6 +73,16 @@ int main(int argc, char **argv)
         if (p->period <= 1 && nt >= 2 && bytes >= 0 && s->values[1] != s->values[0] * bytes)
             sums[k].bytes_mismatch++;
     }
+    size_t own = 0;
+    for (size_t i = 0; i < p->n_locations; i++)
+        for (size_t k = 0; k < p->locations[i].n_lines; k++) {
+            const hl_prof_function *f = p->locations[i].lines[k].function;
+            size_t fl = f && f->filename ? strlen(f->filename) : 0;
+            if (f && ((f->name && strncmp(f->name, "hl_", 3) == 0) ||
+                      (fl >= 12 && strcmp(f->filename + fl - 12, "heap_alloc.c") == 0)))
+                own++;
+        }
+    printf("own %zu\n", own);
     for (size_t k = 0; k < n_sums; k++) {
         printf("site %s %s", sums[k].site, sums[k].leaf);
         for (size_t t = 0; t < nt; t++)

@@ -69,8 +69,10 @@ static void test_record_and_forget(void **state)
     assert_int_equal(frees, 0);
     hl_heap_bucket *b = hl_heap_buckets();
     assert_int_equal(b->size, 64);
-    assert_true(b->depth >= 2);
-    assert_int_equal(b->pcs[0], hl_heap_entry[HL_HEAP_MALLOC] + 1);
+    assert_true(b->depth >= 1);
+    assert_int_equal(b->kind, HL_HEAP_MALLOC);
+    for (uint32_t k = 0; k < b->depth; k++) /* no frame of the allocation function */
+        assert_true(b->pcs[k] != hl_heap_entry[HL_HEAP_MALLOC] + 1);
     for (size_t i = 0; i < n; i++)
         assert_true(hl_heap_maybe_sampled(addr(i)));
     assert_null(hl_heap_forget(addr(n + 7))); /* never recorded */

@@ -1,6 +1,8 @@
 #!/bin/bash
 # real_programs.sh - programs no one here wrote, from Debian's packages, run
-# under `hotlint run` and under LD_PRELOAD in both sampling modes: bash (which
+# under `hotlint run` sampling from outside (perf events read by hotlint) and,
+# with the in-process sampler forced, under `hotlint run` and LD_PRELOAD in
+# both of its modes (perf events and timers): bash (which
 # exports its own unsetenv), a bash script that runs many commands, dash
 # replacing itself by exec, make driving cc on a small tree, and python3.
 # Each run: exit status and stdout identical to the unprofiled run, within a
@@ -44,21 +46,31 @@ for c in "${cases[@]}"; do
     cmd=${c#*|}
     want=$(timeout 60 bash -c "$cmd" 2>/dev/null)
     want_rc=$?
-    for mode in perf timer; do
+    for mode in outside perf timer; do
         for n in 1 2 3; do
             follow=
             [ $name = dash-exec ] && follow=--follow-exec
+            rm -f "$tmp/$name.prof"
             got=$(HOTLINT_CPUPROFILE_MODE=$mode timeout 60 "$HOTLINT" run $follow --hz 1000 \
                 --cpuprofile "$tmp/$name.prof" -- bash -c "$cmd" 2>"$tmp/err")
             rc=$?
             [ $rc -eq $want_rc ] || fail "$name ($mode, run $n): status $rc, unprofiled $want_rc: $(cat "$tmp/err")"
             [ "$got" = "$want" ] || fail "$name ($mode, run $n): output '$got', unprofiled '$want'"
+            [ $mode = outside ] && continue # LD_PRELOAD has the in-process sampler only
             got=$(LD_PRELOAD="$HOTLINT_RT" HOTLINT_CPUPROFILE="$tmp/$name.env.prof" \
                 HOTLINT_CPUPROFILE_MODE=$mode timeout 60 bash -c "$cmd" 2>"$tmp/err")
             rc=$?
             [ $rc -eq $want_rc ] || fail "$name LD_PRELOAD ($mode, run $n): status $rc, unprofiled $want_rc: $(cat "$tmp/err")"
             [ "$got" = "$want" ] || fail "$name LD_PRELOAD ($mode, run $n): output '$got', unprofiled '$want'"
         done
+        if [ $mode = outside ]; then
+            # Sampled from outside, hotlint writes the profile whatever the program does.
+            go tool pprof -top "$tmp/$name.prof" >/dev/null 2>"$tmp/go.err" ||
+                fail "$name (hotlint run, outside): go tool pprof rejected the profile: $(cat "$tmp/go.err")"
+            go tool pprof -comments "$tmp/$name.prof" 2>/dev/null | grep -q "cpu profiler: mode outside" ||
+                fail "$name (hotlint run, outside): the profile does not say it was taken from outside"
+            continue
+        fi
         [ -s "$tmp/$name.env.prof" ] || fail "$name LD_PRELOAD ($mode): no profile written"
         go tool pprof -top "$tmp/$name.env.prof" >/dev/null 2>"$tmp/go.err" ||
             fail "$name ($mode): go tool pprof rejected the profile: $(cat "$tmp/go.err")"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # run_orphan.sh - `hotlint run` killed by SIGKILL takes its program with it
-# (no orphan left running unprofiled), and a program killed by a signal is
-# told on stderr to have left no CPU profile.
+# (no orphan left running unprofiled); a program killed by a signal has its
+# profile written by hotlint when sampled from outside, and in process is told
+# on stderr to have left none.
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -25,7 +26,11 @@ if kill -0 "$child" 2>/dev/null; then
     fail "the program ran on after hotlint run was killed"
 fi
 
-"$HOTLINT" run --cpuprofile "$tmp/k.prof" -- /bin/sh -c 'kill -TERM $$' 2>"$tmp/err"
+# Sampled from outside, the profile of a killed program is written by hotlint.
+"$HOTLINT" run --cpuprofile "$tmp/o.prof" -- /bin/sh -c 'kill -TERM $$' 2>"$tmp/err"
+[ $? -eq 143 ] || fail "killed program (outside): want status 143"
+"$HOTLINT" top "$tmp/o.prof" >/dev/null || fail "killed program (outside): no profile: $(cat "$tmp/err")"
+HOTLINT_CPUPROFILE_MODE=timer "$HOTLINT" run --cpuprofile "$tmp/k.prof" -- /bin/sh -c 'kill -TERM $$' 2>"$tmp/err"
 [ $? -eq 143 ] || fail "killed program: want status 143"
 grep -q "k.prof: no CPU profile was written: the program was killed by signal 15" "$tmp/err" ||
     fail "no word about the missing profile: $(cat "$tmp/err")"

@@ -1,0 +1,212 @@
+/* symbolize.c - symbolization against ELF and DWARF with libdw (dwfl), shared
+ * by the in-process profile builder and the one that hotlint run uses for a
+ * program sampled from outside: functions, files, lines and inlined frames
+ * from DWARF, the ELF symbol table as a fallback, debug files found locally
+ * only, GNU build ids. */
+#include <dwarf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "../profile/palloc.h"
+#include "symbolize.h"
+
+int64_t hl_sym_function_for(hl_sym_table *t, const char *name, const char *file, int64_t start)
+{
+    char kb[1024];
+    int kn = snprintf(kb, sizeof kb, "%s%c%s%c%" PRId64, name, 0, file, 0, start);
+    if (kn < 0)
+        return -1;
+    if ((size_t)kn >= sizeof kb)
+        kn = sizeof kb - 1;
+    hl_profile *p = t->p;
+    size_t idx = p->n_functions;
+    int rc = hl_hashmap_get_or_put(&t->fn_index, kb, (size_t)kn, &idx);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        return (int64_t)idx;
+    if (p->n_functions == t->cap_functions) {
+        /* Lines refer to functions by index until the fix-up in hl_sp_finish. */
+        size_t ncap = t->cap_functions ? t->cap_functions * 2 : 256;
+        hl_prof_function *nf = hl_prealloc(p->functions, ncap * sizeof *nf);
+        if (!nf)
+            return -1;
+        memset(nf + t->cap_functions, 0, (ncap - t->cap_functions) * sizeof *nf);
+        p->functions = nf;
+        t->cap_functions = ncap;
+    }
+    hl_prof_function *f = &p->functions[p->n_functions];
+    f->id = p->n_functions + 1;
+    f->name = hl_pstrdup(name);
+    f->system_name = hl_pstrdup(name);
+    f->filename = hl_pstrdup(file);
+    f->start_line = start;
+    p->n_functions++;
+    if (!f->name || !f->system_name || !f->filename)
+        return -1;
+    return (int64_t)idx;
+}
+
+static const char *die_name(Dwarf_Die *die)
+{
+    Dwarf_Attribute a;
+    const char *n = NULL;
+    if (dwarf_attr_integrate(die, DW_AT_name, &a))
+        n = dwarf_formstring(&a);
+    if (!n && (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) ||
+               dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a)))
+        n = dwarf_formstring(&a);
+    return n;
+}
+
+size_t hl_sym_dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, hl_sym_frame *out, size_t max)
+{
+    Dwarf_Addr bias = 0;
+    Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
+    if (!cu)
+        return 0;
+    const char *file = NULL;
+    int line = 0;
+    Dwfl_Line *dl = dwfl_module_getsrc(mod, addr);
+    if (dl)
+        file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
+    Dwarf_Die *scopes = NULL;
+    int ns = dwarf_getscopes(cu, addr - bias, &scopes);
+    if (ns > 0) {
+        /* For an inlined instance the scopes above are those of the abstract
+         * definition; the physical nesting comes from the innermost DIE. */
+        Dwarf_Die inner = scopes[0];
+        free(scopes);
+        scopes = NULL;
+        ns = dwarf_getscopes_die(&inner, &scopes);
+    }
+    size_t n = 0;
+    Dwarf_Files *files = NULL;
+    size_t nfiles = 0;
+    for (int i = 0; i < ns && n < max; i++) {
+        Dwarf_Die *d = &scopes[i];
+        int tag = dwarf_tag(d);
+        if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+            continue;
+        const char *name = die_name(d);
+        int decl = 0;
+        dwarf_decl_line(d, &decl);
+        const char *dfile = dwarf_decl_file(d);
+        out[n].name = name ? name : "";
+        out[n].file = file ? file : (dfile ? dfile : "");
+        out[n].line = line;
+        out[n].start_line = decl;
+        n++;
+        if (tag == DW_TAG_subprogram)
+            break;
+        /* The caller's position is where this inlined body was called. */
+        Dwarf_Attribute a;
+        Dwarf_Word w = 0;
+        line = 0;
+        if (dwarf_attr(d, DW_AT_call_line, &a) && dwarf_formudata(&a, &w) == 0)
+            line = (int)w;
+        file = NULL;
+        if (dwarf_attr(d, DW_AT_call_file, &a) && dwarf_formudata(&a, &w) == 0) {
+            if (!files)
+                dwarf_getsrcfiles(cu, &files, &nfiles);
+            if (files && w < nfiles)
+                file = dwarf_filesrc(files, w, NULL, NULL);
+        }
+    }
+    free(scopes);
+    return n;
+}
+
+/* True when the file open on fd has the CRC-32 a .gnu_debuglink asks for. */
+static bool debuglink_crc_matches(int fd, GElf_Word want)
+{
+    unsigned char buf[65536];
+    uLong crc = crc32(0, Z_NULL, 0);
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            break;
+        crc = crc32(crc, buf, (uInt)n);
+    }
+    return lseek(fd, 0, SEEK_SET) == 0 && (GElf_Word)crc == want;
+}
+
+int hl_sym_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+                          const char *file_name, const char *debuglink_file,
+                          GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+    int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                          debuglink_crc, debuginfo_file_name);
+    if (fd >= 0 || !debuglink_file || !*debuglink_file || !file_name || file_name[0] != '/' ||
+        strchr(debuglink_file, '/'))
+        return fd;
+    struct stat self;
+    if (stat(file_name, &self) < 0)
+        return -1;
+    const char *slash = strrchr(file_name, '/');
+    int dirlen = (int)(slash - file_name);
+    static const char *const forms[] = {"%.*s/%s", "%.*s/.debug/%s", "/usr/lib/debug%.*s/%s"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char path[4096];
+        int n = snprintf(path, sizeof path, forms[i], dirlen, file_name, debuglink_file);
+        if (n < 0 || (size_t)n >= sizeof path)
+            continue;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct stat st;
+        bool same = fstat(fd, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino;
+        if (!same && (!debuglink_crc || debuglink_crc_matches(fd, debuglink_crc))) {
+            *debuginfo_file_name = strdup(path);
+            return fd;
+        }
+        close(fd);
+    }
+    return -1;
+}
+
+char *hl_sym_build_id(Dwfl_Module *mod)
+{
+    const unsigned char *bits = NULL;
+    GElf_Addr vaddr;
+    Dwarf_Addr bias;
+    if (mod)
+        dwfl_module_getelf(mod, &bias); /* the build id is read with the ELF file */
+    int len = mod ? dwfl_module_build_id(mod, &bits, &vaddr) : 0;
+    if (len <= 0)
+        return hl_pstrdup("");
+    char *s = hl_pmalloc((size_t)len * 2 + 1);
+    if (!s)
+        return NULL;
+    for (int i = 0; i < len; i++)
+        snprintf(s + 2 * i, 3, "%02x", bits[i]);
+    return s;
+}
+
+size_t hl_sym_frames(Dwfl_Module *mod, Dwarf_Addr addr, hl_sym_frame *out, size_t max)
+{
+    if (!mod || max == 0)
+        return 0;
+    size_t nf = hl_sym_dwarf_frames(mod, addr, out, max);
+    if (nf)
+        return nf;
+    GElf_Off off;
+    GElf_Sym sym;
+    const char *name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+    if (!name)
+        return 0;
+    out[0] = (hl_sym_frame){name, "", 0, 0};
+    return 1;
+}
