@@ -18,43 +18,6 @@
 #include "../profile/palloc.h"
 #include "symbolize.h"
 
-int64_t hl_sym_function_for(hl_sym_table *t, const char *name, const char *file, int64_t start)
-{
-    char kb[1024];
-    int kn = snprintf(kb, sizeof kb, "%s%c%s%c%" PRId64, name, 0, file, 0, start);
-    if (kn < 0)
-        return -1;
-    if ((size_t)kn >= sizeof kb)
-        kn = sizeof kb - 1;
-    hl_profile *p = t->p;
-    size_t idx = p->n_functions;
-    int rc = hl_hashmap_get_or_put(&t->fn_index, kb, (size_t)kn, &idx);
-    if (rc < 0)
-        return -1;
-    if (rc == 1)
-        return (int64_t)idx;
-    if (p->n_functions == t->cap_functions) {
-        /* Lines refer to functions by index until the fix-up in hl_sp_finish. */
-        size_t ncap = t->cap_functions ? t->cap_functions * 2 : 256;
-        hl_prof_function *nf = hl_prealloc(p->functions, ncap * sizeof *nf);
-        if (!nf)
-            return -1;
-        memset(nf + t->cap_functions, 0, (ncap - t->cap_functions) * sizeof *nf);
-        p->functions = nf;
-        t->cap_functions = ncap;
-    }
-    hl_prof_function *f = &p->functions[p->n_functions];
-    f->id = p->n_functions + 1;
-    f->name = hl_pstrdup(name);
-    f->system_name = hl_pstrdup(name);
-    f->filename = hl_pstrdup(file);
-    f->start_line = start;
-    p->n_functions++;
-    if (!f->name || !f->system_name || !f->filename)
-        return -1;
-    return (int64_t)idx;
-}
-
 static const char *die_name(Dwarf_Die *die)
 {
     Dwarf_Attribute a;

@@ -16,14 +16,6 @@
 
 #define HL_SYM_MAX_INLINE 32
 
-/* The functions of a profile being built: p->functions grows here and a line
- * refers to its function by index + 1 until the builder fixes pointers up. */
-typedef struct hl_sym_table {
-    hl_hashmap fn_index; /* name, file, start line -> function */
-    hl_profile *p;
-    size_t cap_functions;
-} hl_sym_table;
-
 /* One frame of an address: strings borrowed from libdw (valid while the
  * Dwfl lives). */
 typedef struct hl_sym_frame {
@@ -31,9 +23,6 @@ typedef struct hl_sym_frame {
     int64_t line, start_line;
 } hl_sym_frame;
 
-/* Index of the function (name, file, start_line) in t->p->functions, adding
- * it; -1 on ENOMEM. Not async-signal-safe. */
-int64_t hl_sym_function_for(hl_sym_table *t, const char *name, const char *file, int64_t start);
 /* Frames (innermost first) of addr from DWARF only; returns how many (0 when
  * the module has no DWARF for it). Not async-signal-safe. */
 size_t hl_sym_dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, hl_sym_frame *out, size_t max);
