@@ -98,7 +98,7 @@ void hl_analyzer_free(hl_analyzer *a);
 
 /* Both return 0, or -1 when out of memory with f unchanged (push then still
  * owns nothing of x: the caller frees it). */
-int hl_findings_push(hl_findings *f, const hl_finding *x);  /* moves x's strings in */
+int hl_findings_push(hl_findings *f, const hl_finding *x);   /* moves x's strings in */
 int hl_findings_add_error(hl_findings *f, const hl_diag *d); /* copies d */
 void hl_finding_clear(hl_finding *x);
 
