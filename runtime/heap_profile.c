@@ -344,9 +344,9 @@ int hl_rt_heap_enabled(void)
     return atomic_load(&hl_heap_on);
 }
 
-int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen)
+hl_profile *hl_rt_heap_profile(char *err, size_t errlen)
 {
-    int rc = -1;
+    hl_profile *p = NULL;
     pthread_mutex_lock(&hl_ctl_mu);
     struct hl_heap_tls *t = &hl_heap_tls;
     int guard = t->guard;
@@ -356,24 +356,28 @@ int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen)
                  "heap profiling is not enabled; start the program with HOTLINT_MEMPROFILE set "
                  "or call hotlint_heap_start");
         errno = ENOTSUP;
-        goto out;
-    }
-    hl_profile *p = hl_heap_build(err, errlen);
-    if (p == NULL) {
+    } else if (!(p = hl_heap_build(err, errlen))) {
         errno = ENOMEM;
-        goto out;
     }
-    if (hl_profile_encode(p, out, out_len) != 0) {
-        snprintf(err, errlen, "heap profile: cannot encode: %s", strerror(errno));
-        hl_profile_free(p);
-        goto out;
-    }
-    hl_profile_free(p);
-    rc = 0;
-out:
     t->guard = guard;
     pthread_mutex_unlock(&hl_ctl_mu);
-    return rc;
+    return p;
+}
+
+int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen)
+{
+    hl_profile *p = hl_rt_heap_profile(err, errlen);
+    if (!p)
+        return -1;
+    struct hl_heap_tls *t = &hl_heap_tls;
+    int guard = t->guard;
+    t->guard = 1; /* the encoder's allocations are the profiler's own */
+    int rc = hl_profile_encode(p, out, out_len);
+    if (rc != 0)
+        snprintf(err, errlen, "heap profile: cannot encode: %s", strerror(errno));
+    hl_profile_free(p);
+    t->guard = guard;
+    return rc == 0 ? 0 : -1;
 }
 
 /* HOTLINT_MEMPROFILE=path starts profiling before main;

@@ -121,22 +121,10 @@ static void serve_heap_like(const hl_http_request *req, hl_http_reply *r, bool a
                            "hotlint_heap_start() in the program\n");
         return;
     }
-    void *out = NULL;
-    size_t len = 0;
     char err[256] = "";
-    if (hl_rt_heap_encode(&out, &len, err, sizeof err) < 0) {
-        hl_http_reply_text(r, 500, "Could not encode the heap profile: %s\n", err);
-        free(out);
-        return;
-    }
-    if (!debug && !allocs) {
-        reply_blob(r, out, len, "heap");
-        return;
-    }
-    hl_profile *p = hl_profile_read_buffer(out, len, "heap", err, sizeof err);
-    free(out);
+    hl_profile *p = hl_rt_heap_profile(err, sizeof err);
     if (!p) {
-        hl_http_reply_text(r, 500, "Could not read back the heap profile: %s\n", err);
+        hl_http_reply_text(r, 500, "Could not build the heap profile: %s\n", err);
         return;
     }
     if (allocs) {
@@ -144,13 +132,15 @@ static void serve_heap_like(const hl_http_request *req, hl_http_reply *r, bool a
         if (i >= 0)
             p->default_sample_index = (size_t)i;
     }
-    if (debug) {
+    void *out = NULL;
+    size_t len = 0;
+    if (debug)
         reply_profile_text(r, p, allocs ? "allocs" : "heap");
-    } else if (hl_profile_encode(p, &out, &len) < 0) {
-        hl_http_reply_text(r, 500, "Could not encode the allocs profile: %s\n", strerror(errno));
-    } else {
-        reply_blob(r, out, len, "allocs");
-    }
+    else if (hl_profile_encode(p, &out, &len) < 0)
+        hl_http_reply_text(r, 500, "Could not encode the %s profile: %s\n",
+                           allocs ? "allocs" : "heap", strerror(errno));
+    else
+        reply_blob(r, out, len, allocs ? "allocs" : "heap");
     hl_profile_free(p);
 }
 

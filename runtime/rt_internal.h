@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "../profile/profile.h"
+
 /* CPU profiler (cpu_*.c): profiles every thread for `seconds` at hz (0: the
  * default) and returns the gzip-compressed profile in *out (malloc'ed).
  * Fails with EBUSY when a CPU profile is already running. Returns 0 or -1
@@ -17,7 +19,11 @@ int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *er
 int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *), void *arg,
                                   void **out, size_t *out_len, char *err, size_t errlen);
 
-/* Heap profiler (heap_*.c): the heap profile as it is now, gzip-compressed,
+/* Heap profiler (heap_*.c): the heap profile as it is now, as a model to
+ * release with hl_profile_free. NULL (errno ENOTSUP) when heap profiling is
+ * not enabled, or NULL on ENOMEM, with a message in err. Not async-signal-safe. */
+hl_profile *hl_rt_heap_profile(char *err, size_t errlen);
+/* The same, gzip-compressed,
  * in *out (malloc'ed). Fails with ENOTSUP when heap profiling is not enabled.
  * Returns 0 or -1 with a message in err. Not async-signal-safe. */
 int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen);

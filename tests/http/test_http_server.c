@@ -66,17 +66,14 @@ int hl_rt_heap_enabled(void)
     return g_heap_on;
 }
 
-int hl_rt_heap_encode(void **out, size_t *out_len, char *err, size_t errlen)
+hl_profile *hl_rt_heap_profile(char *err, size_t errlen)
 {
     if (!g_heap_on) {
         snprintf(err, errlen, "not enabled");
         errno = ENOTSUP;
-        return -1;
+        return NULL;
     }
-    *out = malloc(sizeof k_heap);
-    memcpy(*out, k_heap, sizeof k_heap);
-    *out_len = sizeof k_heap;
-    return 0;
+    return hl_profile_read_buffer(k_heap, sizeof k_heap, "heap", err, errlen);
 }
 
 /* ---- a small client ---- */
@@ -241,12 +238,19 @@ static void test_heap(void **state)
     assert_non_null(strstr(r->body, "HOTLINT_MEMPROFILE"));
     g_heap_on = 1;
     assert_int_equal(req(r, NULL, "/debug/pprof/heap", NULL, 0, NULL), 200);
-    assert_int_equal(r->len, sizeof k_heap);
+    assert_memory_equal(r->body, "\x1f\x8b", 2); /* the model, encoded once */
+    char err[256];
+    hl_profile *back = hl_profile_read_buffer(r->body, r->len, "reply", err, sizeof err);
+    assert_non_null(back);
+    assert_int_equal(back->n_sample_types, 2);
+    assert_string_equal(back->sample_types[0].type, "alloc_space");
+    assert_string_equal(back->sample_types[1].type, "inuse_space");
+    hl_profile_free(back);
     assert_int_equal(req(r, NULL, "/debug/pprof/heap?debug=1", NULL, 0, NULL), 200);
     assert_non_null(strstr(r->body, "heap profile: 0 samples"));
     assert_non_null(strstr(r->body, "alloc_space/bytes"));
     assert_int_equal(req(r, NULL, "/debug/pprof/allocs", NULL, 0, NULL), 200);
-    assert_memory_equal(r->body, "\x1f\x8b", 2); /* re-encoded, gzip */
+    assert_memory_equal(r->body, "\x1f\x8b", 2); /* gzip */
     g_heap_on = 0;
 }
 
