@@ -31,3 +31,17 @@ const char *hl_units_format(int64_t v, const char *unit, char *buf, size_t len)
     }
     return buf;
 }
+
+const char *hl_units_format_short(int64_t v, const char *unit, char *buf, size_t len)
+{
+    double d = (double)v, a = d < 0 ? -d : d;
+    if (v == 0)
+        snprintf(buf, len, "0");
+    else if (!unit || strcmp(unit, "nanoseconds") || a >= 1e9 || a < 1e3)
+        return hl_units_format(v, unit, buf, len);
+    else if (a >= 1e6)
+        snprintf(buf, len, "%.0fms", d / 1e6);
+    else
+        snprintf(buf, len, "%.0fus", d / 1e3);
+    return buf;
+}

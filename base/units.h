@@ -1,6 +1,6 @@
-/* units.h - the one formatter of profile values: nanoseconds as s, ms, us
- * or ns and bytes as GB, MB, kB or B with two decimals, the way pprof shows
- * them; other units as plain integers.
+/* units.h - the formatter of profile values, in pprof's two styles: top's
+ * (nanoseconds as s, ms, us or ns and bytes as GB, MB, kB or B, with two
+ * decimals) and list's (shorter); other units as plain integers.
  *
  * Async-signal-safe only as far as snprintf is (not guaranteed): call it from
  * ordinary code. */
@@ -13,5 +13,10 @@
 /* Writes v in unit ("nanoseconds", "bytes", anything else) into buf and
  * returns buf. */
 const char *hl_units_format(int64_t v, const char *unit, char *buf, size_t len);
+
+/* The shorter form of pprof's list and weblist views: "0" for zero, whole
+ * milliseconds and microseconds, seconds with two decimals, bytes as above.
+ * Returns buf. */
+const char *hl_units_format_short(int64_t v, const char *unit, char *buf, size_t len);
 
 #endif

@@ -1,4 +1,5 @@
 /* list_text.c - writes hotlint list's annotated source listings. */
+#include "../base/units.h"
 #include "list_text.h"
 
 #include <limits.h>
@@ -187,8 +188,8 @@ int hl_list_write_text(FILE *out, const hl_profile *p, const regex_t *re, const 
         fprintf(out, "ROUTINE ======================== %s in %s\n", hl_esc(fr->function),
                 hl_esc(fr->file[0] ? hl_display_path(src ? src : fr->file) : "?"));
         fprintf(out, "%10s %10s (flat, cum) %.1f%% of Total\n",
-                hl_format_value(fr->flat, unit, a, sizeof a),
-                hl_format_value(fr->cum, unit, b, sizeof b),
+                hl_units_format_short(fr->flat, unit, a, sizeof a),
+                hl_units_format_short(fr->cum, unit, b, sizeof b),
                 fa->total ? 100.0 * (double)fr->cum / (double)fa->total : 0.0);
         listed++;
         if (hi == 0) {
@@ -218,8 +219,8 @@ int hl_list_write_text(FILE *out, const hl_profile *p, const regex_t *re, const 
                 continue;
             const char *code = have && line >= 1 && (size_t)line <= t.n ? t.lines[line - 1] : "";
             fprintf(out, "%10s %10s %6lld: %s",
-                    lr && lr->flat ? hl_format_value(lr->flat, unit, a, sizeof a) : ".",
-                    lr && lr->cum ? hl_format_value(lr->cum, unit, b, sizeof b) : ".",
+                    lr && lr->flat ? hl_units_format_short(lr->flat, unit, a, sizeof a) : ".",
+                    lr && lr->cum ? hl_units_format_short(lr->cum, unit, b, sizeof b) : ".",
                     (long long)line, hl_esc_flags(code, HL_ESC_KEEP_TAB));
             print_marks(out, marks, n_marks, line);
             fputc('\n', out);

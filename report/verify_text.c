@@ -6,36 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/units.h"
 #include "escape.h"
-
-const char *hl_format_value(int64_t value, const char *unit, char *buf, size_t len)
-{
-    double v = (double)value, a = v < 0 ? -v : v;
-    if (value == 0)
-        snprintf(buf, len, "0");
-    else if (unit && !strcmp(unit, "nanoseconds")) {
-        if (a >= 1e9)
-            snprintf(buf, len, "%.2fs", v / 1e9);
-        else if (a >= 1e6)
-            snprintf(buf, len, "%.0fms", v / 1e6);
-        else if (a >= 1e3)
-            snprintf(buf, len, "%.0fus", v / 1e3);
-        else
-            snprintf(buf, len, "%lldns", (long long)value);
-    } else if (unit && !strcmp(unit, "bytes")) {
-        if (a >= 1073741824.0)
-            snprintf(buf, len, "%.2fGB", v / 1073741824.0);
-        else if (a >= 1048576.0)
-            snprintf(buf, len, "%.2fMB", v / 1048576.0);
-        else if (a >= 1024.0)
-            snprintf(buf, len, "%.2fkB", v / 1024.0);
-        else
-            snprintf(buf, len, "%lldB", (long long)value);
-    } else {
-        snprintf(buf, len, "%lld", (long long)value);
-    }
-    return buf;
-}
 
 const char *hl_display_path(const char *path)
 {
@@ -112,10 +84,10 @@ static void header(FILE *out, const hl_verify_result *r, const char *profile_nam
     fprintf(out, "profile: %s (%s, %s): total %s", hl_esc(profile_name ? profile_name : "-"),
             hl_esc(r->sample_type ? r->sample_type : "?"),
             hl_esc(r->sample_unit ? r->sample_unit : "?"),
-            hl_format_value(r->total, r->sample_unit, a, sizeof a));
+            hl_units_format_short(r->total, r->sample_unit, a, sizeof a));
     if (r->sampling_period > 0)
         fprintf(out, ", %lld sampling periods of %s\n", (long long)r->total_samples,
-                hl_format_value(r->sampling_period, r->sample_unit, b, sizeof b));
+                hl_units_format_short(r->sampling_period, r->sample_unit, b, sizeof b));
     else
         fprintf(out, " in %lld samples\n", (long long)r->total_samples);
     if (r->profile_default_type)
@@ -181,8 +153,8 @@ static void diagnosis(FILE *out, const hl_verify_result *r)
             cut = strchr(cut + (k ? 1 : 0), ',');
         int shown = cut ? (int)(cut - sym) : (int)strlen(sym);
         fprintf(out, "  %-18s %8s %6s   %.*s%s\n", hl_esc(f->family),
-                hl_format_value(f->value, r->sample_unit, a, sizeof a), pct(f->share, b, sizeof b),
-                shown, sym, cut ? ", ..." : "");
+                hl_units_format_short(f->value, r->sample_unit, a, sizeof a),
+                pct(f->share, b, sizeof b), shown, sym, cut ? ", ..." : "");
     }
     if (!r->n_families)
         fputs("  (no rules)\n", out);
@@ -207,10 +179,11 @@ static void table_row(FILE *out, const hl_verify_result *r, const hl_verified *v
     }
     snprintf(ci, sizeof ci, "[%.1f,%.1f]", v->ci_low * 100.0, v->ci_high * 100.0);
     fprintf(out, " %8s %6s  %-13s %7s %6s  %-*s  %-*s  %s\n",
-            hl_format_value(v->evidence, r->sample_unit, a, sizeof a),
+            hl_units_format_short(v->evidence, r->sample_unit, a, sizeof a),
             pct(v->evidence_share, b, sizeof b), ci,
-            hl_format_value(v->cum, r->sample_unit, c, sizeof c), pct(v->cum_share, d, sizeof d),
-            wr, hl_esc(rule), wl, hl_esc(loc), hl_esc(f->function ? f->function : ""));
+            hl_units_format_short(v->cum, r->sample_unit, c, sizeof c),
+            pct(v->cum_share, d, sizeof d), wr, hl_esc(rule), wl, hl_esc(loc),
+            hl_esc(f->function ? f->function : ""));
 }
 
 static void table(FILE *out, const hl_verify_result *r, const hl_verified **order, bool all,
@@ -253,7 +226,7 @@ static void evidence_line(FILE *out, const hl_verify_result *r, const hl_verifie
             pct(v->cum_share, e, sizeof e));
     if (f->loop_start_line)
         fprintf(out, "; loop %u-%u: cum %s (%s)", f->loop_start_line, f->loop_end_line,
-                hl_format_value(v->loop_cum, r->sample_unit, c, sizeof c),
+                hl_units_format_short(v->loop_cum, r->sample_unit, c, sizeof c),
                 pct(v->loop_cum_share, e, sizeof e));
     fputc('\n', out);
 }
@@ -337,7 +310,8 @@ static void unexplained_list(FILE *out, const hl_verify_result *r, bool lines)
                      (long long)u->line);
         else
             snprintf(where, sizeof where, "%s%s%s", u->function, file[0] ? " " : "", file);
-        fprintf(out, "    %8s %6s  %s%s%s\n", hl_format_value(u->flat, r->sample_unit, f, sizeof f),
+        fprintf(out, "    %8s %6s  %s%s%s\n",
+                hl_units_format_short(u->flat, r->sample_unit, f, sizeof f),
                 pct(u->flat_share, fp, sizeof fp), u->callee ? hl_esc(u->callee) : "",
                 u->callee ? " <- " : "", hl_esc(where));
         shown++;
@@ -362,7 +336,7 @@ int hl_verify_write_text_ex(FILE *out, const hl_verify_result *r, const char *pr
     fprintf(out,
             "\nhot code no rule explains (samples through no finding's call into its cost: %s, "
             "%s):\n",
-            hl_format_value(r->unexplained_total, r->sample_unit, a, sizeof a),
+            hl_units_format_short(r->unexplained_total, r->sample_unit, a, sizeof a),
             pct(r->total > 0 ? (double)r->unexplained_total / (double)r->total : 0.0, b, sizeof b));
     unexplained_list(out, r, true);
     unexplained_list(out, r, false);

@@ -9,10 +9,6 @@
 
 #include "../verify/verify.h"
 
-/* Formats value in unit the way pprof does ("1.32s", "250ms", "1.50MB", "42").
- * Writes at most len bytes; can't fail. */
-const char *hl_format_value(int64_t value, const char *unit, char *buf, size_t len);
-
 /* Shortens an absolute path under the working directory to a relative one.
  * Returns a pointer into path; can't fail. */
 const char *hl_display_path(const char *path);

@@ -150,6 +150,11 @@ static void test_units(void **state)
     assert_string_equal(hl_units_format((int64_t)5 << 30, "bytes", b, sizeof b), "5.00GB");
     assert_string_equal(hl_units_format(42, "count", b, sizeof b), "42");
     assert_string_equal(hl_units_format(42, NULL, b, sizeof b), "42");
+    /* list's shorter style */
+    assert_string_equal(hl_units_format_short(0, "nanoseconds", b, sizeof b), "0");
+    assert_string_equal(hl_units_format_short(2500000, "nanoseconds", b, sizeof b), "2ms");
+    assert_string_equal(hl_units_format_short(1500000000, "nanoseconds", b, sizeof b), "1.50s");
+    assert_string_equal(hl_units_format_short(1536, "bytes", b, sizeof b), "1.50kB");
 }
 
 int main(void)
