@@ -34,36 +34,6 @@ static bool in_names(const char *const *v, size_t n, const char *s)
 
 /* ---- loops over the program's arguments, by data flow ---- */
 
-/* True when decl is a parameter of main (its argument count or vector), or
- * a local variable initialised from one (depth bounds the chain). */
-static bool derives_from_main_args(CXCursor decl, int depth);
-
-struct ref_search {
-    int depth;
-    bool hit;
-};
-
-static enum CXChildVisitResult ref_cb(CXCursor c, CXCursor p, CXClientData d)
-{
-    (void)p;
-    struct ref_search *rs = d;
-    enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_DeclRefExpr && derives_from_main_args(clang_getCursorReferenced(c), rs->depth)) {
-        rs->hit = true;
-        return CXChildVisit_Break;
-    }
-    return CXChildVisit_Recurse;
-}
-
-static bool mentions_main_args(CXCursor c, int depth)
-{
-    struct ref_search rs = {depth, false};
-    if (ref_cb(c, clang_getNullCursor(), &rs) == CXChildVisit_Break)
-        return true;
-    clang_visitChildren(c, ref_cb, &rs);
-    return rs.hit;
-}
-
 static bool is_main(CXCursor fn)
 {
     if (clang_getCursorKind(fn) != CXCursor_FunctionDecl)
@@ -73,6 +43,12 @@ static bool is_main(CXCursor fn)
     clang_disposeString(sp);
     return r;
 }
+
+/* Whether an expression's value is main's argument count or vector, or
+ * computed from them ("argc - 1", "argv + 1", "*argv", a local initialised
+ * so): not a value read out of an argument ("atoi(argv[1])" is a number the
+ * user chose, and a loop up to it is a counted loop). */
+static bool value_from_main_args(CXCursor e, int depth);
 
 static bool derives_from_main_args(CXCursor decl, int depth)
 {
@@ -88,16 +64,51 @@ static bool derives_from_main_args(CXCursor decl, int depth)
     }
     if (k != CXCursor_VarDecl || depth <= 0)
         return false;
-    /* A local initialised from the arguments: "int n = argc - 1;", "char **a = argv + 1;". */
-    CXCursor fn = clang_getCursorSemanticParent(decl);
-    if (clang_getCursorKind(fn) != CXCursor_FunctionDecl)
+    if (clang_getCursorKind(clang_getCursorSemanticParent(decl)) != CXCursor_FunctionDecl)
         return false;
-    return mentions_main_args(decl, depth - 1);
+    struct kids ks = lx_children(decl); /* the initialiser is the last child */
+    return ks.n > 0 && value_from_main_args(ks.v[ks.n - 1], depth - 1);
+}
+
+struct value_search {
+    int depth;
+    bool hit;
+};
+
+static enum CXChildVisitResult value_cb(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    struct value_search *vs = d;
+    if (value_from_main_args(c, vs->depth)) {
+        vs->hit = true;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Continue;
+}
+
+static bool value_from_main_args(CXCursor e, int depth)
+{
+    switch (clang_getCursorKind(e)) {
+    case CXCursor_DeclRefExpr:
+        return derives_from_main_args(clang_getCursorReferenced(e), depth);
+    case CXCursor_CallExpr:
+        return false;
+    case CXCursor_ConditionalOperator: {
+        struct kids ks = lx_children(e);
+        return ks.n == 3 &&
+               (value_from_main_args(ks.v[1], depth) || value_from_main_args(ks.v[2], depth));
+    }
+    default:
+        break;
+    }
+    struct value_search vs = {depth, false};
+    clang_visitChildren(e, value_cb, &vs);
+    return vs.hit;
 }
 
 bool lx_loop_over_args(CXCursor cond)
 {
-    return mentions_main_args(cond, 2);
+    return value_from_main_args(cond, 2);
 }
 
 /* ---- what drives a loop ---- */

@@ -238,6 +238,18 @@ static bool is_short_circuit(CXCursor bin, CXCursor lhs)
     return r;
 }
 
+/* A compare of an if/else chain: the chain is a finding of its own, so
+ * the function's callers are not reported for it again. */
+static bool in_reported_chain(tu_state *st, unsigned off)
+{
+    if (lx_has_offset(st->chain_offsets, st->n_chain_offsets, off))
+        return true;
+    for (size_t k = 0; k < st->n_chains; k++)
+        if (st->calls[st->chains[k].call].offset == off)
+            return true;
+    return false;
+}
+
 static void record_call(always_ctx *ax, CXCursor c, always_set *out)
 {
     CXCursor ref = clang_getCursorReferenced(c);
@@ -248,9 +260,9 @@ static void record_call(always_ctx *ax, CXCursor c, always_set *out)
         out->oom = true;
         return;
     }
-    unsigned line = lx_cursor_line(c, false, NULL);
+    unsigned off, line = lx_cursor_line(c, false, &off);
     int fam = callee_family(ax->st->a->cat, name);
-    if (fam >= 0)
+    if (fam >= 0 && !in_reported_chain(ax->st, off))
         set_add_fam(out, fam, name, line);
     else
         set_add_call(out, name, line);
