@@ -311,10 +311,10 @@ static void record_call(always_ctx *ax, CXCursor c, always_set *out)
     }
     unsigned off, line = lx_cursor_line(c, false, &off);
     int fam = hl_callee_family(ax->st->a->cat, name);
-    if (fam >= 0 && !in_reported_chain(ax->st, off))
-        set_add_fam(out, fam, name, line);
-    else
+    if (fam < 0)
         set_add_call(out, name, line);
+    else if (!in_reported_chain(ax->st, off))
+        set_add_fam(out, fam, name, line);
     free(name);
 }
 
