@@ -25,23 +25,77 @@ static void add(tu_state *st, hl_finding *x, CXFile file, unsigned line, unsigne
     free(name);
 }
 
+/* The loop's condition as written ("i < n", "*p"), for the note; empty for
+ * a do/while or a for without one. */
+static void loop_condition(tu_state *st, CXCursor loop, char *out, size_t outlen)
+{
+    out[0] = 0;
+    enum CXCursorKind k = clang_getCursorKind(loop);
+    if (k != CXCursor_ForStmt && k != CXCursor_WhileStmt)
+        return;
+    struct kids ks = lx_children(loop);
+    if (ks.n == 0)
+        return;
+    CXSourceRange ext = clang_getCursorExtent(loop);
+    CXSourceRange body = clang_getCursorExtent(ks.v[ks.n - 1]);
+    toks t;
+    lx_tokenize_range(st->tu, clang_getRange(clang_getRangeStart(ext), clang_getRangeStart(body)),
+                      &t);
+    /* for: between the two ';' of the header; while: inside the parentheses */
+    unsigned from = 0, to = 0, depth = 0, semis = 0;
+    for (unsigned i = 0; i < t.n; i++) {
+        const char *s = t.v[i];
+        if (!strcmp(s, "(") && depth++ == 0 && k == CXCursor_WhileStmt)
+            from = i + 1;
+        else if (!strcmp(s, ")") && --depth == 0) {
+            if (k == CXCursor_WhileStmt)
+                to = i;
+            break;
+        } else if (!strcmp(s, ";") && depth == 1 && k == CXCursor_ForStmt) {
+            if (semis++ == 0)
+                from = i + 1;
+            else
+                to = i;
+        }
+    }
+    size_t n = 0;
+    for (unsigned i = from; i < to && n + 1 < outlen; i++) {
+        const char *prev = i > from ? t.v[i - 1] : "(";
+        bool tight = !strcmp(t.v[i], "->") || !strcmp(t.v[i], ".") || !strcmp(t.v[i], ")") ||
+                     !strcmp(t.v[i], "]") || !strcmp(t.v[i], ",") || !strcmp(t.v[i], "[") ||
+                     !strcmp(prev, "->") || !strcmp(prev, ".") || !strcmp(prev, "(") ||
+                     !strcmp(prev, "[") || !strcmp(prev, "!") || !strcmp(prev, "~") ||
+                     (!strcmp(t.v[i], "(") && lx_is_ident(prev));
+        int w = snprintf(out + n, outlen - n, "%s%s", n && !tight ? " " : "", t.v[i]);
+        if (w < 0 || (size_t)w >= outlen - n) {
+            snprintf(out + (outlen > 4 ? outlen - 4 : 0), 4, "...");
+            break;
+        }
+        n += (size_t)w;
+    }
+    lx_toks_free(&t);
+}
+
 static void loop_note(tu_state *st, int loop, hl_finding *x)
 {
     const loop_fact *L = &st->loops[loop];
     CXFile f;
     unsigned line, col, off;
     lx_expansion(clang_getCursorLocation(L->cur), &f, &line, &col, &off);
-    char msg[160];
+    char msg[256], cond[72], runs[96] = "";
+    loop_condition(st, L->cur, cond, sizeof cond);
+    if (cond[0])
+        snprintf(runs, sizeof runs, ", while %s", cond);
     unsigned n = L->end_line >= L->start_line ? L->end_line - L->start_line + 1 : 1;
     static const char *const how[] = {[DRIVE_COUNTED] = "",
                                       [DRIVE_ARGS] = ", over the arguments",
                                       [DRIVE_LINES] = ", a line of input per turn",
                                       [DRIVE_WAIT] = ", waiting on each turn"};
     if (n > 1)
-        snprintf(msg, sizeof msg, "in this loop (%u lines, to line %u%s)", n, L->end_line,
-                 how[L->drive]);
+        snprintf(msg, sizeof msg, "in this loop (%u lines, to line %u%s)%s", n, L->end_line,
+                 how[L->drive], runs);
     else
-        snprintf(msg, sizeof msg, "in this loop%s", how[L->drive]);
+        snprintf(msg, sizeof msg, "in this loop%s%s", how[L->drive], runs);
     add(st, x, f, line, col, msg);
 }
 
