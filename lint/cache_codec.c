@@ -61,8 +61,13 @@ char *hl_rd_str(hl_rd *r)
     char *s;
     if (r->bad || n < -1)
         return r->bad = 1, NULL;
-    if (n == -1)
+    if (n == -1) { /* "-1:\n" */
+        if (r->p < r->end && *r->p == ':')
+            r->p++;
+        while (r->p < r->end && *r->p == '\n')
+            r->p++;
         return NULL;
+    }
     if (r->p >= r->end || *r->p != ':' || r->end - r->p - 1 < n) {
         r->bad = 1;
         return NULL;

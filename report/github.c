@@ -125,7 +125,10 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
         /* Relative to the working directory (the checkout) when under it. */
         hl_finding_rel_path(x, NULL, rel, sizeof rel);
         hl_github_escape(rel, 1, file, sizeof file);
-        snprintf(raw, sizeof raw, "%s %s", id, name);
+        if (x->heat)
+            snprintf(raw, sizeof raw, "%s %s (%s)", id, name, hl_heat_name(x->heat));
+        else
+            snprintf(raw, sizeof raw, "%s %s", id, name);
         hl_github_escape(raw, 1, title, sizeof title);
         if (v[idx[k]]) {
             const hl_verified *e = v[idx[k]];
@@ -138,6 +141,10 @@ int hl_report_github(FILE *out, const hl_findings *f, const hl_verify_result *vr
                 n_confirmed++;
         } else {
             snprintf(raw, sizeof raw, "%s", x->message ? x->message : "");
+        }
+        for (size_t r = 0; r < x->n_heat_reasons; r++) {
+            size_t l = strlen(raw);
+            snprintf(raw + l, sizeof raw - l, "%s%s", r ? "; " : "\nwhy: ", x->heat_reasons[r]);
         }
         if (x->rule && x->rule->fix && x->rule->fix[0]) {
             size_t l = strlen(raw);

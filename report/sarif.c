@@ -179,6 +179,39 @@ static int rule_index(const hl_catalog *cat, const hl_rule *r)
     return (int)(r - cat->rules);
 }
 
+/* The finding's notes (its loop, a macro, a chain's steps, further call
+ * sites) as related locations, each with its message. */
+static json_t *related_locations(const hl_finding *x, const char *cwd)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < x->n_notes; i++) {
+        const hl_note *n = &x->notes[i];
+        hl_finding at = *x; /* the note's file, shown as the finding's would be */
+        char rel[4096], uri[4200];
+        if (n->file) {
+            at.file = n->file;
+            at.abs_file = n->file[0] == '/' ? n->file : x->abs_file;
+        }
+        hl_finding_rel_path(&at, cwd, rel, sizeof rel);
+        int under_cwd = rel[0] != '/';
+        uri_encode(rel, uri + (under_cwd ? 0 : 7), sizeof uri - 7);
+        if (!under_cwd)
+            memcpy(uri, "file://", 7);
+        /* Lines only: SARIF counts columns in code points, and the note's line
+         * text is not at hand. */
+        json_t *region = json_pack("{s:I}", "startLine", (json_int_t)(n->line ? n->line : 1));
+        json_t *phys =
+            json_pack("{s:{s:s}, s:o}", "artifactLocation", "uri", uri, "region", region);
+        if (phys && under_cwd)
+            json_object_set_new(json_object_get(phys, "artifactLocation"), "uriBaseId",
+                                json_string("%SRCROOT%"));
+        json_array_append_new(arr,
+                              json_pack("{s:I, s:o, s:o}", "id", (json_int_t)i, "physicalLocation",
+                                        phys, "message", text_obj(n->message)));
+    }
+    return arr ? arr : json_array();
+}
+
 int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
                     const hl_verify_result *vr, const char *version)
 {
@@ -246,9 +279,18 @@ int hl_report_sarif(FILE *out, const hl_findings *f, const hl_catalog *cat,
             json_object_set_new(props, "callee", hl_json_text(x->callee));
         if (x->loop_depth)
             json_object_set_new(props, "loopDepth", json_integer(x->loop_depth));
+        if (x->heat) {
+            json_t *why = json_array();
+            json_object_set_new(props, "heat", json_string(hl_heat_name(x->heat)));
+            for (size_t r = 0; why && r < x->n_heat_reasons; r++)
+                json_array_append_new(why, hl_json_text(x->heat_reasons[r]));
+            json_object_set_new(props, "heatReasons", why ? why : json_array());
+        }
         if (e)
             verdict_props(props, e, vr);
         json_object_set_new(res, "properties", props);
+        if (x->n_notes)
+            json_object_set_new(res, "relatedLocations", related_locations(x, cwd));
         json_array_append_new(results, res);
     }
     for (size_t i = 0; i < f->n_errors; i++) {

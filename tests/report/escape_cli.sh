@@ -112,7 +112,7 @@ for fmt in text github; do
 done
 grep -qF 'hotlint: 1 finding (1 HL001\n::warning title=R::rule) in 1 file' rerr.text || { cat rerr.text; fail "summary: the rule id is not escaped"; }
 no_command_lines r.text "user rule text stdout"
-grep -q '^::warning file=evil/esc_line.c,line=5,.*title=HL001%0A%3A%3Awarning title=R%3A%3Arule format-in-loop::' r.github ||
+grep -q '^::warning file=evil/esc_line.c,line=5,.*title=HL001%0A%3A%3Awarning title=R%3A%3Arule format-in-loop (warm)::' r.github ||
     { cat r.github; fail "github: the rule id in the title is not escaped"; }
 [ "$(grep -c '^::' r.github)" = 1 ] || { cat r.github; fail "github: the rule id made a second command"; }
 "$HOTLINT" rules --rules userrules >rules.txt 2>&1 || fail "hotlint rules with the user rules"

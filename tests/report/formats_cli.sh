@@ -82,7 +82,7 @@ set +e
 "$HOTLINT" -q --no-config --format github src >out.gh; rc=$?
 set -e
 [ "$rc" = 1 ] || fail "github: exit $rc"
-grep -q '^::warning file=src/my dir/hot.c,line=8,endLine=8,col=9,endColumn=[0-9]*,title=HL001 format-in-loop::snprintf formats' out.gh || { cat out.gh; fail "github annotation"; }
+grep -q '^::warning file=src/my dir/hot.c,line=8,endLine=8,col=9,endColumn=[0-9]*,title=HL001 format-in-loop (warm)::snprintf formats' out.gh || { cat out.gh; fail "github annotation"; }
 [ "$(grep -c '^::warning ' out.gh)" = 3 ] || { cat out.gh; fail "expected 3 annotations"; }
 grep -q '^hotlint: 3 findings (0 error, 3 warning, 0 notice)' out.gh || { cat out.gh; fail "summary line"; }
 ok "GitHub workflow commands and summary"
