@@ -81,6 +81,8 @@ static bool find_compare(tu_state *st, const hl_rule *r, CXCursor cond, CXCursor
         CXCursor a0 = lx_strip(clang_Cursor_getArgument(fc.v[i], 0));
         CXCursor a1 = lx_strip(clang_Cursor_getArgument(fc.v[i], 1));
         CXCursor subj;
+        if (lx_is_empty_string(a0) || lx_is_empty_string(a1))
+            continue; /* strcmp(s, "") tests emptiness */
         if (clang_getCursorKind(a1) == CXCursor_StringLiteral)
             subj = a0;
         else if (clang_getCursorKind(a0) == CXCursor_StringLiteral)

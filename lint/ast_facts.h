@@ -1,7 +1,8 @@
 /* ast_facts.h - what the analyzer's stages share: the facts one translation
  * unit yields (functions, loops, calls, compare chains), the walk that
  * collects them (ast_walk.c, ast_chain.c), the token and expression helpers
- * (ast_tokens.c) and the matchers that turn facts into findings (match.c).
+ * (ast_tokens.c), what values and sizes say about cost (values.c,
+ * values_growth.c) and the matchers that turn facts into findings (match.c).
  * Private to lint/. */
 #ifndef HL_LINT_AST_FACTS_H
 #define HL_LINT_AST_FACTS_H
@@ -15,6 +16,9 @@
 
 #define HL_SMALL_IO            512 /* read/write counts up to this many bytes are "small" */
 #define HL_MAX_ERRORS_PER_FILE 10
+#define HL_SMALL_TRIP          4  /* a loop of at most this many iterations is not a hot loop */
+#define HL_SMALL_TABLE         64 /* compares in a loop of at most this many: a small fixed scan */
+#define HL_SMALL_COMPARE       64 /* memcmp/strncmp of at most this many bytes: a few word compares */
 
 struct hl_analyzer {
     CXIndex index;
@@ -36,7 +40,8 @@ typedef struct loop_fact {
     int parent;         /* enclosing counted loop, -1 */
     call_ctx outer_ctx; /* how the loop itself sits in its parent loop */
     unsigned start_line, end_line, depth;
-    char **toks; /* lazily tokenized loop text */
+    long long trip; /* constant trip count (or bound of a table walk), -1 unknown */
+    char **toks;    /* lazily tokenized loop text */
     unsigned n_toks;
     bool tokenized;
 } loop_fact;
@@ -49,6 +54,7 @@ typedef struct call_fact {
     call_ctx ctx;
     CXFile file;
     unsigned line, col, end_line, end_col, offset;
+    unsigned value_flags; /* HL_VAL_* */
     bool in_chain;
 } call_fact;
 
@@ -141,6 +147,32 @@ void lx_detect_chain(tu_state *st, CXCursor c, const frame *f);
 
 /* match.c: the matchers. */
 void lx_match_calls(tu_state *st);
+
+/* values.c: trip counts, cheap compares, allocations behind a capacity check. */
+#define HL_VAL_AFTER_MATCH      1u /* runs only after "e->hash == h &&", "if (l == e->len)" */
+#define HL_VAL_CAPACITY_CHECKED 2u /* under "if (len == cap)" (cap grown there or in the size) */
+/* The operator of a binary, compound-assignment or unary operator cursor. */
+bool lx_operator(tu_state *st, CXCursor c, char *op, size_t oplen);
+/* A for loop's constant trip count (A..B by a constant step, the bound of a
+ * walk over a constant table), 1 for do ... while (0), else -1. */
+long long lx_loop_trip(tu_state *st, enum CXCursorKind kind, const CXCursor *init,
+                       const CXCursor *cond, const CXCursor *inc);
+bool lx_is_empty_string(CXCursor e);
+/* HL_VAL_* flags of a call from the tests around it in its loop (f: its parent's frame). */
+unsigned lx_call_value_flags(tu_state *st, CXCursor call, const frame *f);
+/* A compare that costs little: with "", of a small constant size, after a
+ * hash or length match, or in a loop over a small constant table. */
+bool lx_compare_is_cheap(const tu_state *st, const call_fact *cf);
+bool lx_is_allocator(const char *callee);
+
+/* values_growth.c: the growth of a realloc's size. */
+typedef enum hl_growth { HL_GROWTH_NONE, HL_GROWTH_LINEAR, HL_GROWTH_GEOMETRIC } hl_growth;
+/* The keys (lx_expr_key) of the variables and fields e reads, outside sizeof. */
+void lx_expr_vars(tu_state *st, CXCursor e, hl_strv *out);
+bool lx_expr_mentions(tu_state *st, CXCursor e, const char *key);
+/* Whether the statement scope assigns the variable of that key. */
+bool lx_assigns(tu_state *st, CXCursor scope, const char *key);
+hl_growth lx_realloc_growth(tu_state *st, const call_fact *cf);
 
 /* analyze.c: the driver. */
 
