@@ -330,9 +330,14 @@ static bool is_capacity_check(tu_state *st, CXCursor cond, CXCursor branch, CXCu
     if (!strcmp(op, "||") || !strcmp(op, "&&"))
         return is_capacity_check(st, ks.v[0], branch, call) ||
                is_capacity_check(st, ks.v[1], branch, call);
-    if (!lx_in_list((char *const *)cmp, sizeof cmp / sizeof cmp[0], op) ||
-        lx_eval_int(ks.v[0], &v) || lx_eval_int(ks.v[1], &v))
+    if (!lx_in_list((char *const *)cmp, sizeof cmp / sizeof cmp[0], op))
         return false;
+    for (unsigned i = 0; i < 2; i++) {
+        CXCursor x = lx_strip(ks.v[i]);
+        CXType t = clang_getCanonicalType(clang_getCursorType(x));
+        if (lx_eval_int(x, &v) || t.kind < CXType_Bool || t.kind > CXType_Int128)
+            return false; /* counts and capacities are integers that vary */
+    }
     for (unsigned i = 0; i < 2; i++) {
         hl_strv names = {0};
         lx_expr_vars(st, ks.v[i], &names);

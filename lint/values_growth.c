@@ -30,7 +30,9 @@ static enum CXChildVisitResult vars_cb(CXCursor c, CXCursor p, CXClientData d)
     (void)p;
     struct vars *vs = d;
     enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_UnaryExpr) /* sizeof, alignof: not a value of the program */
+    /* Not values the size grows with: sizeof and alignof, a call's result
+     * (strlen(s[i])) and an element of an array (lens[i]). */
+    if (k == CXCursor_UnaryExpr || k == CXCursor_CallExpr || k == CXCursor_ArraySubscriptExpr)
         return CXChildVisit_Continue;
     if ((k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr) || !is_var_ref(c))
         return CXChildVisit_Recurse;
@@ -90,6 +92,21 @@ static enum CXChildVisitResult assigns_cb(CXCursor c, CXCursor p, CXClientData d
     (void)p;
     struct assigns *as = d;
     enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_VarDecl) { /* "size_t need = ...": as an assignment of need */
+        CXCursor init = lx_last_child(c);
+        char *name = lx_cx_dup(clang_getCursorSpelling(c));
+        char key[256];
+        /* the key lx_expr_key gives a reference to the variable */
+        snprintf(key, sizeof key, "(%d:%s)", (int)CXCursor_DeclRefExpr, name ? name : "");
+        if (!clang_Cursor_isNull(init) && clang_isExpression(clang_getCursorKind(init)) &&
+            !strcmp(key, as->key) && as->n < sizeof as->v / sizeof as->v[0]) {
+            assign *a = &as->v[as->n++];
+            snprintf(a->op, sizeof a->op, "=");
+            a->rhs = init;
+        }
+        free(name);
+        return CXChildVisit_Recurse;
+    }
     if (k != CXCursor_BinaryOperator && k != CXCursor_CompoundAssignOperator &&
         k != CXCursor_UnaryOperator)
         return CXChildVisit_Recurse;
