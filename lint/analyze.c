@@ -88,6 +88,7 @@ static void tu_state_free(tu_state *st)
         free(st->files[i].display);
     }
     free(st->files);
+    hl_hashmap_free(&st->loop_callees);
 }
 
 /* Records each file the parse read (for the result cache, lint/cache.c). */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../base/grow.h"
+#include "../base/hashmap.h"
 #include "lint_internal.h"
 
 #define HL_SMALL_IO            512 /* read/write counts up to this many bytes are "small" */
@@ -91,6 +92,7 @@ typedef struct tu_state {
     size_t n_chain_ifs, cap_chain_ifs;
     file_info *files;
     size_t n_files, cap_files;
+    hl_hashmap loop_callees; /* functions this unit calls in a loop, by name */
     bool uses_chains;
     bool oom;
 } tu_state;
@@ -158,20 +160,26 @@ bool lx_operator(tu_state *st, CXCursor c, char *op, size_t oplen);
 long long lx_loop_trip(tu_state *st, enum CXCursorKind kind, const CXCursor *init,
                        const CXCursor *cond, const CXCursor *inc);
 bool lx_is_empty_string(CXCursor e);
+/* Records that the call c (in the loop of frame f) calls its function in a loop. */
+void lx_note_loop_callee(tu_state *st, CXCursor c, const frame *f);
 /* HL_VAL_* flags of a call from the tests around it in its loop (f: its parent's frame). */
 unsigned lx_call_value_flags(tu_state *st, CXCursor call, const frame *f);
 /* A compare that costs little: with "", of a small constant size, after a
- * hash or length match, or in a loop over a small constant table. */
+ * hash or length match, or in a loop over a small constant table (unless the
+ * function scanning the table is itself called in a loop of this unit, like
+ * a keyword lookup per token). */
 bool lx_compare_is_cheap(const tu_state *st, const call_fact *cf);
-bool lx_is_allocator(const char *callee);
+/* malloc, calloc, realloc, ...: the allocators a capacity check sizes (not strdup). */
+bool lx_is_sized_allocator(const char *callee);
 
 /* values_growth.c: the growth of a realloc's size. */
 typedef enum hl_growth { HL_GROWTH_NONE, HL_GROWTH_LINEAR, HL_GROWTH_GEOMETRIC } hl_growth;
 /* The keys (lx_expr_key) of the variables and fields e reads, outside sizeof. */
 void lx_expr_vars(tu_state *st, CXCursor e, hl_strv *out);
 bool lx_expr_mentions(tu_state *st, CXCursor e, const char *key);
-/* Whether the statement scope assigns the variable of that key. */
-bool lx_assigns(tu_state *st, CXCursor scope, const char *key);
+/* Whether the statement scope sets the variable of that key: with =, +=,
+ * *=, ..., not the ++ or -- of a count. */
+bool lx_sets(tu_state *st, CXCursor scope, const char *key);
 hl_growth lx_realloc_growth(tu_state *st, const call_fact *cf);
 
 /* analyze.c: the driver. */

@@ -337,6 +337,7 @@ static void visit(tu_state *st, CXCursor c, const frame *parent)
                     dup = true;
             if (!dup)
                 lx_record_call(st, c, parent);
+            lx_note_loop_callee(st, c, parent);
         }
         break;
     case CXCursor_IfStmt:

@@ -141,7 +141,7 @@ static bool body_call_costly(const tu_state *st, const call_fact *cf, const hl_r
 {
     if (rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
         return !lx_compare_is_cheap(st, cf);
-    return !((cf->value_flags & HL_VAL_CAPACITY_CHECKED) && lx_is_allocator(cf->callee));
+    return !((cf->value_flags & HL_VAL_CAPACITY_CHECKED) && lx_is_sized_allocator(cf->callee));
 }
 
 static int rank(hl_matcher m)

@@ -315,8 +315,9 @@ static bool size_arg_mentions(tu_state *st, CXCursor call, const char *key)
     return hit;
 }
 
-/* "if (len == cap)", "if (n >= s->alloc)": both sides vary, and one of them
- * is a capacity: the branch assigns it, or the allocation's size uses it. */
+/* "if (len == cap)", "if (n >= s->alloc)": both sides are integers that
+ * vary, and one of them is a capacity: the branch sets it (an assignment,
+ * not the n++ of a count), or the allocation's size uses it. */
 static bool is_capacity_check(tu_state *st, CXCursor cond, CXCursor branch, CXCursor call)
 {
     static const char *const cmp[] = {"==", "!=", "<", "<=", ">", ">="};
@@ -343,7 +344,7 @@ static bool is_capacity_check(tu_state *st, CXCursor cond, CXCursor branch, CXCu
         lx_expr_vars(st, ks.v[i], &names);
         bool hit = false;
         for (size_t k = 0; k < names.n && !hit; k++)
-            hit = lx_assigns(st, branch, names.v[k]) || size_arg_mentions(st, call, names.v[k]);
+            hit = lx_sets(st, branch, names.v[k]) || size_arg_mentions(st, call, names.v[k]);
         hl_strv_free(&names);
         if (hit)
             return true;
@@ -376,17 +377,30 @@ unsigned lx_call_value_flags(tu_state *st, CXCursor call, const frame *f)
     return flags;
 }
 
+void lx_note_loop_callee(tu_state *st, CXCursor c, const frame *f)
+{
+    if (f->loop < 0 || f->ctx == CTX_NONE)
+        return;
+    char *name = lx_cx_dup(clang_getCursorSpelling(clang_getCursorReferenced(c)));
+    size_t one = 1;
+    if (!name || hl_hashmap_get_or_put(&st->loop_callees, name, strlen(name), &one) < 0)
+        st->oom = true;
+    free(name);
+}
+
 bool lx_compare_is_cheap(const tu_state *st, const call_fact *cf)
 {
     long long trip = cf->loop >= 0 ? st->loops[cf->loop].trip : -1;
-    return compare_args_cheap(cf) || (cf->value_flags & HL_VAL_AFTER_MATCH) ||
-           (trip >= 0 && trip <= HL_SMALL_TABLE);
+    size_t v;
+    const char *fn = cf->func >= 0 ? st->funcs[cf->func].name : NULL;
+    bool small_scan = trip >= 0 && trip <= HL_SMALL_TABLE &&
+                      !(fn && hl_hashmap_find(&st->loop_callees, fn, strlen(fn), &v));
+    return compare_args_cheap(cf) || (cf->value_flags & HL_VAL_AFTER_MATCH) || small_scan;
 }
 
-bool lx_is_allocator(const char *callee)
+bool lx_is_sized_allocator(const char *callee)
 {
-    static const char *const names[] = {"malloc",        "calloc",  "realloc",       "reallocarray",
-                                        "aligned_alloc", "strdup",  "strndup",       "memalign",
-                                        "valloc",        "pvalloc", "posix_memalign"};
+    static const char *const names[] = {"malloc",        "calloc",   "realloc", "reallocarray",
+                                        "aligned_alloc", "memalign", "valloc",  "posix_memalign"};
     return lx_in_list((char *const *)names, sizeof names / sizeof names[0], callee);
 }

@@ -136,17 +136,22 @@ static void find_assigns(tu_state *st, CXCursor scope, const char *key, struct a
     clang_visitChildren(scope, assigns_cb, as);
 }
 
-bool lx_assigns(tu_state *st, CXCursor scope, const char *key)
+/* The assignments of key in the statement scope, itself included. */
+static void assigns_in(tu_state *st, CXCursor scope, const char *key, struct assigns *as)
+{
+    find_assigns(st, scope, key, as);
+    if (clang_getCursorKind(scope) != CXCursor_CompoundStmt) /* a lone statement */
+        assigns_cb(scope, clang_getNullCursor(), as);
+}
+
+bool lx_sets(tu_state *st, CXCursor scope, const char *key)
 {
     struct assigns as;
-    if (clang_getCursorKind(scope) != CXCursor_CompoundStmt) { /* a lone statement */
-        struct assigns one = {.st = st, .key = key};
-        assigns_cb(scope, clang_getNullCursor(), &one);
-        if (one.n)
+    assigns_in(st, scope, key, &as);
+    for (unsigned i = 0; i < as.n; i++)
+        if (strcmp(as.v[i].op, "++") && strcmp(as.v[i].op, "--"))
             return true;
-    }
-    find_assigns(st, scope, key, &as);
-    return as.n > 0;
+    return false;
 }
 
 /* Whether e has key under a multiplication or shift ("cap * 2", "n << 1"). */

@@ -82,8 +82,18 @@ void capacity_checks(struct buf *b, struct vec *v, const char *s, size_t n)
     use(lines);
 }
 
-void not_capacity_checks(const char **words, size_t n, size_t limit)
+void not_capacity_checks(const char **words, size_t n, size_t limit, char **seen)
 {
+    size_t nseen = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < nseen && strcmp(seen[k], words[i]) != 0) // expect: HL003
+            k++;
+        if (k == nseen && nseen < 64)
+            seen[nseen++] = strdup(words[i]); // expect: HL002
+        if (k == nseen)
+            seen[nseen++] = malloc(16); // expect: HL002
+    }
     for (size_t i = 0; i < n; i++) {
         if (n > 0)
             use(malloc(n)); // expect: HL002

@@ -50,6 +50,26 @@ int mode_index(const char *m)
     return -1;
 }
 
+/* a keyword table scanned once per token: the scan is small, but the
+ * function doing it is called in a loop of this file */
+static const char *const reserved[] = {"while", "return", "struct", "const", "static", "extern"};
+
+static int is_reserved(const char *word)
+{
+    for (size_t k = 0; k < sizeof reserved / sizeof reserved[0]; k++)
+        if (strcmp(word, reserved[k]) == 0) // expect: HL003
+            return 1;
+    return 0;
+}
+
+size_t count_reserved(const char **words, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += (size_t)is_reserved(words[i]);
+    return c;
+}
+
 /* the same compare over a table whose size is not known here */
 int lookup(const struct option *table, size_t n, const char **words, size_t nwords)
 {
