@@ -15,8 +15,8 @@ struct option {
     int flag;
 };
 
-static const struct option options[] = {
-    {"verbose", 1}, {"quiet", 2}, {"debug", 4}, {"trace", 8}, {"color", 16}, {NULL, 0}};
+static const struct option options[] = {{"verbose", 1}, {"quiet", 2},  {"debug", 4},
+                                        {"trace", 8},   {"color", 16}, {NULL, 0}};
 static const char *const modes[N_MODES] = {"r", "w", "a"};
 enum { LEVEL_COUNT = 6 };
 static const char *const levels[LEVEL_COUNT] = {"trace", "debug", "info", "warn", "error", "fatal"};
@@ -138,7 +138,8 @@ struct entry *find_id(struct entry *e, const unsigned char *id, const char *tag)
 struct entry *dict_find(struct entry *he, unsigned h, const char *key, size_t len)
 {
     while (he) {
-        if (he->hash == h && he->len == len && memcmp(he->key, key, len) == 0) // silent: after match
+        if (he->hash == h && he->len == len &&
+            memcmp(he->key, key, len) == 0) // silent: after match
             return he;
         he = he->next;
     }
