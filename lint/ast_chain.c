@@ -120,7 +120,7 @@ void lx_detect_chain(tu_state *st, CXCursor c, const frame *f)
         return;
     for (size_t r = 0; r < st->a->cat->n_rules; r++) {
         const hl_rule *rule = &st->a->cat->rules[r];
-        if (!(rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN)))
+        if (!(rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN)) || !lx_rule_active(st, rule))
             continue;
         CXCursor calls[64];
         char *subj[64];

@@ -97,6 +97,12 @@ typedef struct tu_state {
     bool oom;
 } tu_state;
 
+/* Whether rule r of the catalog is matched in this file (hl_source.active). */
+static inline bool lx_rule_active(const tu_state *st, const hl_rule *r)
+{
+    return !st->src->active || st->src->active[r - st->a->cat->rules];
+}
+
 /* Appends one element to a (ptr, n, cap) array: its address, or NULL (with
  * st->oom set) when out of memory. */
 #define GROW(st, arr, n, cap) (HL_GROW(arr, n, cap) < 0 ? ((st)->oom = true, NULL) : &(arr)[(n)++])

@@ -249,7 +249,7 @@ void lx_match_calls(tu_state *st)
             char best_note[128] = "";
             for (size_t r = 0; r < cat->n_rules; r++) {
                 const hl_rule *rule = &cat->rules[r];
-                if (!lx_same_rule_dir(rule, &cat->rules[g]) ||
+                if (!lx_same_rule_dir(rule, &cat->rules[g]) || !lx_rule_active(st, rule) ||
                     !lx_in_list(rule->callees, rule->n_callees, cf->callee))
                     continue;
                 for (int m = 0; m <= HL_MATCH_UNBUFFERED_IO; m++) {
