@@ -291,8 +291,7 @@ static bool is_match_test(tu_state *st, CXCursor e, int depth)
         return false;
     for (unsigned i = 0; i < 2; i++) {
         CXCursor x = lx_strip(ks.v[i]);
-        if (lx_eval_int(x, &v) || clang_getCursorKind(x) == CXCursor_CallExpr ||
-            is_string_type(clang_getCursorType(x)))
+        if (lx_eval_int(x, &v) || is_string_type(clang_getCursorType(x)))
             return false;
     }
     return true;

@@ -146,6 +146,16 @@ struct entry *dict_find(struct entry *he, unsigned h, const char *key, size_t le
     return NULL;
 }
 
+unsigned entry_hash(const struct entry *e);
+
+struct entry *cache_find(struct entry *e, unsigned h, const char *key)
+{
+    for (; e; e = e->next)
+        if (entry_hash(e) == h && !strcmp(e->key, key)) // silent: after a hash match
+            return e;
+    return NULL;
+}
+
 struct entry *intern_find(struct entry **buckets, unsigned h, const char *str, size_t l)
 {
     for (struct entry *ts = buckets[h & 63]; ts != NULL; ts = ts->next) {
