@@ -191,6 +191,7 @@ static bool multiplies(tu_state *st, CXCursor e, const char *key)
 
 /* How the loop updates one variable. */
 typedef struct update {
+    bool assigned;   /* the loop assigns it at all */
     bool additive;   /* x++, x += k, x = x + k */
     bool self_mult;  /* x *= 2, x <<= 1, x += x / 2, x = x * 2, x = x ? 2 * x : 16 */
     hl_strv mult_of; /* x = y * 2: the y */
@@ -202,6 +203,7 @@ static void update_of(tu_state *st, CXCursor scope, const char *key, update *u)
     struct assigns as;
     memset(u, 0, sizeof *u);
     find_assigns(st, scope, key, &as);
+    u->assigned = as.n > 0;
     for (unsigned i = 0; i < as.n; i++) {
         const assign *a = &as.v[i];
         if (!strcmp(a->op, "++")) {
@@ -245,12 +247,14 @@ static hl_growth var_growth(tu_state *st, CXCursor scope, const char *key)
     hl_growth g = u.self_mult ? HL_GROWTH_GEOMETRIC : HL_GROWTH_NONE;
     bool linear = u.additive;
     for (size_t i = 0; i < u.mult_of.n && g == HL_GROWTH_NONE; i++) {
-        /* size = y * 2: geometric unless y itself only grows by steps */
+        /* newcap = cap * 2: geometric when cap takes newcap back, doubles
+         * itself or is left alone; linear when cap grows by steps; neither
+         * when cap is set otherwise (n = strlen(s); size = n * 2). */
         update_of(st, scope, u.mult_of.v[i], &w);
-        if (w.additive && !w.self_mult)
-            linear = true;
-        else
+        if (w.self_mult || !w.assigned || lx_in_list(w.copy_of.v, w.copy_of.n, key))
             g = HL_GROWTH_GEOMETRIC;
+        else if (w.additive)
+            linear = true;
         update_free(&w);
     }
     for (size_t i = 0; i < u.copy_of.n && g == HL_GROWTH_NONE; i++) {

@@ -78,5 +78,11 @@ void no_growth(char **fields, size_t n, size_t width)
         line = realloc(line, width + 1); // expect: HL002
         memcpy(line, fields[i], width);
     }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(fields[i]);
+        size_t want = len * 2 + 1;
+        line = realloc(line, want); // expect: HL002
+        memcpy(line, fields[i], len + 1);
+    }
     free(line);
 }
