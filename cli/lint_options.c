@@ -379,6 +379,8 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         .progress = c->progress,
         .skip = c->no_config && !c->config_path ? NULL : hl_configs_skip,
         .skip_user = c->configs,
+        .rule_active = c->no_config && !c->config_path ? NULL : hl_configs_rule_active,
+        .rule_active_user = c->configs,
         .no_cache = c->no_cache,
         .cache_dir = c->cache_dir,
         .wrappers = c->configs && c->configs->first ? &c->configs->first->wrappers : NULL,

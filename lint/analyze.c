@@ -89,6 +89,7 @@ static void tu_state_free(tu_state *st)
         free(st->files[i].display);
     }
     free(st->files);
+    hl_hashmap_free(&st->loop_callees);
 }
 
 /* Records each file the parse read (for the result cache, lint/cache.c). */
@@ -115,7 +116,8 @@ void hl_analyze_file(hl_analyzer *a, const hl_source *src, const hl_strv *args, 
 {
     tu_state st = {.a = a, .src = src, .res = res};
     for (size_t r = 0; r < a->cat->n_rules; r++)
-        if (a->cat->rules[r].match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
+        if ((a->cat->rules[r].match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN)) &&
+            lx_rule_active(&st, &a->cat->rules[r]))
             st.uses_chains = true;
     unsigned opts = CXTranslationUnit_KeepGoing;
     enum CXErrorCode ec = clang_parseTranslationUnit2(

@@ -81,6 +81,8 @@ static bool find_compare(tu_state *st, const hl_rule *r, CXCursor cond, CXCursor
         CXCursor a0 = lx_strip(clang_Cursor_getArgument(fc.v[i], 0));
         CXCursor a1 = lx_strip(clang_Cursor_getArgument(fc.v[i], 1));
         CXCursor subj;
+        if (lx_is_empty_string(a0) || lx_is_empty_string(a1))
+            continue; /* strcmp(s, "") tests emptiness */
         if (clang_getCursorKind(a1) == CXCursor_StringLiteral)
             subj = a0;
         else if (clang_getCursorKind(a0) == CXCursor_StringLiteral)
@@ -118,7 +120,7 @@ void lx_detect_chain(tu_state *st, CXCursor c, const frame *f)
         return;
     for (size_t r = 0; r < st->a->cat->n_rules; r++) {
         const hl_rule *rule = &st->a->cat->rules[r];
-        if (!(rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN)))
+        if (!(rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN)) || !lx_rule_active(st, rule))
             continue;
         CXCursor calls[64];
         char *subj[64];

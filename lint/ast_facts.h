@@ -1,7 +1,8 @@
 /* ast_facts.h - what the analyzer's stages share: the facts one translation
  * unit yields (functions, loops, calls, compare chains), the walk that
  * collects them (ast_walk.c, ast_chain.c), the token and expression helpers
- * (ast_tokens.c) and the matchers that turn facts into findings (match.c).
+ * (ast_tokens.c), what values and sizes say about cost (values.c,
+ * values_growth.c) and the matchers that turn facts into findings (match.c).
  * Private to lint/. */
 #ifndef HL_LINT_AST_FACTS_H
 #define HL_LINT_AST_FACTS_H
@@ -11,10 +12,14 @@
 #include <stddef.h>
 
 #include "../base/grow.h"
+#include "../base/hashmap.h"
 #include "lint_internal.h"
 
 #define HL_SMALL_IO            512 /* read/write counts up to this many bytes are "small" */
 #define HL_MAX_ERRORS_PER_FILE 10
+#define HL_SMALL_TRIP          4  /* a loop of at most this many iterations is not a hot loop */
+#define HL_SMALL_TABLE         64 /* compares in a loop of at most this many: a small fixed scan */
+#define HL_SMALL_COMPARE       64 /* memcmp/strncmp of at most this many bytes: a few word compares */
 
 struct hl_analyzer {
     CXIndex index;
@@ -46,7 +51,8 @@ typedef struct loop_fact {
     call_ctx outer_ctx; /* how the loop itself sits in its parent loop */
     unsigned start_line, end_line, depth;
     loop_drive drive;
-    char **toks; /* lazily tokenized loop text */
+    long long trip; /* constant trip count (or bound of a table walk), -1 unknown */
+    char **toks;    /* lazily tokenized loop text */
     unsigned n_toks;
     bool tokenized;
 } loop_fact;
@@ -59,7 +65,8 @@ typedef struct call_fact {
     call_ctx ctx;
     CXFile file;
     unsigned line, col, end_line, end_col, offset;
-    unsigned guards; /* GUARD_* bits */
+    unsigned guards;      /* GUARD_* bits */
+    unsigned value_flags; /* HL_VAL_* */
     bool in_chain;
     /* The if/else and switch arms between the loop and the call, innermost
      * first: (the statement's offset, which arm); two calls in different
@@ -104,9 +111,16 @@ typedef struct tu_state {
     size_t n_files, cap_files;
     size_t *emitted; /* per finding this unit emitted: its call fact (sites.c) */
     size_t n_emitted, cap_emitted;
+    hl_hashmap loop_callees; /* functions this unit calls in a loop, by name */
     bool uses_chains;
     bool oom;
 } tu_state;
+
+/* Whether rule r of the catalog is matched in this file (hl_source.active). */
+static inline bool lx_rule_active(const tu_state *st, const hl_rule *r)
+{
+    return !st->src->active || st->src->active[r - st->a->cat->rules];
+}
 
 /* Appends one element to a (ptr, n, cap) array: its address, or NULL (with
  * st->oom set) when out of memory. */
@@ -188,6 +202,38 @@ void lx_match_calls(tu_state *st);
  * loop, callee, local heat, notes. -1 when the site is out of scope (or out
  * of memory, st->oom set). */
 int lx_site_finding(tu_state *st, const call_fact *cf, hl_finding *x);
+
+/* values.c: trip counts, cheap compares, allocations behind a capacity check. */
+#define HL_VAL_AFTER_MATCH      1u /* runs only after "e->hash == h &&", "if (l == e->len)" */
+#define HL_VAL_CAPACITY_CHECKED 2u /* under "if (len == cap)" (cap grown there or in the size) */
+/* The operator of a binary, compound-assignment or unary operator cursor. */
+bool lx_operator(tu_state *st, CXCursor c, char *op, size_t oplen);
+/* A for loop's constant trip count (A..B by a constant step, the bound of a
+ * walk over a constant table), 1 for do ... while (0), else -1. */
+long long lx_loop_trip(tu_state *st, enum CXCursorKind kind, const CXCursor *init,
+                       const CXCursor *cond, const CXCursor *inc);
+bool lx_is_empty_string(CXCursor e);
+/* Records that the call c (in the loop of frame f) calls its function in a loop. */
+void lx_note_loop_callee(tu_state *st, CXCursor c, const frame *f);
+/* HL_VAL_* flags of a call from the tests around it in its loop (f: its parent's frame). */
+unsigned lx_call_value_flags(tu_state *st, CXCursor call, const frame *f);
+/* A compare that costs little: with "", of a small constant size, after a
+ * hash or length match, or in a loop over a small constant table (unless the
+ * function scanning the table is itself called in a loop of this unit, like
+ * a keyword lookup per token). */
+bool lx_compare_is_cheap(const tu_state *st, const call_fact *cf);
+/* malloc, calloc, realloc, ...: the allocators a capacity check sizes (not strdup). */
+bool lx_is_sized_allocator(const char *callee);
+
+/* values_growth.c: the growth of a realloc's size. */
+typedef enum hl_growth { HL_GROWTH_NONE, HL_GROWTH_LINEAR, HL_GROWTH_GEOMETRIC } hl_growth;
+/* The keys (lx_expr_key) of the variables and fields e reads, outside sizeof. */
+void lx_expr_vars(tu_state *st, CXCursor e, hl_strv *out);
+bool lx_expr_mentions(tu_state *st, CXCursor e, const char *key);
+/* Whether the statement scope sets the variable of that key: with =, +=,
+ * *=, ..., not the ++ or -- of a count. */
+bool lx_sets(tu_state *st, CXCursor scope, const char *key);
+hl_growth lx_realloc_growth(tu_state *st, const call_fact *cf);
 
 /* analyze.c: the driver. */
 

@@ -114,6 +114,7 @@ void lx_record_call(tu_state *st, CXCursor c, const frame *f)
                       .end_col = ec,
                       .offset = off,
                       .guards = guards,
+                      .value_flags = lx_call_value_flags(st, c, f),
                       .in_chain = lx_has_offset(st->chain_offsets, st->n_chain_offsets, off)};
     lx_record_arms(st, cf, c, f);
 }
@@ -127,45 +128,6 @@ unsigned lx_cursor_line(CXCursor c, bool end, unsigned *off)
     if (off)
         *off = o;
     return l;
-}
-
-/* A loop that provably runs at most 4 times: "for (i = A; i < B; i++)" with
- * literals, or a do/while whose condition is the constant 0. */
-static bool small_constant_trip(tu_state *st, CXCursor loop, enum CXCursorKind kind,
-                                const toks *hdr, int sc1, int sc2, int close, CXCursor *cond)
-{
-    if (kind != CXCursor_ForStmt) {
-        long long v;
-        return cond && lx_eval_int(*cond, &v) && v == 0;
-    }
-    (void)st;
-    (void)loop;
-    if (sc1 < 0 || sc2 < 0 || close < 0)
-        return false;
-    /* init ends with "ID = LIT" */
-    if (sc1 < 4)
-        return false;
-    const char *id = hdr->v[sc1 - 3];
-    long a, b;
-    if (!lx_is_ident(id) || strcmp(hdr->v[sc1 - 2], "=") || !lx_is_int_literal(hdr->v[sc1 - 1], &a))
-        return false;
-    /* cond is "ID op LIT" */
-    if (sc2 - sc1 != 4 || strcmp(hdr->v[sc1 + 1], id) || !lx_is_int_literal(hdr->v[sc1 + 3], &b))
-        return false;
-    const char *op = hdr->v[sc1 + 2];
-    long trip;
-    if (!strcmp(op, "<") || !strcmp(op, "!="))
-        trip = b - a;
-    else if (!strcmp(op, "<="))
-        trip = b - a + 1;
-    else
-        return false;
-    /* inc is "ID ++" or "++ ID" */
-    int n_inc = close - sc2 - 1;
-    if (n_inc != 2 || !((!strcmp(hdr->v[sc2 + 1], id) && !strcmp(hdr->v[sc2 + 2], "++")) ||
-                        (!strcmp(hdr->v[sc2 + 1], "++") && !strcmp(hdr->v[sc2 + 2], id))))
-        return false;
-    return trip >= 0 && trip <= 4;
 }
 
 static enum CXChildVisitResult argc_cb(CXCursor c, CXCursor p, CXClientData d)
@@ -248,8 +210,18 @@ static void visit_loop(tu_state *st, CXCursor c, enum CXCursorKind kind, const f
             condp = &cond;
         }
     }
-    bool counted = !small_constant_trip(st, c, kind, &hdr, sc1, sc2, close, condp);
     lx_toks_free(&hdr);
+    const CXCursor *init = NULL, *inc = NULL;
+    for (unsigned i = 0; kind == CXCursor_ForStmt && i + 1 < ks.n; i++) {
+        if (part[i] == P_INIT)
+            init = &ks.v[i];
+        else if (part[i] == P_COND)
+            condp = &ks.v[i];
+        else if (part[i] == P_INC)
+            inc = &ks.v[i];
+    }
+    long long trip = lx_loop_trip(st, kind, init, condp, inc);
+    bool counted = trip < 0 || trip > HL_SMALL_TRIP;
     /* What drives the loop: a loop over an argument vector (main's, by data
      * flow, or a command's c->argc) runs once per argument of a command. */
     CXCursor drive_cond = clang_getNullCursor();
@@ -275,7 +247,8 @@ static void visit_loop(tu_state *st, CXCursor c, enum CXCursorKind kind, const f
                          .start_line = lx_cursor_line(c, false, NULL),
                          .end_line = lx_cursor_line(c, true, NULL),
                          .depth = f->loop >= 0 ? st->loops[f->loop].depth + 1 : 1,
-                         .drive = drive};
+                         .drive = drive,
+                         .trip = trip};
     }
     for (unsigned i = 0; i < ks.n; i++) {
         frame nf = {.up = f, .cur = c, .func = f->func, .loop = f->loop, .ctx = f->ctx};
@@ -381,6 +354,7 @@ static void visit(tu_state *st, CXCursor c, const frame *parent)
                     dup = true;
             if (!dup)
                 lx_record_call(st, c, parent);
+            lx_note_loop_callee(st, c, parent);
         }
         break;
     case CXCursor_IfStmt:

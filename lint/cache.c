@@ -148,6 +148,11 @@ static void entry_name(const hl_cache *c, const hl_source *src, const hl_strv *a
     h_str(&h, src->abs_path);
     for (size_t i = 0; i < args->n; i++)
         h_str(&h, args->v[i]);
+    /* The rules matched in the file: disabling one changes what the others report. */
+    for (size_t i = 0; i < c->cat->n_rules; i++) {
+        unsigned char on = src->active ? src->active[i] : 1;
+        h_add(&h, &on, 1);
+    }
     snprintf(sub, 3, "%02x", (unsigned)(h.h[0] >> 56));
     snprintf(name, ENTRY_NAME_LEN + 1, "%014" PRIx64 "%016" PRIx64,
              (uint64_t)(h.h[0] & 0xffffffffffffffULL), h.h[1]);

@@ -110,6 +110,12 @@ int hl_configs_prepare(hl_configs *cs, hl_catalog *cat, const char *const *paths
  * Returns 0, or -1 with err when a config does not parse. */
 int hl_configs_apply(hl_configs *cs, hl_findings *f, char *err, size_t errlen);
 
+/* For hl_lint_options.rule_active: whether the nearest config of abs_path
+ * enables rule (a user rule: only in the trees whose config loads it). A
+ * config that does not parse disables nothing here; hl_configs_apply
+ * reports it. */
+bool hl_configs_rule_active(void *user, const char *abs_path, const hl_rule *rule);
+
 /* For hl_lint_options.skip: true when the nearest config of abs_path
  * excludes it (user is the hl_configs). A config that does not parse skips
  * nothing here; hl_configs_apply reports it. */

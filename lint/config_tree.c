@@ -331,6 +331,21 @@ out:
     return rc;
 }
 
+bool hl_configs_rule_active(void *user, const char *abs_path, const hl_rule *rule)
+{
+    hl_configs *cs = user;
+    char err[256];
+    int failed = 0;
+    if (!cs || cs->n_cfgs == 0)
+        return true;
+    const hl_config *c = hl_configs_for(cs, abs_path, &failed, err, sizeof err);
+    if (failed)
+        return true;
+    if (rule->id && is_user_rule(cs, rule->id) && (!c || !cfg_has_user_rule(c, rule->id)))
+        return false;
+    return !c || hl_config_rule_enabled(c, rule);
+}
+
 bool hl_configs_skip(void *user, const char *abs_path)
 {
     hl_configs *cs = user;

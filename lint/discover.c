@@ -106,6 +106,7 @@ static int add_source(hl_sources *out, const char *shown, const char *abs, bool 
     s->abs_path = strdup(abs);
     s->named = named;
     s->root = root;
+    s->active = NULL; /* every rule, unless hl_lint_run narrows it */
     if (!s->path || !s->abs_path) {
         free(s->path);
         free(s->abs_path);

@@ -23,8 +23,9 @@ typedef struct run {
     hl_sources *src;
     hl_flags *flags;
     hl_file_result *results;
-    hl_cache *cache;  /* NULL: no result cache */
-    bool *in_context; /* per source: not in the database: analysed in a file including it */
+    hl_cache *cache;       /* NULL: no result cache */
+    bool *in_context;      /* per source: not in the database: analysed in a file including it */
+    unsigned char *active; /* per source and rule: matched there (hl_source.active) */
     atomic_size_t next;
     atomic_size_t done;
     pthread_mutex_t lock;
@@ -107,7 +108,8 @@ static void analyze_in_context(run *r, hl_analyzer *a, const hl_source *src, hl_
         hl_source host = {.path = hl_scope_display(r->scope, hosts.v[h]),
                           .abs_path = hosts.v[h],
                           .named = false,
-                          .root = src->root};
+                          .root = src->root,
+                          .active = src->active};
         if (host.path)
             hl_analyze_file(a, &host, &args, &got);
         bool included = false;
@@ -308,6 +310,23 @@ static int restrict_to_database(hl_sources *src, size_t n_roots, hl_flags *flags
     return 0;
 }
 
+/* The rules active in each source, before parsing (opt->rule_active). */
+static int compute_active(run *r, const hl_lint_options *opt, const hl_catalog *cat)
+{
+    size_t nr = cat->n_rules;
+    if (!opt->rule_active || nr == 0 || r->src->n == 0)
+        return 0;
+    if (!(r->active = malloc(r->src->n * nr)))
+        return -1;
+    for (size_t i = 0; i < r->src->n; i++) {
+        unsigned char *row = r->active + i * nr;
+        for (size_t k = 0; k < nr; k++)
+            row[k] = opt->rule_active(opt->rule_active_user, r->src->v[i].abs_path, &cat->rules[k]);
+        r->src->v[i].active = row;
+    }
+    return 0;
+}
+
 /* Discovers the sources and drops those the caller excludes. Returns 1 when
  * there is something to parse, 0 when there is nothing to do (all excluded,
  * or only unreadable files, which the errors name), -1 with err set
@@ -485,6 +504,8 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     r.cat = cat;
     r.scope = &scope;
     r.src = &src;
+    if (compute_active(&r, opt, cat) < 0)
+        goto oom;
     r.flags = flags;
     r.cache = opt->no_cache ? NULL : hl_cache_open(opt->cache_dir, cat, &scope);
     atomic_init(&r.next, 0);
@@ -511,6 +532,7 @@ oom:
     rc = -1;
 done:
     free(r.in_context);
+    free(r.active);
     hl_texts_free(&ts);
     hl_flags_free(flags);
     hl_diags_free(&errors);

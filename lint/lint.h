@@ -30,6 +30,11 @@ typedef struct hl_lint_options {
      * per discovered file with its absolute path, before parsing. */
     bool (*skip)(void *user, const char *abs_path);
     void *skip_user;
+    /* The rules to match in a file (.hotlint.yaml enable/disable), or NULL
+     * for every rule: called for each file and rule before parsing, so a
+     * disabled rule does not take a call from another rule that matches it. */
+    bool (*rule_active)(void *user, const char *abs_path, const hl_rule *rule);
+    void *rule_active_user;
     bool no_cache;               /* --no-cache: parse every file (lint/cache.h) */
     const char *cache_dir;       /* --cache-dir DIR, or NULL for the default place */
     const hl_wrappers *wrappers; /* declared wrappers, or NULL */

@@ -39,6 +39,9 @@ typedef struct hl_source {
     char *abs_path; /* resolved */
     bool named;     /* named on the command line (not found by walking a directory) */
     size_t root;    /* index of the command-line path it came from */
+    /* Per catalog rule, 1 when the rule is matched in this file (its
+     * .hotlint.yaml enables it), 0 when not; NULL: every rule. Not owned. */
+    const unsigned char *active;
 } hl_source;
 
 typedef struct hl_sources {

@@ -13,87 +13,23 @@
 /* ---- matchers ---- */
 
 /* Whether the loop assigns name (a variable, or with member set a field
- * reached through . or ->). With additive_only, only constant increments
- * count and multiplicative updates set *multiplicative. */
-static bool loop_assigns(tu_state *st, int li, const char *name, bool member, bool additive_only,
-                         bool *multiplicative)
+ * reached through . or ->), or takes its address. */
+static bool loop_assigns(tu_state *st, int li, const char *name, bool member)
 {
+    static const char *const after[] = {"=", "+=", "-=", "++", "--", "*=", "<<=", "/=", ">>="};
     loop_fact *L = lx_loop_tokens(st, li);
-    bool additive = false;
     for (unsigned i = 0; i < L->n_toks; i++) {
         if (strcmp(L->toks[i], name))
             continue;
         const char *prev = i > 0 ? L->toks[i - 1] : "";
         const char *next = i + 1 < L->n_toks ? L->toks[i + 1] : "";
-        const char *next2 = i + 2 < L->n_toks ? L->toks[i + 2] : "";
         if ((!strcmp(prev, ".") || !strcmp(prev, "->")) != member)
             continue; /* a member of the same name, or a variable named like the member */
-        if (!additive_only) {
-            if (!strcmp(next, "=") || !strcmp(next, "+=") || !strcmp(next, "-=") ||
-                !strcmp(next, "++") || !strcmp(next, "--") || !strcmp(prev, "++") ||
-                !strcmp(prev, "--") || !strcmp(prev, "&") || !strcmp(next, "*=") ||
-                !strcmp(next, "<<=") || !strcmp(next, "/=") || !strcmp(next, ">>="))
-                return true;
-            continue;
-        }
-        if (!strcmp(next, "*=") || !strcmp(next, "<<=")) {
-            *multiplicative = true;
-        } else if (!strcmp(next, "=")) {
-            /* V = <expr>; : a factor (x * 2, x << 1) or V + constant */
-            for (unsigned k = i + 2; k < L->n_toks && strcmp(L->toks[k], ";"); k++) {
-                const char *t = L->toks[k];
-                const char *tn = k + 1 < L->n_toks ? L->toks[k + 1] : "";
-                const char *tp = L->toks[k - 1];
-                long v;
-                if (!strcmp(t, "<<") ||
-                    (!strcmp(t, "*") && ((lx_is_int_literal(tn, &v) && v >= 2) ||
-                                         (lx_is_int_literal(tp, &v) && v >= 2))))
-                    *multiplicative = true;
-                if (!strcmp(t, name) && !strcmp(tn, "+") && k + 2 < L->n_toks &&
-                    (lx_is_int_literal(L->toks[k + 2], NULL) || !strcmp(L->toks[k + 2], "sizeof")))
-                    additive = true;
-            }
-        } else if (!strcmp(next, "++") || !strcmp(prev, "++") ||
-                   (!strcmp(next, "+=") &&
-                    (lx_is_int_literal(next2, NULL) || !strcmp(next2, "sizeof")))) {
-            additive = true;
-        }
+        if (lx_in_list((char *const *)after, sizeof after / sizeof after[0], next) ||
+            !strcmp(prev, "++") || !strcmp(prev, "--") || !strcmp(prev, "&"))
+            return true;
     }
-    return additive;
-}
-
-/* realloc(p, size) where size grows by a constant each time round. With
- * geometric set, also reports a size that grows by a factor (the amortised
- * pattern no rule should flag). */
-static bool realloc_grows_linearly(tu_state *st, const call_fact *cf, bool *geometric)
-{
-    if (geometric)
-        *geometric = false;
-    if (cf->loop < 0 || clang_Cursor_getNumArguments(cf->cur) < 2)
-        return false;
-    toks t;
-    lx_tokenize_range(st->tu, clang_getCursorExtent(clang_Cursor_getArgument(cf->cur, 1)), &t);
-    bool additive = false, mult = false;
-    for (unsigned i = 0; i < t.n; i++) {
-        const char *nx = i + 1 < t.n ? t.v[i + 1] : "";
-        if (!strcmp(t.v[i], "+") && (lx_is_int_literal(nx, NULL) || !strcmp(nx, "sizeof")))
-            additive = true;
-        if (!strcmp(t.v[i], "<<") || (!strcmp(t.v[i], "*") && lx_is_int_literal(nx, NULL)) ||
-            (lx_is_int_literal(t.v[i], NULL) && !strcmp(nx, "*")))
-            mult = true;
-    }
-    for (unsigned i = 0; i < t.n; i++) {
-        if (!lx_is_ident(t.v[i]) || !strcmp(t.v[i], "sizeof"))
-            continue;
-        bool member = i > 0 && (!strcmp(t.v[i - 1], "->") || !strcmp(t.v[i - 1], "."));
-        for (int li = cf->loop; li >= 0; li = st->loops[li].parent)
-            if (loop_assigns(st, li, t.v[i], member, true, &mult))
-                additive = true;
-    }
-    lx_toks_free(&t);
-    if (geometric)
-        *geometric = mult;
-    return additive && !mult;
+    return false;
 }
 
 /* strlen(s) in a loop condition where s is not assigned in the loop. */
@@ -108,8 +44,7 @@ static bool condition_arg_unchanged(tu_state *st, const call_fact *cf)
         if (!lx_is_ident(t.v[i]))
             continue;
         bool member = i > 0 && (!strcmp(t.v[i - 1], "->") || !strcmp(t.v[i - 1], "."));
-        bool dummy = false;
-        changed = loop_assigns(st, cf->loop, t.v[i], member, false, &dummy);
+        changed = loop_assigns(st, cf->loop, t.v[i], member);
     }
     lx_toks_free(&t);
     return !changed;
@@ -198,6 +133,16 @@ static bool freed_same_iteration(tu_state *st, const call_fact *cf)
             return true;
     }
     return false;
+}
+
+/* A call in a loop body that costs on every iteration: not a compare made
+ * cheap by its values (lx_compare_is_cheap), not an allocation behind a
+ * capacity check (amortised growth). */
+static bool body_call_costly(const tu_state *st, const call_fact *cf, const hl_rule *rule)
+{
+    if (rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
+        return !lx_compare_is_cheap(st, cf);
+    return !((cf->value_flags & HL_VAL_CAPACITY_CHECKED) && lx_is_sized_allocator(cf->callee));
 }
 
 static int rank(hl_matcher m)
@@ -315,9 +260,9 @@ static void match_calls(tu_state *st)
         if (is_chain_head)
             continue;
         /* realloc growing geometrically (cap *= 2) is the fix, not a finding. */
-        bool geometric = false;
-        if ((!strcmp(cf->callee, "realloc") || !strcmp(cf->callee, "reallocarray")) &&
-            !realloc_grows_linearly(st, cf, &geometric) && geometric)
+        bool is_realloc = !strcmp(cf->callee, "realloc") || !strcmp(cf->callee, "reallocarray");
+        hl_growth growth = is_realloc ? lx_realloc_growth(st, cf) : HL_GROWTH_NONE;
+        if (growth == HL_GROWTH_GEOMETRIC)
             continue;
         /* One finding per call for each directory of rules: the built-in
          * rules compete (the most specific matcher wins), and so do the rules
@@ -331,7 +276,7 @@ static void match_calls(tu_state *st)
             char best_note[128] = "";
             for (size_t r = 0; r < cat->n_rules; r++) {
                 const hl_rule *rule = &cat->rules[r];
-                if (!lx_same_rule_dir(rule, &cat->rules[g]) ||
+                if (!lx_same_rule_dir(rule, &cat->rules[g]) || !lx_rule_active(st, rule) ||
                     !lx_in_list(rule->callees, rule->n_callees, cf->callee))
                     continue;
                 for (int m = 0; m <= HL_MATCH_UNBUFFERED_IO; m++) {
@@ -341,7 +286,7 @@ static void match_calls(tu_state *st)
                     char note[128] = "";
                     switch ((hl_matcher)m) {
                     case HL_MATCH_CALL_IN_LOOP_BODY:
-                        ok = true;
+                        ok = body_call_costly(st, cf, rule);
                         if (rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
                             snprintf(note, sizeof note, " on every iteration of this loop");
                         else if (rule->message_note && freed_same_iteration(st, cf))
@@ -353,7 +298,7 @@ static void match_calls(tu_state *st)
                         ok = cf->ctx == CTX_COND && condition_arg_unchanged(st, cf);
                         break;
                     case HL_MATCH_REALLOC_GROWTH:
-                        ok = realloc_grows_linearly(st, cf, NULL);
+                        ok = growth == HL_GROWTH_LINEAR;
                         break;
                     case HL_MATCH_UNBUFFERED_IO:
                         ok = unbuffered_io(st, cf, note, sizeof note);

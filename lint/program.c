@@ -230,6 +230,10 @@ static int wrapper_finding(const program *p, hl_file_result *res, const hl_wrapp
     for (int fam = 0; fam < HL_N_FAMILIES; fam++)
         if (declared(decl, fam, at->callee))
             fams |= HL_FAM_BIT(fam);
+    /* An allocation behind a test in the loop ("if (len == cap) grow(b)",
+     * "if (!obj) obj = make()") is growth or a lazy start, not one per turn. */
+    if (w->conditional)
+        fams &= ~HL_FAM_BIT(HL_FAM_ALLOCATION);
     int fam = 0;
     while (fam < HL_N_FAMILIES && !(fams & HL_FAM_BIT(fam)))
         fam++;

@@ -520,5 +520,6 @@ void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, c
         hl_finding_clear(&at);
         return;
     }
-    *w = (hl_wrapper_call){at, attrs};
+    *w = (hl_wrapper_call){at, attrs,
+                           (lx_call_value_flags(st, c, f) & HL_VAL_CAPACITY_CHECKED) != 0};
 }

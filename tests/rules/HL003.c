@@ -2,19 +2,19 @@
 #include <string.h>
 #include <strings.h>
 
-int find(const char **keys, int n, const char *key)
+int find(const char **keys, int n, const char *key, size_t len)
 {
     for (int i = 0; i < n; i++)
         if (strcmp(keys[i], key) == 0) // expect: HL003 "every iteration"
             return i;
     for (int i = 0; i < n; i++) {
-        if (!strncmp(keys[i], key, 4)) // expect: HL003
+        if (!strncmp(keys[i], key, len)) // expect: HL003
             return i;
         if (!strcasecmp(keys[i], key)) // expect: HL003
             return i;
         if (!strncasecmp(keys[i], key, 2)) // expect: HL003
             return i;
-        if (!memcmp(keys[i], key, 3)) // expect: HL003
+        if (!memcmp(keys[i], key, len)) // expect: HL003
             return i;
     }
     return -1;
