@@ -177,6 +177,9 @@ void lx_detect_chain(tu_state *st, CXCursor c, const frame *f);
 #define GUARD_VERBOSITY  2u /* under a test of a verbosity or debug setting */
 #define GUARD_RETURNS    4u /* in a return statement inside its loop: runs as the loop ends */
 bool lx_loop_over_args(CXCursor cond);
+/* A statement that ends in failure: return of a negative number, NULL,
+ * false or an error constant; goto an error label; exit or abort. */
+bool lx_ends_in_failure(CXCursor stmt);
 loop_drive lx_loop_drive(CXCursor cond, CXCursor body);
 /* The guards between the call and the loop stop_loop (-1: the function). */
 unsigned lx_call_guards(tu_state *st, CXCursor call, const frame *f, int stop_loop);
@@ -188,6 +191,8 @@ void lx_site_notes(tu_state *st, const call_fact *cf, int loop, hl_finding *x);
 
 /* summary.c: the unit's summary for the whole-program stage (summary.h). */
 void lx_summarize_function(tu_state *st, CXCursor fn, int func);
+/* summary_returns.c: the calls whose result the function returns (pointer results only). */
+void lx_summarize_returns(tu_state *st, CXCursor fn, hl_fn_summary *out);
 /* Records a call between functions and, in a loop, a wrapper candidate. */
 void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, const frame *f,
                      unsigned guards, bool rule_callee);

@@ -217,6 +217,9 @@ void hl_cache_write_summary(FILE *f, const hl_tu_summary *s)
         fprintf(f, "%zu\n", fn->n_always);
         for (size_t k = 0; k < fn->n_always; k++)
             write_step(f, &fn->always[k]);
+        fprintf(f, "%zu\n", fn->n_returns);
+        for (size_t k = 0; k < fn->n_returns; k++)
+            write_step(f, &fn->returns[k]);
     }
     fprintf(f, "%zu\n", s->n_edges);
     for (size_t i = 0; i < s->n_edges; i++) {
@@ -252,6 +255,11 @@ void hl_cache_read_summary(hl_rd *r, const hl_scope *scope, hl_tu_summary *s)
             fn->cap_always = na;
         for (; fn->n_always < na && !r->bad; fn->n_always++)
             read_step(r, &fn->always[fn->n_always]);
+        size_t nr = rd_count(r, 1000000);
+        if ((fn->returns = rd_array(r, nr, sizeof *fn->returns)))
+            fn->cap_returns = nr;
+        for (; fn->n_returns < nr && !r->bad; fn->n_returns++)
+            read_step(r, &fn->returns[fn->n_returns]);
         if (!fn->name || !fn->abs_file)
             r->bad = 1;
     }

@@ -16,13 +16,26 @@
  * failure: "usage", "printHelp", "debugCommand", "luaL_openlibs",
  * "initServer", "luaL_error", "serverPanic". */
 static const char *const cold_words[] = {
-    "usage",   "help",    "version", "debug",    "admin",  "init",      "initialize",
-    "setup",   "startup", "open",    "openlibs", "config", "configure", "getopt",
-    "options", "error",   "panic",   "fatal",    "die",    "abort",     "oom"};
+    "usage",   "help",      "version",   "debug",    "admin",  "init",      "initialize",
+    "setup",   "startup",   "open",      "openlibs", "config", "configure", "getopt",
+    "options", "error",     "panic",     "fatal",    "die",    "abort",     "oom",
+    "assert",  "traceback", "backtrace", "crash"};
+/* And for a callee only: a log line in a loop is no cost to hoist
+ * ("serverLog", "log_debug"), while a function that writes logs as its work
+ * ("log_batch") may be hot. */
+static const char *const callee_cold_words[] = {"log", "trace", "warn", "warning"};
+
+static bool in_words(const char *w, const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(w, v[i]))
+            return true;
+    return false;
+}
 
 /* Splits a name into lower-case words at '_', digits and case changes, and
  * returns the cold word it holds, or NULL. */
-static const char *cold_word(const char *name)
+const char *lx_cold_word(const char *name, bool as_callee)
 {
     char word[64];
     size_t n = 0;
@@ -35,6 +48,9 @@ static const char *cold_word(const char *name)
             for (size_t i = 0; i < sizeof cold_words / sizeof cold_words[0]; i++)
                 if (!strcmp(word, cold_words[i]))
                     return cold_words[i];
+            if (as_callee && in_words(word, callee_cold_words,
+                                      sizeof callee_cold_words / sizeof callee_cold_words[0]))
+                return "log";
             n = 0;
         }
         if (!*p)
@@ -64,7 +80,7 @@ void lx_heat_functions(program *p)
 {
     for (size_t i = 0; i < p->n_fns; i++) {
         prog_fn *f = &p->fns[i];
-        f->why_own = cold_word(f->s->name);
+        f->why_own = lx_cold_word(f->s->name, false);
         f->level = f->why_own ? HL_HEAT_COLD : HL_HEAT_WARM;
     }
     /* A function the program calls starts cold and rises with its callers;

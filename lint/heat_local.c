@@ -258,14 +258,14 @@ static bool tests_verbosity(CXCursor cond)
     return hit;
 }
 
-/* A statement that ends a branch in failure: return of a negative number,
+/* A statement that ends a branch in failure (declared in ast_facts.h): return of a negative number,
  * NULL, false or an error constant; goto an error label; exit or abort. */
-static bool ends_in_failure(CXCursor b)
+bool lx_ends_in_failure(CXCursor b)
 {
     enum CXCursorKind k = clang_getCursorKind(b);
     if (k == CXCursor_CompoundStmt) {
         CXCursor last = lx_last_child(b);
-        return !clang_Cursor_isNull(last) && ends_in_failure(last);
+        return !clang_Cursor_isNull(last) && lx_ends_in_failure(last);
     }
     if (k == CXCursor_GotoStmt) {
         CXString sp = clang_getCursorSpelling(clang_getCursorReferenced(b));
@@ -334,7 +334,7 @@ unsigned lx_call_guards(tu_state *st, CXCursor call, const frame *f, int stop_lo
             continue; /* the call is in the condition itself */
         if (tests_verbosity(ks.v[0]))
             g |= GUARD_VERBOSITY;
-        if (!above_loop && ends_in_failure(from))
+        if (!above_loop && lx_ends_in_failure(from))
             g |= GUARD_ERROR_PATH;
     }
     return g;

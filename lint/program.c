@@ -181,6 +181,31 @@ static void compute_reach(program *p, const hl_wrappers *w)
     }
 }
 
+/* Which functions return memory they allocate: "return malloc(n)",
+ * "T *o = zmalloc(...); ...; return o;", or the result of such a function.
+ * An allocation the callee keeps (a node linked into a list it was given)
+ * is the data structure's own, with nothing to hoist. */
+static void compute_fresh(program *p, const hl_wrappers *w)
+{
+    for (size_t i = 0; i < p->n_fns; i++)
+        p->fns[i].fresh = declared(w, HL_FAM_ALLOCATION, p->fns[i].s->name);
+    for (int depth = 0; depth < HL_REACH_DEPTH; depth++) {
+        bool changed = false;
+        for (size_t i = 0; i < p->n_fns; i++) {
+            prog_fn *f = &p->fns[i];
+            for (size_t k = 0; !f->fresh && k < f->s->n_returns; k++) {
+                const char *c = f->s->returns[k].callee;
+                size_t g = lx_prog_resolve(p, c, f->s->abs_file);
+                if (hl_callee_family(p->cat, c) == HL_FAM_ALLOCATION ||
+                    (g != SIZE_MAX && g != i && p->fns[g].fresh))
+                    f->fresh = changed = true;
+            }
+        }
+        if (!changed)
+            break;
+    }
+}
+
 /* ---- findings at calls of wrappers ---- */
 
 static const hl_rule *family_rule(const hl_catalog *cat, int fam)
@@ -225,8 +250,14 @@ static int wrapper_finding(const program *p, hl_file_result *res, const hl_wrapp
                            const hl_wrappers *decl)
 {
     const hl_finding *at = &w->at;
+    /* A call of a failure or logging function ("_serverAssert", "luaL_error",
+     * "serverLog") is a failure path or a log line, not a cost to hoist. */
+    if (lx_cold_word(at->callee, true))
+        return 0;
     size_t fn = lx_prog_resolve(p, at->callee, at->abs_file);
-    unsigned fams = fn != SIZE_MAX ? p->fns[fn].reach : w->attr_families;
+    /* The declaration's attributes count even with a definition at hand:
+     * format(printf, ...) formats whatever the body's branches do. */
+    unsigned fams = (fn != SIZE_MAX ? p->fns[fn].reach : 0) | w->attr_families;
     for (int fam = 0; fam < HL_N_FAMILIES; fam++)
         if (declared(decl, fam, at->callee))
             fams |= HL_FAM_BIT(fam);
@@ -234,11 +265,26 @@ static int wrapper_finding(const program *p, hl_file_result *res, const hl_wrapp
      * "if (!obj) obj = make()") is growth or a lazy start, not one per turn. */
     if (w->conditional)
         fams &= ~HL_FAM_BIT(HL_FAM_ALLOCATION);
-    int fam = 0;
-    while (fam < HL_N_FAMILIES && !(fams & HL_FAM_BIT(fam)))
-        fam++;
+    /* An allocation counts when the callee hands it back (a constructor, a
+     * copy), or says it allocates (attributes, .hotlint.yaml). */
+    if (fn != SIZE_MAX && !p->fns[fn].fresh && !(w->attr_families & HL_FAM_BIT(HL_FAM_ALLOCATION)))
+        fams &= ~HL_FAM_BIT(HL_FAM_ALLOCATION);
+    /* Formatting first: a function that formats into fresh memory
+     * (sdscatprintf, asprintf wrappers) is a formatting cost. */
+    static const int order[HL_N_FAMILIES] = {HL_FAM_FORMATTING, HL_FAM_ALLOCATION,
+                                             HL_FAM_STRING_CONCAT, HL_FAM_STRING_COMPARE};
+    int fam = HL_N_FAMILIES;
+    for (int o = 0; o < HL_N_FAMILIES && fam == HL_N_FAMILIES; o++)
+        if (fams & HL_FAM_BIT(order[o]))
+            fam = order[o];
     const hl_rule *rule = fam < HL_N_FAMILIES ? family_rule(p->cat, fam) : NULL;
     if (!rule)
+        return 0;
+    /* A compare or a concatenation is worth a finding at the call of the
+     * function that does it, not at a caller's caller: what it compares is
+     * decided there. */
+    if ((fam == HL_FAM_STRING_COMPARE || fam == HL_FAM_STRING_CONCAT) && fn != SIZE_MAX &&
+        p->fns[fn].via[fam].into != SIZE_MAX)
         return 0;
     hl_finding x = {0};
     x.rule = rule;
@@ -263,7 +309,7 @@ static int wrapper_finding(const program *p, hl_file_result *res, const hl_wrapp
     for (size_t i = 0; rc == 0 && i < at->n_notes; i++)
         rc = hl_finding_add_note(&x, at->notes[i].file, at->notes[i].line, at->notes[i].column,
                                  at->notes[i].message);
-    if (rc == 0 && fn != SIZE_MAX)
+    if (rc == 0 && fn != SIZE_MAX && (p->fns[fn].reach & HL_FAM_BIT(fam)))
         rc = chain_notes(p, fn, fam, &x);
     else if (rc == 0)
         rc = hl_finding_add_note(
@@ -287,6 +333,7 @@ int hl_program_apply(hl_file_result *results, size_t n, const hl_catalog *cat,
     if (index_functions(&p, results, n) < 0 || resolve_edges(&p, results, n) < 0)
         goto done;
     compute_reach(&p, declared_wrappers);
+    compute_fresh(&p, declared_wrappers);
     for (size_t u = 0; u < n; u++)
         for (size_t i = 0; i < results[u].sum.n_calls; i++)
             if (wrapper_finding(&p, &results[u], &results[u].sum.calls[i], declared_wrappers) < 0)

@@ -19,6 +19,7 @@ typedef struct prog_fn {
     const hl_fn_summary *s;
     size_t next_same_name; /* SIZE_MAX ends the chain */
     unsigned reach;        /* HL_FAM_BIT: paid on every call, through callees too */
+    bool fresh;            /* returns memory it allocated (directly or through a callee) */
     /* per family: the call that pays it (into.callee) and the function it
      * leads to (SIZE_MAX: the call pays it itself) */
     struct {
@@ -61,6 +62,9 @@ size_t lx_prog_resolve(const program *p, const char *name, const char *abs_file)
 size_t lx_prog_fn_at(const program *p, const char *abs_file, unsigned line);
 
 /* heat.c */
+/* The word of a function's name that marks code run once, on request or on
+ * failure ("usage", "debug", "init", "error", "assert", "log", ...), or NULL. */
+const char *lx_cold_word(const char *name, bool as_callee);
 void lx_heat_functions(program *p);
 /* Sets x's heat from its own evidence and its function's. 0, or -1 (OOM). */
 int lx_heat_finding(const program *p, hl_finding *x);

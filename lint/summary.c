@@ -39,6 +39,9 @@ void hl_tu_summary_free(hl_tu_summary *s)
         for (size_t k = 0; k < fn->n_always; k++)
             free(fn->always[k].callee);
         free(fn->always);
+        for (size_t k = 0; k < fn->n_returns; k++)
+            free(fn->returns[k].callee);
+        free(fn->returns);
     }
     free(s->fns);
     for (size_t i = 0; i < s->n_edges; i++)
@@ -182,7 +185,13 @@ static enum CXChildVisitResult has_return_cb(CXCursor c, CXCursor p, CXClientDat
 {
     (void)p;
     enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_ReturnStmt || k == CXCursor_GotoStmt) {
+    /* A failure's return ("if (!buf) return NULL;") is not a path that skips
+     * the function's work; break and continue are: "do { if (quiet) break;
+     * log(...); } while (0)". */
+    if ((k == CXCursor_ReturnStmt || k == CXCursor_GotoStmt) && lx_ends_in_failure(c))
+        return CXChildVisit_Continue;
+    if (k == CXCursor_ReturnStmt || k == CXCursor_GotoStmt || k == CXCursor_BreakStmt ||
+        k == CXCursor_ContinueStmt) {
         *(bool *)d = true;
         return CXChildVisit_Break;
     }
@@ -219,7 +228,8 @@ static bool is_argument_check(CXCursor ifs)
 static bool may_leave(CXCursor c)
 {
     enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_ReturnStmt || k == CXCursor_GotoStmt)
+    if (k == CXCursor_ReturnStmt || k == CXCursor_GotoStmt || k == CXCursor_BreakStmt ||
+        k == CXCursor_ContinueStmt)
         return true;
     if (k != CXCursor_IfStmt && k != CXCursor_SwitchStmt && k != CXCursor_ForStmt &&
         k != CXCursor_WhileStmt && k != CXCursor_DoStmt && k != CXCursor_CompoundStmt &&
@@ -423,6 +433,7 @@ void lx_summarize_function(tu_state *st, CXCursor fn, int func)
         out->direct[f] = set.step[f];
         set.step[f].callee = NULL;
     }
+    lx_summarize_returns(st, fn, out);
     out->always = set.calls;
     out->n_always = set.n_calls;
     out->cap_always = set.cap_calls;
@@ -459,6 +470,29 @@ static unsigned attribute_families(CXCursor decl)
     return fams;
 }
 
+/* A call in an arm of "c ? a : b", or right of && or ||, between it and
+ * its loop: it runs on some turns only ("assert(x)" expands to one). */
+static bool in_conditional_operand(tu_state *st, CXCursor call, const frame *f)
+{
+    CXCursor loop = st->loops[f->loop].cur, from = call;
+    for (const frame *u = f; u; from = u->cur, u = u->up) {
+        if (clang_equalCursors(u->cur, loop))
+            return false;
+        enum CXCursorKind k = clang_getCursorKind(u->cur);
+        if (k != CXCursor_ConditionalOperator && k != CXCursor_BinaryOperator)
+            continue;
+        struct kids ks = lx_children(u->cur);
+        if (ks.n < 2 || clang_equalCursors(ks.v[0], from))
+            continue; /* the test or the left operand: always evaluated */
+        if (k == CXCursor_ConditionalOperator)
+            return true;
+        char op[4];
+        if (lx_operator(st, u->cur, op, sizeof op) && (!strcmp(op, "&&") || !strcmp(op, "||")))
+            return true;
+    }
+    return false;
+}
+
 static hl_edge_kind edge_kind(tu_state *st, const frame *f, unsigned guards)
 {
     if (guards & (GUARD_ERROR_PATH | GUARD_VERBOSITY))
@@ -491,6 +525,8 @@ void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, c
         return;
     *e = (hl_edge){(unsigned)f->func, dup_or_oom(st, name), line, kind};
     if (rule_callee || f->loop < 0 || f->ctx == CTX_NONE || (guards & GUARD_RETURNS))
+        return;
+    if (in_conditional_operand(st, c, f))
         return;
     bool system = clang_Location_isInSystemHeader(clang_getCursorLocation(ref));
     unsigned attrs = attribute_families(ref);

@@ -51,6 +51,8 @@ typedef struct hl_fn_summary {
     hl_step direct[HL_N_FAMILIES]; /* that call, per family in families */
     hl_step *always;               /* functions called on every call of this one */
     size_t n_always, cap_always;
+    hl_step *returns; /* calls whose result it returns, directly or through a local */
+    size_t n_returns, cap_returns;
 } hl_fn_summary;
 
 /* How a call sits in its caller, for heat. */

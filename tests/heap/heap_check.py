@@ -326,7 +326,7 @@ def corpus_cases(src):
                     current = w[1]
                 elif w[0] == "args":
                     args = w[1:]
-                elif w[0] == "finding" and len(w) == 4:
+                elif w[0] == "finding" and len(w) in (4, 5):  # RULE LINE EXPECT [heat=H]
                     rule, line, expect = w[1], int(w[2]), w[3]
                     if rule == "HL001":
                         with open(os.path.join(root, name, current)) as srcf:
