@@ -50,6 +50,7 @@ typedef struct call_fact {
     CXFile file;
     unsigned line, col, end_line, end_col, offset;
     bool in_chain;
+    unsigned flow; /* LX_FLOW_* (flow.c) */
 } call_fact;
 
 typedef struct chain_fact {
@@ -141,6 +142,46 @@ void lx_detect_chain(tu_state *st, CXCursor c, const frame *f);
 
 /* match.c: the matchers. */
 void lx_match_calls(tu_state *st);
+
+/* ---- flow.c, flow_result.c: control flow around a call ---- */
+
+/* What lx_flow_place records in call_fact.flow. */
+#define LX_FLOW_PER_CASE 1u /* under a case label of a switch on a value that changes in the loop  \
+                             */
+#define LX_FLOW_UNCOND     2u /* nothing conditional between the call and its loop */
+#define LX_FLOW_ERROR_PATH 4u /* in a branch that ends in an error return, goto or noreturn call   \
+                               */
+
+/* How a statement ends, seen from a loop. */
+enum lx_fx {
+    LX_FX_FALL,      /* may complete normally */
+    LX_FX_EXIT_LOOP, /* always leaves the loop (break, goto out of it) */
+    LX_FX_EXIT_FUNC, /* always leaves the function (return, noreturn call) */
+    LX_FX_BREAK,     /* always breaks out of a switch or loop inside the loop */
+    LX_FX_CONTINUE,  /* always continues a loop inside the loop */
+    LX_FX_UNSURE     /* may start the loop's next iteration early (continue, goto back) */
+};
+
+/* A call to a function that does not return: exit(), abort(), longjmp(), ...
+ * or one declared noreturn / _Noreturn. */
+bool lx_flow_noreturn_call(CXCursor c);
+/* How statement s ends with respect to loop li (-1: the function); brk_L and
+ * cont_L say whether a break / continue at the top of s belongs to the loop. */
+enum lx_fx lx_flow_stmt(tu_state *st, CXCursor s, int li, bool brk_L, bool cont_L);
+/* Called as a call is recorded (f: the frames above it): a call in a block
+ * that always leaves its loop moves to the enclosing loop (or none); fills
+ * cf->flow. */
+void lx_flow_place(tu_state *st, CXCursor call, const frame *f, call_fact *cf);
+/* A retry or probe loop: the call's result (or what a call made of it
+ * returns) decides an exit taken on success, or the loop goes on while it fails. */
+bool lx_flow_retry_loop(tu_state *st, const call_fact *cf);
+/* The block cf allocates is freed later in the same iteration, unconditionally,
+ * and not handed to another owner before. */
+bool lx_flow_freed_same_iteration(tu_state *st, const call_fact *cf);
+/* Heat hint: the call sits in a branch that returns an error value (a negative
+ * constant, NULL, a name like *ERR* or *FAIL*), jumps to a label like err,
+ * fail, cleanup, out or bad, or calls a noreturn function. */
+bool lx_call_on_error_path(tu_state *st, const call_fact *cf);
 
 /* analyze.c: the driver. */
 

@@ -179,26 +179,6 @@ static bool unbuffered_io(tu_state *st, const call_fact *cf, char *note, size_t 
     return r;
 }
 
-/* free(v) later in the same iteration of the loop that allocated v. */
-static bool freed_same_iteration(tu_state *st, const call_fact *cf)
-{
-    if (!cf->assigned)
-        return false;
-    for (size_t i = 0; i < st->n_calls; i++) {
-        const call_fact *c = &st->calls[i];
-        if (strcmp(c->callee, "free") || c->loop != cf->loop || c->offset <= cf->offset)
-            continue;
-        char *a = clang_Cursor_getNumArguments(c->cur) >= 1
-                      ? lx_lvalue_name(st, clang_Cursor_getArgument(c->cur, 0))
-                      : NULL;
-        bool same = a && !strcmp(a, cf->assigned);
-        free(a);
-        if (same)
-            return true;
-    }
-    return false;
-}
-
 static int rank(hl_matcher m)
 {
     switch (m) {
@@ -292,6 +272,11 @@ void lx_match_calls(tu_state *st)
         if ((!strcmp(cf->callee, "realloc") || !strcmp(cf->callee, "reallocarray")) &&
             !realloc_grows_linearly(st, cf, &geometric) && geometric)
             continue;
+        /* Control flow (flow.c): a call under a case label of a switch on a
+         * value that changes each time round runs for that case only; one in
+         * a retry or probe loop runs until the first success. */
+        bool per_case = (cf->flow & LX_FLOW_PER_CASE) != 0;
+        int retry = -1; /* lx_flow_retry_loop, asked once when needed */
         /* One finding per call for each directory of rules: the built-in
          * rules compete (the most specific matcher wins), and so do the rules
          * of one user directory, but a user rule never loses its finding to
@@ -314,10 +299,12 @@ void lx_match_calls(tu_state *st)
                     char note[128] = "";
                     switch ((hl_matcher)m) {
                     case HL_MATCH_CALL_IN_LOOP_BODY:
-                        ok = true;
+                        ok = !per_case;
+                        if (ok && !(rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN)))
+                            ok = !(retry < 0 ? (retry = lx_flow_retry_loop(st, cf)) : retry);
                         if (rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
                             snprintf(note, sizeof note, " on every iteration of this loop");
-                        else if (rule->message_note && freed_same_iteration(st, cf))
+                        else if (rule->message_note && lx_flow_freed_same_iteration(st, cf))
                             snprintf(note, sizeof note, "%s", rule->message_note);
                         break;
                     case HL_MATCH_COMPARE_CHAIN: /* chains are matched above */
@@ -326,10 +313,11 @@ void lx_match_calls(tu_state *st)
                         ok = cf->ctx == CTX_COND && condition_arg_unchanged(st, cf);
                         break;
                     case HL_MATCH_REALLOC_GROWTH:
-                        ok = realloc_grows_linearly(st, cf, NULL);
+                        ok = realloc_grows_linearly(st, cf, NULL) &&
+                             !(retry < 0 ? (retry = lx_flow_retry_loop(st, cf)) : retry);
                         break;
                     case HL_MATCH_UNBUFFERED_IO:
-                        ok = unbuffered_io(st, cf, note, sizeof note);
+                        ok = !per_case && unbuffered_io(st, cf, note, sizeof note);
                         break;
                     }
                     if (ok) {
