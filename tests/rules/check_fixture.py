@@ -4,6 +4,7 @@ with the expectations written next to the lines.
 
   // expect: HL001                  a finding of HL001 on this line
   // expect: HL002 "freed in the"   ... whose message contains the quoted text
+  // expect: HL002 !"freed in the"  ... whose message does not contain it
   // silent: <why>                  a negative case (documents why it stays quiet)
   // hotlint-test-flags: -I x       compiler flags for the fixture (first lines)
 
@@ -25,8 +26,9 @@ with open(fixture) as f:
         m = re.search(r"hotlint-test-flags:(.*)$", line)
         if m:
             flags += m.group(1).split()
-        for m in re.finditer(r'expect: (HL\d{3})(?: "([^"]*)")?', line):
-            expected.setdefault((n, m.group(1)), []).append(m.group(2))
+        for m in re.finditer(r'expect: (HL\d{3})(?: (!?)"([^"]*)")?', line):
+            want = (m.group(2) == "!", m.group(3)) if m.group(3) is not None else None
+            expected.setdefault((n, m.group(1)), []).append(want)
         silent += "silent:" in line
 
 cmd = [HOTLINT, "--format", "json", "-j1", name]
@@ -51,8 +53,10 @@ for key, wants in sorted(expected.items()):
         fail.append(f"{name}:{key[0]}: expected {len(wants)} x {key[1]}, got {len(msgs)}")
         continue
     for w in wants:
-        if w and not any(w in m for m in msgs):
-            fail.append(f"{name}:{key[0]}: {key[1]} message lacks {w!r}: {msgs}")
+        if w and not w[0] and not any(w[1] in m for m in msgs):
+            fail.append(f"{name}:{key[0]}: {key[1]} message lacks {w[1]!r}: {msgs}")
+        if w and w[0] and any(w[1] in m for m in msgs):
+            fail.append(f"{name}:{key[0]}: {key[1]} message should not say {w[1]!r}: {msgs}")
 for key, msgs in sorted(got.items()):
     if key not in expected:
         fail.append(f"{name}:{key[0]}: unexpected {key[1]}: {msgs[0]}")
