@@ -145,12 +145,14 @@ void lx_match_calls(tu_state *st);
 
 /* ---- flow.c, flow_result.c: control flow around a call ---- */
 
-/* What lx_flow_place records in call_fact.flow. */
-#define LX_FLOW_PER_CASE 1u /* under a case label of a switch on a value that changes in the loop  \
-                             */
-#define LX_FLOW_UNCOND     2u /* nothing conditional between the call and its loop */
-#define LX_FLOW_ERROR_PATH 4u /* in a branch that ends in an error return, goto or noreturn call   \
-                               */
+/* What lx_flow_place records in call_fact.flow: the call sits under a case
+ * label of a switch on a value that changes in the loop (PER_CASE); nothing
+ * conditional lies between it and its loop (UNCOND); it is in a branch that
+ * ends in an error return, a goto to an error label or a noreturn call
+ * (ERROR_PATH). */
+#define LX_FLOW_PER_CASE   1u
+#define LX_FLOW_UNCOND     2u
+#define LX_FLOW_ERROR_PATH 4u
 
 /* How a statement ends, seen from a loop. */
 enum lx_fx {

@@ -135,15 +135,20 @@ static const char *mirror(const char *op)
                                : op;
 }
 
-/* "RESULT op rhs": success or failure. A negative or zero result, NULL, or one
- * at least the limit is a failure; a non-negative one, or one below a limit, a success. */
-static enum polarity compare_polarity(const char *op, const char *rhs, const char *rhs2)
+/* "RESULT op rhs": success or failure. NULL, -1, a negative result or one at
+ * least the limit is a failure; a non-negative one, or one below a limit, a
+ * success. Compared with 0, a pointer is NULL, but an int is a status whose
+ * meaning depends on the function (unlink() == 0 succeeds): undecided. */
+static enum polarity compare_polarity(const char *op, const char *rhs, const char *rhs2, bool ptr)
 {
+    bool null = !strcmp(rhs, "NULL") || !strcmp(rhs, "nullptr") || (ptr && zero_like(rhs));
     bool zero = zero_like(rhs), minus1 = !strcmp(rhs, "-") && !strcmp(rhs2, "1");
     if (!strcmp(op, "=="))
-        return zero || minus1 ? POL_FAILURE : POL_NONE;
+        return null || minus1 ? POL_FAILURE : POL_NONE;
     if (!strcmp(op, "!="))
-        return zero || minus1 ? POL_SUCCESS : POL_NONE;
+        return null || minus1 ? POL_SUCCESS : POL_NONE;
+    if (ptr)
+        return POL_NONE;
     if (!strcmp(op, "<") || !strcmp(op, "<="))
         return zero || !strcmp(rhs, "-") ? POL_FAILURE : POL_SUCCESS;
     if (!strcmp(op, ">=") || !strcmp(op, ">"))
@@ -184,25 +189,51 @@ static void widen(const toks *t, unsigned *a, unsigned *b)
     }
 }
 
-static enum polarity occurrence_polarity(const toks *t, unsigned a, unsigned b)
+static enum polarity occurrence_polarity(const toks *t, unsigned a, unsigned b, bool ptr)
 {
     widen(t, &a, &b);
     const char *prev = a > 0 ? t->v[a - 1] : "", *next = b < t->n ? t->v[b] : "";
     const char *n1 = b + 1 < t->n ? t->v[b + 1] : "", *n2 = b + 2 < t->n ? t->v[b + 2] : "";
+    if (is_compare(next))
+        return compare_polarity(next, n1, n2, ptr);
+    if (is_compare(prev) && a >= 2)
+        return compare_polarity(mirror(prev), t->v[a - 2], "", ptr);
+    if (!ptr) /* "if (!rc)", "if (rc)": an int's truth is the function's convention */
+        return POL_NONE;
     if (!strcmp(prev, "!"))
         return POL_FAILURE;
-    if (is_compare(next))
-        return compare_polarity(next, n1, n2);
-    if (is_compare(prev) && a >= 2)
-        return compare_polarity(mirror(prev), t->v[a - 2], "");
     bool open = !*prev || !strcmp(prev, "&&") || !strcmp(prev, "||") || !strcmp(prev, "(");
     bool close = !*next || !strcmp(next, "&&") || !strcmp(next, "||") || !strcmp(next, ")");
     return open && close ? POL_SUCCESS : POL_NONE;
 }
 
+/* The offsets of the pointer-valued names and calls of a condition. */
+struct pointers {
+    unsigned off[32];
+    unsigned n;
+};
+
+static enum CXChildVisitResult pointers_cb(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    struct pointers *pt = d;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if ((k == CXCursor_DeclRefExpr || k == CXCursor_CallExpr) && pt->n < 32 &&
+        clang_getCanonicalType(clang_getCursorType(c)).kind == CXType_Pointer) {
+        CXFile f;
+        unsigned l, col;
+        lx_expansion(clang_getRangeStart(clang_getCursorExtent(c)), &f, &l, &col,
+                     &pt->off[pt->n++]);
+    }
+    return CXChildVisit_Recurse;
+}
+
 /* Whether a condition tests the call's result for success or for failure. */
 static enum polarity cond_polarity(tu_state *st, const struct products *p, CXCursor cond)
 {
+    struct pointers pt = {.n = 0};
+    pointers_cb(cond, clang_getNullCursor(), &pt);
+    clang_visitChildren(cond, pointers_cb, &pt);
     toks t;
     lx_tokenize_range(st->tu, clang_getCursorExtent(cond), &t);
     bool succ = false, fail = false;
@@ -222,7 +253,10 @@ static enum polarity cond_polarity(tu_state *st, const struct products *p, CXCur
         } else if (!product_at(p, &t, i)) {
             continue;
         }
-        enum polarity pol = occurrence_polarity(&t, a, b);
+        bool ptr = false;
+        for (unsigned k = 0; k < pt.n; k++)
+            ptr |= pt.off[k] == t.off[i];
+        enum polarity pol = occurrence_polarity(&t, a, b, ptr);
         succ |= pol == POL_SUCCESS;
         fail |= pol == POL_FAILURE;
         i = b - 1;
