@@ -339,7 +339,7 @@ static bool branch_edge(CXCursor p, CXCursor x)
 struct walk_res {
     enum lx_fx r;
     CXCursor exit;  /* the statement or call that leaves */
-    bool in_branch; /* the call sits in a branch the exit ends */
+    bool in_branch; /* the exit ends a branch (then, else, case) that holds the call */
 };
 
 /* What runs after the call, from ch->cur[0] up to ch->cur[top] (the target
@@ -367,13 +367,10 @@ static struct walk_res walk_up(const struct target *t, const struct chain *ch, u
             brk_L &= !is_breakable(kj);
             cont_L &= !is_loop_kind(kj);
         }
-        w.in_branch |= branch_edge(p, x);
         enum lx_fx r = LX_FX_FALL;
         CXCursor ex = clang_getNullCursor();
         if (kp == CXCursor_CompoundStmt) {
             r = seq_flow(t, p, x, brk_L, cont_L, &ex);
-            if (fx_exits(r) && i + 1 <= top)
-                w.in_branch |= branch_edge(ch->cur[i + 1], p);
         } else if (kp == CXCursor_IfStmt && is_first_child(p, x)) {
             r = if_flow(t, p, brk_L, cont_L, &ex);
             if (r == LX_FX_BREAK || r == LX_FX_CONTINUE)
@@ -392,8 +389,11 @@ static struct walk_res walk_up(const struct target *t, const struct chain *ch, u
         } else if (r == LX_FX_CONTINUE) {
             skip = SKIP_CONTINUE;
         } else if (r != LX_FX_FALL) {
+            /* On an error path when the exit ends a branch that holds the
+             * call: the block (or statement) it was found in is that branch. */
             w.r = r;
             w.exit = ex;
+            w.in_branch = branch_edge(ch->cur[i + 1], p);
             return w;
         }
     }

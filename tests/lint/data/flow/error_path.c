@@ -42,6 +42,16 @@ int parse(struct ctx *c, char **v, int n)
     return C_OK;
 }
 
+int count_long(char **v, int n, int verbose)
+{
+    char buf[32];
+    for (int i = 0; i < n; i++) {
+        if (verbose)
+            snprintf(buf, sizeof buf, "%d", i); /* main-path: its branch ends before the return */
+    }
+    return -1;
+}
+
 char *lookup(char **v, int n, const char *key)
 {
     for (int i = 0; i < n; i++) {
