@@ -61,6 +61,29 @@ int copy_keys(struct node *list, char **out)
     return i;
 }
 
+/* zstd's programs/util.c: the check is a macro around "if (!(c)) exit(1)". */
+#define CONTROL(c)                                                                                 \
+    {                                                                                              \
+        if (!(c))                                                                                  \
+            exit(1);                                                                               \
+    }
+
+void copy_names(const char **in, unsigned n, char **out)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; ++i) {
+        char *name = strdup(in[i]); // expect: HL002 (a failure check inside a macro)
+        CONTROL(name != NULL);
+        out[k++] = name;
+    }
+    for (unsigned i = 0; i < n; ++i) {
+        char *name = strdup(in[i]); // expect: HL002 (the same check, written out)
+        if (!(name != NULL))
+            exit(1);
+        out[k++] = name;
+    }
+}
+
 /* The allocation in a block that ends in an error return runs once. */
 int load(struct node *list, char **err)
 {
@@ -73,8 +96,16 @@ int load(struct node *list, char **err)
     return 0;
 }
 
+int isLink(const char *path);
+
 void freed(struct node *list, struct queue *q, struct node *keep)
 {
+    for (struct node *n = list; n; n = n->next) {
+        char *path = malloc(64); // expect: HL002 "freed in the same iteration"
+        if (isLink(path))        /* a question about the block, not a new owner */
+            consume(path);
+        free(path);
+    }
     for (struct node *n = list; n; n = n->next) {
         char *tmp = malloc(64); // expect: HL002 "freed in the same iteration"
         consume(tmp);
