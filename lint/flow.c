@@ -172,6 +172,8 @@ static bool jumps_back_rec(struct jump_scan *j, CXCursor s, bool cont_L)
 
 static bool jumps_back(const struct target *t, CXCursor s, bool cont_L)
 {
+    if (clang_Cursor_isNull(t->loop))
+        return false; /* the function: nothing to go back to */
     struct jump_scan j = {t, false};
     return jumps_back_rec(&j, s, cont_L);
 }

@@ -1,6 +1,8 @@
 /* HL001 format-in-loop and control flow: code that always leaves the loop,
  * one case of a dispatch switch, grow-and-retry and probe loops. */
+#include <assert.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,19 @@ int parse_args(struct conn *c, char **argv, int n)
     }
 done:
     return 0;
+}
+
+/* lua's ldo.c style: an error unwinds with longjmp. */
+void check_all(jmp_buf env, const int *v, int n, char *msg, size_t len)
+{
+    for (int i = 0; i < n; i++) {
+        if (v[i] < 0) {
+            snprintf(msg, len, "negative at %d", i); // silent: longjmp() does not come back
+            longjmp(env, 1);
+        }
+        snprintf(msg, len, "%d", v[i]); // expect: HL001 (assert's failure call is conditional)
+        assert(v[i] < 1000);
+    }
 }
 
 /* Leaving the block is not enough when something before can go round again. */

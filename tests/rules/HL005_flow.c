@@ -35,7 +35,7 @@ void join(const char **words, int n, char *out)
 {
     for (int i = 0; i < n; i++) {
         if (i > 0)
-            strcat(out, ","); // expect: HL005
+            strcat(out, ",");  // expect: HL005
         strcat(out, words[i]); // expect: HL005 "rescans the destination"
     }
 }

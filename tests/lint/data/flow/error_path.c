@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define C_OK  0
-#define C_ERR -1
+#define C_OK         0
+#define C_ERR        -1
 #define SQLITE_ERROR 1
 
 _Noreturn void die(const char *msg);
@@ -55,11 +55,11 @@ int count_long(char **v, int n, int verbose)
 char *lookup(char **v, int n, const char *key)
 {
     for (int i = 0; i < n; i++) {
-        if (!strcmp(v[i], key)) /* main-path: the search itself */
+        if (!strcmp(v[i], key))  /* main-path: the search itself */
             return strdup(v[i]); /* main-path: returns the found value */
         if (v[i][0] == 0) {
             char *msg = strdup("empty"); /* error-path: return NULL */
-            free(msg); /* error-path */
+            free(msg);                   /* error-path */
             return NULL;
         }
     }
@@ -101,7 +101,7 @@ next:
     }
     if (fd == 2) {
         snprintf(buf, 64, "ok"); /* main-path: return 0 */
-        free(buf); /* main-path: before return 0 */
+        free(buf);               /* main-path: before return 0 */
         return 0;
     }
     free(buf); /* main-path */
