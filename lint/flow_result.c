@@ -511,8 +511,14 @@ static enum CXChildVisitResult handoff_cb(CXCursor c, CXCursor p, CXClientData d
         char *callee = lx_cx_dup(clang_getCursorSpelling(clang_getCursorReferenced(c)));
         bool owner = callee && takes_ownership(callee);
         free(callee);
-        for (int i = 0; owner && i < clang_Cursor_getNumArguments(c); i++)
-            h->found |= names_var(clang_Cursor_getArgument(c, (unsigned)i), h->name);
+        /* A pointer-to-const parameter (store_key(const char *key, ...)) only reads. */
+        CXType fty = clang_getCursorType(clang_getCursorReferenced(c));
+        for (int i = 0; owner && i < clang_Cursor_getNumArguments(c); i++) {
+            CXType pty = clang_getArgType(fty, (unsigned)i);
+            bool reads =
+                pty.kind == CXType_Pointer && clang_isConstQualifiedType(clang_getPointeeType(pty));
+            h->found |= !reads && names_var(clang_Cursor_getArgument(c, (unsigned)i), h->name);
+        }
     } else if (k == CXCursor_BinaryOperator) {
         struct kids ks = lx_children(c);
         if (ks.n == 2 && names_var(ks.v[1], h->name) && is_assignment(h->st, c, ks.v[0]))

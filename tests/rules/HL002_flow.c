@@ -97,6 +97,7 @@ int load(struct node *list, char **err)
 }
 
 int isLink(const char *path);
+unsigned long store_key(const char *key, size_t len);
 
 void freed(struct node *list, struct queue *q, struct node *keep)
 {
@@ -105,6 +106,11 @@ void freed(struct node *list, struct queue *q, struct node *keep)
         if (isLink(path))        /* a question about the block, not a new owner */
             consume(path);
         free(path);
+    }
+    for (struct node *n = list; n; n = n->next) {
+        char *key = malloc(64); // expect: HL002 "freed in the same iteration"
+        store_key(key, 64);     /* takes a const char *: reads the key, keeps nothing */
+        free(key);
     }
     for (struct node *n = list; n; n = n->next) {
         char *tmp = malloc(64); // expect: HL002 "freed in the same iteration"
