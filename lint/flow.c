@@ -493,6 +493,22 @@ static bool switch_value_changes(tu_state *st, CXCursor cond, const struct targe
 
 /* ---- what the walk records ---- */
 
+/* A name that says error: C_ERR, SQLITE_ERROR, EXIT_FAILURE, luaL_error(...). */
+static bool error_name(const char *s, bool any_case)
+{
+    if (strstr(s, "ERR") || strstr(s, "FAIL"))
+        return true;
+    if (!any_case)
+        return false;
+    char low[128];
+    size_t i = 0;
+    for (; s[i] && i + 1 < sizeof low; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
+    low[i] = '\0';
+    return strstr(low, "error") || strstr(low, "fail");
+}
+
+/* return -1, return NULL, return C_ERR, return luaL_error(L, ...). */
 static bool error_value(tu_state *st, CXCursor ret)
 {
     CXCursor v = lx_last_child(ret);
@@ -502,16 +518,21 @@ static bool error_value(tu_state *st, CXCursor ret)
     bool is_int = lx_eval_int(v, &n);
     if (is_int && n < 0)
         return true;
-    CXType ty = clang_getCursorType(lx_strip(v));
+    if (is_int && n == 0 && clang_getCanonicalType(clang_getCursorType(v)).kind == CXType_Pointer)
+        return true;
+    CXCursor call = lx_strip(v);
+    if (clang_getCursorKind(call) == CXCursor_CallExpr) {
+        char *callee = lx_cx_dup(clang_getCursorSpelling(clang_getCursorReferenced(call)));
+        bool r = callee && error_name(callee, true);
+        free(callee);
+        return r;
+    }
     toks t;
     lx_tokenize_range(st->tu, clang_getCursorExtent(v), &t);
     bool r = false;
-    for (unsigned i = 0; i < t.n && !r; i++) {
-        const char *s = t.v[i];
-        r = (t.n <= 2 && !strcmp(s, "NULL")) || strstr(s, "ERR") || strstr(s, "FAIL");
-    }
-    if (!r && is_int && n == 0 && ty.kind == CXType_Pointer)
-        r = true;
+    for (unsigned i = 0; i < t.n && !r; i++)
+        r = (t.n <= 2 && !strcmp(t.v[i], "NULL")) ||
+            (lx_is_ident(t.v[i]) && error_name(t.v[i], false));
     lx_toks_free(&t);
     return r;
 }

@@ -12,6 +12,7 @@
 
 _Noreturn void die(const char *msg);
 int backend_fail(void);
+int luaL_error(void *L, const char *fmt, ...);
 
 struct ctx {
     char err[64];
@@ -50,6 +51,18 @@ int count_long(char **v, int n, int verbose)
             snprintf(buf, sizeof buf, "%d", i); /* main-path: its branch ends before the return */
     }
     return -1;
+}
+
+int check_args(void *L, char **v, int n)
+{
+    char buf[16];
+    for (int i = 0; i < n; i++) {
+        if (!v[i]) {
+            snprintf(buf, sizeof buf, "#%d", i); /* error-path: returns luaL_error(...) */
+            return luaL_error(L, "bad argument %s", buf);
+        }
+    }
+    return 0;
 }
 
 char *lookup(char **v, int n, const char *key)
