@@ -143,7 +143,7 @@ void lx_detect_chain(tu_state *st, CXCursor c, const frame *f);
 /* match.c: the matchers. */
 void lx_match_calls(tu_state *st);
 
-/* ---- flow.c, flow_result.c: control flow around a call ---- */
+/* ---- flow.c, flow_result.c, flow_error.c: control flow around a call ---- */
 
 /* What lx_flow_place records in call_fact.flow: the call sits under a case
  * label of a switch on a value that changes in the loop (PER_CASE); nothing
@@ -180,6 +180,9 @@ bool lx_flow_retry_loop(tu_state *st, const call_fact *cf);
 /* The block cf allocates is freed later in the same iteration, unconditionally,
  * and not handed to another owner before. */
 bool lx_flow_freed_same_iteration(tu_state *st, const call_fact *cf);
+/* flow_error.c: whether exit (a return, a goto or a noreturn call ending the
+ * branch that holds a call) says error. */
+bool lx_flow_error_exit(tu_state *st, CXCursor exit);
 /* Heat hint: the call sits in a branch that returns an error value (a negative
  * constant, NULL, a name like *ERR* or *FAIL*), jumps to a label like err,
  * fail, cleanup, out or bad, or calls a noreturn function. */
