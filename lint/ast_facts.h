@@ -68,6 +68,7 @@ typedef struct call_fact {
     unsigned guards;      /* GUARD_* bits */
     unsigned value_flags; /* HL_VAL_* */
     bool in_chain;
+    unsigned flow; /* LX_FLOW_* (flow.c) */
     /* The if/else and switch arms between the loop and the call, innermost
      * first: (the statement's offset, which arm); two calls in different
      * arms of one statement never run in the same iteration. */
@@ -239,6 +240,51 @@ bool lx_expr_mentions(tu_state *st, CXCursor e, const char *key);
  * *=, ..., not the ++ or -- of a count. */
 bool lx_sets(tu_state *st, CXCursor scope, const char *key);
 hl_growth lx_realloc_growth(tu_state *st, const call_fact *cf);
+
+/* ---- flow.c, flow_result.c, flow_error.c: control flow around a call ---- */
+
+/* What lx_flow_place records in call_fact.flow: the call sits under a case
+ * label of a switch on a value that changes in the loop (PER_CASE); nothing
+ * conditional lies between it and its loop (UNCOND); it is in a branch that
+ * ends in an error return, a goto to an error label or a noreturn call
+ * (ERROR_PATH). */
+#define LX_FLOW_PER_CASE   1u
+#define LX_FLOW_UNCOND     2u
+#define LX_FLOW_ERROR_PATH 4u
+
+/* How a statement ends, seen from a loop. */
+enum lx_fx {
+    LX_FX_FALL,      /* may complete normally */
+    LX_FX_EXIT_LOOP, /* always leaves the loop (break, goto out of it) */
+    LX_FX_EXIT_FUNC, /* always leaves the function (return, noreturn call) */
+    LX_FX_BREAK,     /* always breaks out of a switch or loop inside the loop */
+    LX_FX_CONTINUE,  /* always continues a loop inside the loop */
+    LX_FX_UNSURE     /* may start the loop's next iteration early (continue, goto back) */
+};
+
+/* A call to a function that does not return: exit(), abort(), longjmp(), ...
+ * or one declared noreturn / _Noreturn. */
+bool lx_flow_noreturn_call(CXCursor c);
+/* How statement s ends with respect to loop li (-1: the function); brk_L and
+ * cont_L say whether a break / continue at the top of s belongs to the loop. */
+enum lx_fx lx_flow_stmt(tu_state *st, CXCursor s, int li, bool brk_L, bool cont_L);
+/* Called as a call is recorded (f: the frames above it): a call in a block
+ * that always leaves its loop moves to the enclosing loop (or none); fills
+ * cf->flow. */
+void lx_flow_place(tu_state *st, CXCursor call, const frame *f, call_fact *cf);
+/* A retry or probe loop: the call's result (or what a call made of it
+ * returns) decides an exit taken on success, or the loop goes on while it fails. */
+bool lx_flow_retry_loop(tu_state *st, const call_fact *cf);
+/* The block cf allocates is freed later in the same iteration, unconditionally,
+ * and not handed to another owner before. */
+bool lx_flow_freed_same_iteration(tu_state *st, const call_fact *cf);
+/* flow_error.c: whether exit (a return, a goto or a noreturn call ending the
+ * branch that holds a call) says error. */
+bool lx_flow_error_exit(tu_state *st, CXCursor exit);
+/* Heat hint: the call sits in a branch that returns an error value (a negative
+ * constant, NULL, a name like *ERR* or *FAIL*), jumps to a label like err,
+ * fail, cleanup, out or bad, or calls a noreturn function. */
+bool lx_call_on_error_path(tu_state *st, const call_fact *cf);
 
 /* analyze.c: the driver. */
 

@@ -59,6 +59,11 @@ void lx_record_call(tu_state *st, CXCursor c, const frame *f)
     CXCursor ref = clang_getCursorReferenced(c);
     if (clang_Cursor_isNull(ref) || clang_getCursorKind(ref) != CXCursor_FunctionDecl)
         return;
+    /* sizeof and _Alignof do not evaluate their operand: glibc's assert()
+     * puts its expression in one "sizeof ((expr) ? 1 : 0)" before the test. */
+    for (const frame *u = f; u; u = u->up)
+        if (clang_getCursorKind(u->cur) == CXCursor_UnaryExpr)
+            return;
     char *name = lx_cx_dup(clang_getCursorSpelling(ref));
     if (!name) {
         st->oom = true;
@@ -116,6 +121,7 @@ void lx_record_call(tu_state *st, CXCursor c, const frame *f)
                       .guards = guards,
                       .value_flags = lx_call_value_flags(st, c, f),
                       .in_chain = lx_has_offset(st->chain_offsets, st->n_chain_offsets, off)};
+    lx_flow_place(st, c, f, cf);
     lx_record_arms(st, cf, c, f);
 }
 
@@ -260,73 +266,6 @@ static void visit_loop(tu_state *st, CXCursor c, enum CXCursorKind kind, const f
     }
 }
 
-static bool break_leaves_loop(const frame *f, CXCursor loop)
-{
-    for (; f; f = f->up) {
-        enum CXCursorKind k = clang_getCursorKind(f->cur);
-        if (k == CXCursor_SwitchStmt)
-            return false;
-        if (k == CXCursor_ForStmt || k == CXCursor_WhileStmt || k == CXCursor_DoStmt)
-            return clang_equalCursors(f->cur, loop);
-    }
-    return false;
-}
-
-static bool is_noreturn_call(CXCursor c)
-{
-    static const char *const names[] = {"exit",       "_exit", "_Exit", "abort", "longjmp",
-                                        "siglongjmp", "err",   "errx",  "verr",  "verrx"};
-    if (clang_getCursorKind(c) != CXCursor_CallExpr)
-        return false;
-    CXString sp = clang_getCursorSpelling(clang_getCursorReferenced(c));
-    const char *n = clang_getCString(sp);
-    bool r = false;
-    for (size_t i = 0; n && i < sizeof names / sizeof names[0]; i++)
-        r |= !strcmp(n, names[i]);
-    clang_disposeString(sp);
-    return r;
-}
-
-enum exit_kind { EXIT_NONE, EXIT_LOOP, EXIT_FUNCTION };
-
-/* How a branch ends: leaving the innermost loop (break, goto) or the
- * function (return, exit(), abort(), ...). Such a branch runs at most once
- * per entry into the loop, not per iteration. */
-static enum exit_kind branch_exit(CXCursor b, const frame *f, CXCursor loop)
-{
-    enum CXCursorKind k = clang_getCursorKind(b);
-    if (k == CXCursor_CompoundStmt) {
-        CXCursor last = lx_last_child(b);
-        return clang_Cursor_isNull(last) ? EXIT_NONE : branch_exit(last, f, loop);
-    }
-    if (k == CXCursor_ReturnStmt)
-        return EXIT_FUNCTION;
-    if (k == CXCursor_GotoStmt)
-        return EXIT_LOOP;
-    if (k == CXCursor_BreakStmt)
-        return break_leaves_loop(f, loop) ? EXIT_LOOP : EXIT_NONE;
-    return is_noreturn_call(b) ? EXIT_FUNCTION : EXIT_NONE;
-}
-
-/* The then/else branches of an if in a loop: a branch that leaves the loop
- * is visited as code outside it. */
-static void visit_if_branches(tu_state *st, CXCursor c, const frame *f)
-{
-    struct kids ks = lx_children(c);
-    for (unsigned i = 0; i < ks.n; i++) {
-        frame nf = *f;
-        enum exit_kind e = i > 0 ? branch_exit(ks.v[i], f, st->loops[f->loop].cur) : EXIT_NONE;
-        if (e == EXIT_LOOP) {
-            nf.loop = st->loops[f->loop].parent;
-            nf.ctx = st->loops[f->loop].outer_ctx;
-        } else if (e == EXIT_FUNCTION) {
-            nf.loop = -1;
-            nf.ctx = CTX_NONE;
-        }
-        visit(st, ks.v[i], &nf);
-    }
-}
-
 static void visit(tu_state *st, CXCursor c, const frame *parent)
 {
     if (st->oom)
@@ -360,10 +299,6 @@ static void visit(tu_state *st, CXCursor c, const frame *parent)
     case CXCursor_IfStmt:
         if (st->uses_chains)
             lx_detect_chain(st, c, parent);
-        if (f.loop >= 0 && f.ctx != CTX_NONE) {
-            visit_if_branches(st, c, &f);
-            return;
-        }
         break;
     default:
         break;

@@ -115,26 +115,6 @@ static bool unbuffered_io(tu_state *st, const call_fact *cf, char *note, size_t 
     return r;
 }
 
-/* free(v) later in the same iteration of the loop that allocated v. */
-static bool freed_same_iteration(tu_state *st, const call_fact *cf)
-{
-    if (!cf->assigned)
-        return false;
-    for (size_t i = 0; i < st->n_calls; i++) {
-        const call_fact *c = &st->calls[i];
-        if (strcmp(c->callee, "free") || c->loop != cf->loop || c->offset <= cf->offset)
-            continue;
-        char *a = clang_Cursor_getNumArguments(c->cur) >= 1
-                      ? lx_lvalue_name(st, clang_Cursor_getArgument(c->cur, 0))
-                      : NULL;
-        bool same = a && !strcmp(a, cf->assigned);
-        free(a);
-        if (same)
-            return true;
-    }
-    return false;
-}
-
 /* A call in a loop body that costs on every iteration: not a compare made
  * cheap by its values (lx_compare_is_cheap), not an allocation behind a
  * capacity check (amortised growth). */
@@ -264,6 +244,11 @@ static void match_calls(tu_state *st)
         hl_growth growth = is_realloc ? lx_realloc_growth(st, cf) : HL_GROWTH_NONE;
         if (growth == HL_GROWTH_GEOMETRIC)
             continue;
+        /* Control flow (flow.c): a call under a case label of a switch on a
+         * value that changes each time round runs for that case only; one in
+         * a retry or probe loop runs until the first success. */
+        bool per_case = (cf->flow & LX_FLOW_PER_CASE) != 0;
+        int retry = -1; /* lx_flow_retry_loop, asked once when needed */
         /* One finding per call for each directory of rules: the built-in
          * rules compete (the most specific matcher wins), and so do the rules
          * of one user directory, but a user rule never loses its finding to
@@ -286,10 +271,12 @@ static void match_calls(tu_state *st)
                     char note[128] = "";
                     switch ((hl_matcher)m) {
                     case HL_MATCH_CALL_IN_LOOP_BODY:
-                        ok = body_call_costly(st, cf, rule);
+                        ok = !per_case && body_call_costly(st, cf, rule);
+                        if (ok && !(rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN)))
+                            ok = !(retry < 0 ? (retry = lx_flow_retry_loop(st, cf)) : retry);
                         if (rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
                             snprintf(note, sizeof note, " on every iteration of this loop");
-                        else if (rule->message_note && freed_same_iteration(st, cf))
+                        else if (rule->message_note && lx_flow_freed_same_iteration(st, cf))
                             snprintf(note, sizeof note, "%s", rule->message_note);
                         break;
                     case HL_MATCH_COMPARE_CHAIN: /* chains are matched above */
@@ -298,10 +285,11 @@ static void match_calls(tu_state *st)
                         ok = cf->ctx == CTX_COND && condition_arg_unchanged(st, cf);
                         break;
                     case HL_MATCH_REALLOC_GROWTH:
-                        ok = growth == HL_GROWTH_LINEAR;
+                        ok = growth == HL_GROWTH_LINEAR &&
+                             !(retry < 0 ? (retry = lx_flow_retry_loop(st, cf)) : retry);
                         break;
                     case HL_MATCH_UNBUFFERED_IO:
-                        ok = unbuffered_io(st, cf, note, sizeof note);
+                        ok = !per_case && unbuffered_io(st, cf, note, sizeof note);
                         break;
                     }
                     if (ok) {

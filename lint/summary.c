@@ -518,21 +518,6 @@ void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, c
     if (f->func < 0)
         return;
     hl_tu_summary *sum = &st->res->sum;
-    hl_edge_kind kind = edge_kind(st, f, guards);
-    unsigned line = lx_cursor_line(c, false, NULL);
-    hl_edge *e = GROW(st, sum->edges, sum->n_edges, sum->cap_edges);
-    if (!e)
-        return;
-    *e = (hl_edge){(unsigned)f->func, dup_or_oom(st, name), line, kind};
-    if (rule_callee || f->loop < 0 || f->ctx == CTX_NONE || (guards & GUARD_RETURNS))
-        return;
-    if (in_conditional_operand(st, c, f))
-        return;
-    bool system = clang_Location_isInSystemHeader(clang_getCursorLocation(ref));
-    unsigned attrs = attribute_families(ref);
-    if (system && !attrs)
-        return;
-    /* A candidate: a finding once the callee is known to pay a family's cost. */
     call_fact cf = {.cur = c,
                     .callee = (char *)name,
                     .loop = f->loop,
@@ -541,6 +526,28 @@ void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, c
                     .guards = guards};
     lx_expansion(clang_getRangeStart(clang_getCursorExtent(c)), &cf.file, &cf.line, &cf.col,
                  &cf.offset);
+    /* In a loop, where the control flow puts the call: a block that always
+     * leaves the loop runs once, not per turn (flow.c). */
+    if (f->loop >= 0 && f->ctx != CTX_NONE)
+        lx_flow_place(st, c, f, &cf);
+    frame placed = *f;
+    placed.loop = cf.loop;
+    placed.ctx = cf.ctx;
+    hl_edge *e = GROW(st, sum->edges, sum->n_edges, sum->cap_edges);
+    if (!e)
+        return;
+    *e =
+        (hl_edge){(unsigned)f->func, dup_or_oom(st, name), cf.line, edge_kind(st, &placed, guards)};
+    if (rule_callee || cf.loop < 0 || cf.ctx == CTX_NONE || (guards & GUARD_RETURNS) ||
+        (cf.flow & LX_FLOW_PER_CASE))
+        return;
+    if (cf.loop != f->loop || in_conditional_operand(st, c, f))
+        return;
+    bool system = clang_Location_isInSystemHeader(clang_getCursorLocation(ref));
+    unsigned attrs = attribute_families(ref);
+    if (system && !attrs)
+        return;
+    /* A candidate: a finding once the callee is known to pay a family's cost. */
     CXFile f2;
     unsigned eo;
     lx_expansion(clang_getRangeEnd(clang_getCursorExtent(c)), &f2, &cf.end_line, &cf.end_col, &eo);
@@ -548,6 +555,8 @@ void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, c
         cf.end_line = cf.line;
         cf.end_col = cf.col;
     }
+    if (lx_flow_retry_loop(st, &cf))
+        return; /* a retry or probe loop: it runs until the first success */
     hl_finding at = {0};
     if (lx_site_finding(st, &cf, &at) < 0)
         return;

@@ -72,7 +72,7 @@ int exits(int n, char *buf)
             exit(snprintf(buf, 8, "%d", i)); // silent: exit() does not come back
         switch (buf[i]) {
         case 3:
-            snprintf(buf, 8, "%d", i); // expect: HL001 (this break leaves the switch only)
+            snprintf(buf, 8, "%d", i); // silent: only for case 3 of a switch on buf[i]
             break;
         }
         if (buf[i] == 4) {

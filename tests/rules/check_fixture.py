@@ -4,6 +4,7 @@ with the expectations written next to the lines.
 
   // expect: HL001                  a finding of HL001 on this line
   // expect: HL002 "freed in the"   ... whose message contains the quoted text
+  // expect: HL002 !"freed in the"  ... whose message does not contain it
   // expect: HL003 cold "why"       ... whose heat is cold (hot, warm or cold)
   // silent: <why>                  a negative case (documents why it stays quiet)
   // hotlint-test-flags: -I x       compiler flags for the fixture (first lines)
@@ -27,8 +28,9 @@ with open(fixture) as f:
         m = re.search(r"hotlint-test-flags:(.*)$", line)
         if m:
             flags += m.group(1).split()
-        for m in re.finditer(r'expect: (HL\d{3})(?: (hot|warm|cold))?(?: "([^"]*)")?', line):
-            expected.setdefault((n, m.group(1)), []).append((m.group(3), m.group(2)))
+        for m in re.finditer(r'expect: (HL\d{3})(?: (hot|warm|cold))?(?: (!?)"([^"]*)")?', line):
+            text = (m.group(3) == "!", m.group(4)) if m.group(4) is not None else None
+            expected.setdefault((n, m.group(1)), []).append((text, m.group(2)))
         silent += "silent:" in line
 
 cmd = [HOTLINT, "--format", "json", "-j1", name]
@@ -57,8 +59,10 @@ for key, wants in sorted(expected.items()):
         fail.append(f"{name}:{key[0]}: expected {len(wants)} x {key[1]}, got {len(msgs)}")
         continue
     for w, heat in wants:
-        if w and not any(w in m for m, _ in msgs):
-            fail.append(f"{name}:{key[0]}: {key[1]} message lacks {w!r}: {msgs}")
+        if w and not w[0] and not any(w[1] in m for m, _ in msgs):
+            fail.append(f"{name}:{key[0]}: {key[1]} message lacks {w[1]!r}: {msgs}")
+        if w and w[0] and any(w[1] in m for m, _ in msgs):
+            fail.append(f"{name}:{key[0]}: {key[1]} message should not say {w[1]!r}: {msgs}")
         if heat and not any(h == heat for _, h in msgs):
             fail.append(f"{name}:{key[0]}: {key[1]} is not {heat}: {msgs}")
 for key, msgs in sorted(got.items()):
