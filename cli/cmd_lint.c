@@ -64,6 +64,9 @@ int hl_cmd_lint(int argc, char **argv)
         hl_lint_cli_free(&cli);
         return 2;
     }
+    /* JSON lists every finding with its heat; the other outputs show the
+     * hot and warm ones unless asked otherwise. */
+    size_t colder = json ? 0 : hl_findings_keep_heat(&f, hl_lint_cli_min_heat(&cli));
     int wrc;
     if (json) {
         wrc = hl_report_lint_json(stdout, &f);
@@ -73,12 +76,17 @@ int hl_cmd_lint(int argc, char **argv)
               : github ? hl_report_github(stdout, &f, NULL)
                        : hl_report_codequality(stdout, &f, NULL);
     } else {
-        hl_report_text_options to = {.color = hl_lint_cli_use_color(&cli), .show_source = true};
+        hl_report_text_options to = {.color = hl_lint_cli_use_color(&cli), .show_source = true,
+                                     .show_fix = true};
         hl_report_lint_errors(stderr, &f, to.color);
         wrc = hl_report_lint_text(stdout, &f, &to);
     }
-    if (!cli.quiet)
+    if (!cli.quiet) {
         hl_report_lint_summary(stderr, &f, now() - t0);
+        if (colder)
+            fprintf(stderr, "hotlint: %zu colder finding%s not shown (--heat all shows %s)\n",
+                    colder, colder == 1 ? "" : "s", colder == 1 ? "it" : "them");
+    }
     int rc = f.n_errors ? 2 : f.n ? 1 : 0;
     if (wrc < 0) {
         fputs("hotlint: error writing the output\n", stderr);

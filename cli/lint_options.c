@@ -146,6 +146,16 @@ hl_opt_result hl_lint_cli_parse_one(hl_lint_cli *c, int argc, char **argv, int *
         c->no_config = true;
         return HL_OPT_OK;
     }
+    if (match_long(arg, "--heat", &v)) {
+        if (!(v = take_value("--heat", v, argc, argv, i, err, errlen)))
+            return HL_OPT_ERROR;
+        c->min_heat = !strcmp(v, "all") ? HL_HEAT_COLD : hl_heat_parse(v);
+        if (!c->min_heat) {
+            snprintf(err, errlen, "--heat must be all, cold, warm or hot, not '%s'", v);
+            return HL_OPT_ERROR;
+        }
+        return HL_OPT_OK;
+    }
     if (match_long(arg, "--baseline", &v)) {
         if (!(v = take_value("--baseline", v, argc, argv, i, err, errlen)))
             return HL_OPT_ERROR;
@@ -361,6 +371,7 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         .skip_user = c->configs,
         .no_cache = c->no_cache,
         .cache_dir = c->cache_dir,
+        .wrappers = c->configs && c->configs->first ? &c->configs->first->wrappers : NULL,
     };
     if (hl_lint_run(&o, cat, out, err, errlen) < 0 ||
         hl_project_filter(c->configs, c->baseline, c->write_baseline, out, &left_out, err, errlen) <
@@ -406,12 +417,23 @@ const char *hl_lint_cli_help(void)
            "                     the staged change (git diff --cached), or with REV the\n"
            "                     working tree against REV (git diff REV; --diff=REV when\n"
            "                     REV is also a path); no PATH: the changed C files\n"
+           "  --heat LEVEL       show findings at least this hot: hot, warm (default,\n"
+           "                     or .hotlint.yaml's min-heat) or all; JSON lists all\n"
            "  -q, --quiet        no summary line on stderr\n"
            "  --no-cache         parse every file (results are cached per file in\n"
            "                     $HOTLINT_CACHE_DIR, else $XDG_CACHE_HOME/hotlint;\n"
            "                     HOTLINT_CACHE=0 also turns the cache off)\n"
            "  --cache-dir DIR    keep the result cache in DIR\n"
            "  -- FLAGS...        extra compiler flags for every file (-I, -D, -std=...)\n";
+}
+
+hl_heat hl_lint_cli_min_heat(const hl_lint_cli *c)
+{
+    if (c->min_heat)
+        return c->min_heat;
+    if (c->configs && c->configs->first && c->configs->first->min_heat)
+        return c->configs->first->min_heat;
+    return HL_HEAT_WARM;
 }
 
 void hl_lint_cli_free(hl_lint_cli *c)

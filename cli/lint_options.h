@@ -44,6 +44,10 @@ typedef struct hl_lint_cli {
      * (lint/diff.h): the staged change, or the working tree against REV. */
     bool diff;
     const char *diff_rev; /* NULL: the staged change */
+
+    /* --heat LEVEL: the coldest findings shown by text, SARIF, github and
+     * codequality output (JSON lists all); 0: .hotlint.yaml's min-heat, else warm. */
+    hl_heat min_heat;
 } hl_lint_cli;
 
 /* A caller's own option layer: offered every option the shared parser does
@@ -94,6 +98,9 @@ bool hl_lint_cli_use_color(const hl_lint_cli *c);
  * completed (findings and per-file errors in out; cat must outlive out), -1 on
  * a usage or input error with the message in err. On error cat and out are
  * left empty. */
+/* The coldest heat to show: --heat, else the first config's min-heat, else warm. */
+hl_heat hl_lint_cli_min_heat(const hl_lint_cli *c);
+
 int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, char *err,
                     size_t errlen);
 

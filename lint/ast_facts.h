@@ -29,13 +29,23 @@ typedef enum call_ctx { CTX_NONE, CTX_BODY, CTX_COND } call_ctx;
 typedef struct func_fact {
     char *name;
     unsigned start_line, end_line;
+    bool parses_options; /* has a loop over main's argument vector */
 } func_fact;
+
+/* What makes a loop turn (heat_local.c). */
+typedef enum loop_drive {
+    DRIVE_COUNTED, /* a counter or a data structure: the loop that makes code hot */
+    DRIVE_ARGS,    /* the program's (or a command's) argument vector */
+    DRIVE_LINES,   /* a line or record of input per turn */
+    DRIVE_WAIT,    /* waits each turn: a prompt, a socket, a directory, a child, a timer */
+} loop_drive;
 
 typedef struct loop_fact {
     CXCursor cur;
     int parent;         /* enclosing counted loop, -1 */
     call_ctx outer_ctx; /* how the loop itself sits in its parent loop */
     unsigned start_line, end_line, depth;
+    loop_drive drive;
     char **toks; /* lazily tokenized loop text */
     unsigned n_toks;
     bool tokenized;
@@ -49,6 +59,7 @@ typedef struct call_fact {
     call_ctx ctx;
     CXFile file;
     unsigned line, col, end_line, end_col, offset;
+    unsigned guards; /* GUARD_* bits */
     bool in_chain;
 } call_fact;
 
@@ -139,8 +150,31 @@ bool lx_same_rule_dir(const hl_rule *a, const hl_rule *b);
 bool lx_first_of_rule_dir(const hl_catalog *cat, size_t g);
 void lx_detect_chain(tu_state *st, CXCursor c, const frame *f);
 
+/* heat_local.c: the evidence of heat at a call site. */
+#define GUARD_ERROR_PATH 1u /* in a branch that ends in failure */
+#define GUARD_VERBOSITY  2u /* under a test of a verbosity or debug setting */
+bool lx_loop_over_args(CXCursor cond);
+loop_drive lx_loop_drive(CXCursor cond, CXCursor body);
+/* The guards between the call and the loop stop_loop (-1: the function). */
+unsigned lx_call_guards(tu_state *st, CXCursor call, const frame *f, int stop_loop);
+/* The heat the site's own evidence gives (reasons appended to x when not NULL). */
+hl_heat lx_local_heat(tu_state *st, int loop, unsigned guards, hl_finding *x);
+
+/* notes.c: the notes of a site (the loop's header, the macro it was expanded from). */
+void lx_site_notes(tu_state *st, const call_fact *cf, int loop, hl_finding *x);
+
+/* summary.c: the unit's summary for the whole-program stage (summary.h). */
+void lx_summarize_function(tu_state *st, CXCursor fn, int func);
+/* Records a call between functions and, in a loop, a wrapper candidate. */
+void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, const frame *f,
+                     unsigned guards, bool rule_callee);
+
 /* match.c: the matchers. */
 void lx_match_calls(tu_state *st);
+/* The finding of a call site without its rule and message: place, function,
+ * loop, callee, local heat, notes. -1 when the site is out of scope (or out
+ * of memory, st->oom set). */
+int lx_site_finding(tu_state *st, const call_fact *cf, hl_finding *x);
 
 /* analyze.c: the driver. */
 

@@ -60,7 +60,14 @@ void lx_record_call(tu_state *st, CXCursor c, const frame *f)
     if (clang_Cursor_isNull(ref) || clang_getCursorKind(ref) != CXCursor_FunctionDecl)
         return;
     char *name = lx_cx_dup(clang_getCursorSpelling(ref));
-    if (!name || !callee_of_interest(st, name)) {
+    if (!name) {
+        st->oom = true;
+        return;
+    }
+    bool interest = callee_of_interest(st, name);
+    unsigned guards = f->func >= 0 ? lx_call_guards(st, c, f, -1) : 0;
+    lx_summary_call(st, c, ref, name, f, guards, interest);
+    if (!interest) {
         free(name);
         return;
     }
@@ -106,6 +113,7 @@ void lx_record_call(tu_state *st, CXCursor c, const frame *f)
                       .end_line = el,
                       .end_col = ec,
                       .offset = off,
+                      .guards = guards,
                       .in_chain = lx_has_offset(st->chain_offsets, st->n_chain_offsets, off)};
 }
 
@@ -163,7 +171,7 @@ static enum CXChildVisitResult argc_cb(CXCursor c, CXCursor p, CXClientData d)
 {
     (void)p;
     enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
+    if (k == CXCursor_MemberRefExpr) {
         CXString sp = clang_getCursorSpelling(c);
         bool hit = !strcmp(clang_getCString(sp), "argc");
         clang_disposeString(sp);
@@ -175,7 +183,7 @@ static enum CXChildVisitResult argc_cb(CXCursor c, CXCursor p, CXClientData d)
     return CXChildVisit_Recurse;
 }
 
-static bool mentions_argc(CXCursor c)
+static bool mentions_member_argc(CXCursor c)
 {
     bool hit = false;
     if (argc_cb(c, clang_getNullCursor(), &hit) == CXChildVisit_Break)
@@ -241,11 +249,18 @@ static void visit_loop(tu_state *st, CXCursor c, enum CXCursorKind kind, const f
     }
     bool counted = !small_constant_trip(st, c, kind, &hdr, sc1, sc2, close, condp);
     lx_toks_free(&hdr);
-    /* A loop over an argument vector (its condition reads argc, or c->argc)
-     * runs once per argument of a command: not a loop that makes code hot. */
-    for (unsigned i = 0; counted && i < ks.n; i++)
-        if (part[i] == P_COND && mentions_argc(ks.v[i]))
-            counted = false;
+    /* What drives the loop: a loop over an argument vector (main's, by data
+     * flow, or a command's c->argc) runs once per argument of a command. */
+    CXCursor drive_cond = clang_getNullCursor();
+    bool member_argc = false;
+    for (unsigned i = 0; i < ks.n; i++)
+        if (part[i] == P_COND) {
+            drive_cond = ks.v[i];
+            member_argc |= mentions_member_argc(ks.v[i]);
+        }
+    loop_drive drive = member_argc ? DRIVE_ARGS : lx_loop_drive(drive_cond, ks.v[ks.n - 1]);
+    if (drive == DRIVE_ARGS && !member_argc && f->func >= 0)
+        st->funcs[f->func].parses_options = true;
 
     int li = f->loop;
     if (counted) {
@@ -258,7 +273,8 @@ static void visit_loop(tu_state *st, CXCursor c, enum CXCursorKind kind, const f
                          .outer_ctx = f->ctx,
                          .start_line = lx_cursor_line(c, false, NULL),
                          .end_line = lx_cursor_line(c, true, NULL),
-                         .depth = f->loop >= 0 ? st->loops[f->loop].depth + 1 : 1};
+                         .depth = f->loop >= 0 ? st->loops[f->loop].depth + 1 : 1,
+                         .drive = drive};
     }
     for (unsigned i = 0; i < ks.n; i++) {
         frame nf = {.up = f, .cur = c, .func = f->func, .loop = f->loop, .ctx = f->ctx};
@@ -398,7 +414,10 @@ enum CXChildVisitResult lx_top_cb(CXCursor c, CXCursor p, CXClientData d)
     fn->name = lx_cx_dup(clang_getCursorSpelling(c));
     fn->start_line = lx_cursor_line(c, false, NULL);
     fn->end_line = lx_cursor_line(c, true, NULL);
-    frame f = {.up = NULL, .cur = c, .func = (int)(fn - st->funcs), .loop = -1, .ctx = CTX_NONE};
+    fn->parses_options = false;
+    int func = (int)(fn - st->funcs);
+    frame f = {.up = NULL, .cur = c, .func = func, .loop = -1, .ctx = CTX_NONE};
     visit_children(st, c, &f);
+    lx_summarize_function(st, c, func);
     return CXChildVisit_Continue;
 }

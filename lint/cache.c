@@ -153,90 +153,6 @@ static void entry_name(const hl_cache *c, const hl_source *src, const hl_strv *a
              (uint64_t)(h.h[0] & 0xffffffffffffffULL), h.h[1]);
 }
 
-/* A reader over a whole entry in memory. */
-typedef struct {
-    char *p, *end;
-    int bad;
-} rd;
-
-/* A number's start: false (and r->bad set) when nothing is left to read. */
-static bool rd_start(rd *r)
-{
-    if (r->bad || r->p >= r->end) {
-        r->bad = 1;
-        return false;
-    }
-    errno = 0;
-    return true;
-}
-
-/* A number's end at e: sets r->bad when none was read or it overflowed, else
- * moves past it and the blanks after it. */
-static void rd_finish(rd *r, char *e)
-{
-    if (e == r->p || errno) {
-        r->bad = 1;
-        return;
-    }
-    r->p = e;
-    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n'))
-        r->p++;
-}
-
-static long long rd_num(rd *r)
-{
-    char *e;
-    if (!rd_start(r))
-        return 0;
-    long long v = strtoll(r->p, &e, 10);
-    rd_finish(r, e);
-    return r->bad ? 0 : v;
-}
-
-static unsigned long long rd_hex(rd *r)
-{
-    char *e;
-    if (!rd_start(r))
-        return 0;
-    unsigned long long v = strtoull(r->p, &e, 16);
-    rd_finish(r, e);
-    return r->bad ? 0 : v;
-}
-
-/* "<len>:<bytes>\n"; len -1 for NULL. Returns a malloc'ed copy (NULL for NULL or error). */
-static char *rd_str(rd *r)
-{
-    long long n = rd_num(r);
-    char *s;
-    if (r->bad || n < -1)
-        return r->bad = 1, NULL;
-    if (n == -1)
-        return NULL;
-    if (r->p >= r->end || *r->p != ':' || r->end - r->p - 1 < n) {
-        r->bad = 1;
-        return NULL;
-    }
-    r->p++;
-    if (!(s = malloc((size_t)n + 1))) {
-        r->bad = 1;
-        return NULL;
-    }
-    memcpy(s, r->p, (size_t)n);
-    s[n] = '\0';
-    r->p += n;
-    while (r->p < r->end && *r->p == '\n')
-        r->p++;
-    return s;
-}
-
-static void wr_str(FILE *f, const char *s)
-{
-    if (!s)
-        fputs("-1:\n", f);
-    else
-        fprintf(f, "%zu:%s\n", strlen(s), s);
-}
-
 /* Reads an entry whole: a regular file of the user's with one link, reached
  * without following a symlink. Marks it used (mtime) when that is older than
  * a day, so the clean-up keeps what is in use. NULL on a miss. */
@@ -265,7 +181,7 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
 {
     char sub[3], name[ENTRY_NAME_LEN + 1], *buf;
     size_t len = 0;
-    rd r;
+    hl_rd r;
     long long ndeps, nf;
     hl_file_result got = {0};
 
@@ -280,11 +196,11 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
         goto miss;
     }
     r.p += sizeof CACHE_MAGIC;
-    ndeps = rd_num(&r);
+    ndeps = hl_rd_num(&r);
     for (long long i = 0; i < ndeps && !r.bad; i++) {
-        long long size = rd_num(&r), sec = rd_num(&r), nsec = rd_num(&r);
-        uint64_t want = rd_hex(&r), have;
-        char *dep = rd_str(&r);
+        long long size = hl_rd_num(&r), sec = hl_rd_num(&r), nsec = hl_rd_num(&r);
+        uint64_t want = hl_rd_hex(&r), have;
+        char *dep = hl_rd_str(&r);
         struct stat st;
         int same = 0;
         if (!r.bad && dep && stat(dep, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size) {
@@ -297,7 +213,7 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
         if (!same)
             r.bad = 1;
     }
-    nf = rd_num(&r);
+    nf = hl_rd_num(&r);
     if (r.bad || nf < 0 || nf > 1000000) {
         free(buf);
         goto miss;
@@ -309,32 +225,16 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
     got.cap = (size_t)nf;
     for (long long i = 0; i < nf && !r.bad; i++) {
         hl_finding *x = &got.items[got.n];
-        char *id = rd_str(&r);
-        x->rule = id ? hl_catalog_find(c->cat, id) : NULL;
-        free(id);
-        x->line = (unsigned)rd_num(&r);
-        x->column = (unsigned)rd_num(&r);
-        x->end_line = (unsigned)rd_num(&r);
-        x->end_column = (unsigned)rd_num(&r);
-        x->function_start_line = (unsigned)rd_num(&r);
-        x->function_end_line = (unsigned)rd_num(&r);
-        x->loop_start_line = (unsigned)rd_num(&r);
-        x->loop_end_line = (unsigned)rd_num(&r);
-        x->loop_depth = (unsigned)rd_num(&r);
-        x->abs_file = rd_str(&r);
-        x->function = rd_str(&r);
-        x->callee = rd_str(&r);
-        x->message = rd_str(&r);
+        hl_cache_read_finding(&r, c->cat, x);
         got.n++;
-        if (!r.bad &&
-            (!x->rule || !x->abs_file || !(x->file = hl_scope_display(c->scope, x->abs_file))))
+        if (!r.bad && (!x->rule || !(x->file = hl_scope_display(c->scope, x->abs_file))))
             r.bad = 1;
     }
     {
-        long long ne = rd_num(&r);
+        long long ne = hl_rd_num(&r);
         for (long long i = 0; i < ne && !r.bad; i++) {
-            long long kind = rd_num(&r), line = rd_num(&r), col = rd_num(&r);
-            char *path = rd_str(&r), *msg = rd_str(&r);
+            long long kind = hl_rd_num(&r), line = hl_rd_num(&r), col = hl_rd_num(&r);
+            char *path = hl_rd_str(&r), *msg = hl_rd_str(&r);
             if (r.bad || !path || !msg || kind < 0 || kind > HL_DIAG_MORE || line < 0 || col < 0 ||
                 hl_diags_add(&got.errors, (hl_diag_kind)kind, path, (unsigned)line, (unsigned)col,
                              msg) < 0)
@@ -343,18 +243,21 @@ int hl_cache_lookup(hl_cache *c, const hl_source *src, const hl_strv *args, hl_f
             free(msg);
         }
     }
+    hl_cache_read_summary(&r, c->scope, &got.sum);
     free(buf);
     if (r.bad) {
         for (size_t i = 0; i < got.n; i++)
             hl_finding_clear(&got.items[i]);
         free(got.items);
         hl_diags_free(&got.errors);
+        hl_tu_summary_free(&got.sum);
         goto miss;
     }
     res->items = got.items;
     res->n = got.n;
     res->cap = got.cap;
     res->errors = got.errors;
+    res->sum = got.sum;
     return 0;
 miss:
     return -1;
@@ -405,27 +308,19 @@ void hl_cache_store(hl_cache *c, const hl_source *src, const hl_strv *args,
         else
             fprintf(f, "%lld %lld %ld %" PRIx64 " ", (long long)st.st_size,
                     (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, h);
-        wr_str(f, dep);
+        hl_wr_str(f, dep);
     }
     fprintf(f, "%zu\n", res->n);
-    for (size_t i = 0; i < res->n; i++) {
-        const hl_finding *x = &res->items[i];
-        wr_str(f, x->rule ? x->rule->id : NULL);
-        fprintf(f, "%u %u %u %u %u %u %u %u %u\n", x->line, x->column, x->end_line, x->end_column,
-                x->function_start_line, x->function_end_line, x->loop_start_line, x->loop_end_line,
-                x->loop_depth);
-        wr_str(f, x->abs_file);
-        wr_str(f, x->function);
-        wr_str(f, x->callee);
-        wr_str(f, x->message);
-    }
+    for (size_t i = 0; i < res->n; i++)
+        hl_cache_write_finding(f, &res->items[i]);
     fprintf(f, "%zu\n", res->errors.n);
     for (size_t i = 0; i < res->errors.n; i++) {
         const hl_diag *e = &res->errors.v[i];
         fprintf(f, "%d %u %u\n", (int)e->kind, e->line, e->column);
-        wr_str(f, e->path);
-        wr_str(f, e->message);
+        hl_wr_str(f, e->path);
+        hl_wr_str(f, e->message);
     }
+    hl_cache_write_summary(f, &res->sum);
     hl_afile_commit(&af); /* a failure leaves no temporary file and costs a re-parse */
 }
 

@@ -37,6 +37,8 @@ void hl_config_free(hl_config *c)
     hl_cfg_free_strv(c->sev_rule, c->n_sev);
     hl_cfg_free_strv(c->sev_level, c->n_sev);
     hl_cfg_free_strv(c->user_rule_ids, c->n_user_rule_ids);
+    for (int i = 0; i < HL_WRAPPER_FAMILIES; i++)
+        hl_cfg_free_strv(c->wrappers.names[i], c->wrappers.n[i]);
     free(c);
 }
 
@@ -193,6 +195,17 @@ static int parse_verify(struct parse *p, hl_config *c, yaml_node_t *n)
     return 0;
 }
 
+/* The family index of a wrapper key (lint.h's hl_wrappers), or -1. */
+static int wrapper_family(const char *key)
+{
+    static const char *const keys[HL_WRAPPER_FAMILIES] = {"allocators", "formatters",
+                                                          "string-compares", "concatenators"};
+    for (int i = 0; i < HL_WRAPPER_FAMILIES; i++)
+        if (!strcmp(key, keys[i]))
+            return i;
+    return -1;
+}
+
 /* Parses the config in fp, or in data[0..len) when fp is NULL; path names it
  * in messages and abs is its absolute path (c->path, c->dir). */
 static hl_config *parse_config(FILE *fp, const void *data, size_t len, const char *path,
@@ -244,9 +257,18 @@ static hl_config *parse_config(FILE *fp, const void *data, size_t len, const cha
             rc = parse_verify(&p, c, v);
         else if (!strcmp(key, "rule-dirs"))
             rc = str_list(&p, v, key, &c->rule_dirs, &c->n_rule_dirs);
+        else if (!strcmp(key, "min-heat"))
+            rc = (c->min_heat = hl_heat_parse(scalar(v)))
+                     ? 0
+                     : perr(&p, v, "min-heat must be hot, warm or cold, not '%s'",
+                            scalar(v) ? scalar(v) : "a list", NULL);
+        else if (wrapper_family(key) >= 0)
+            rc = str_list(&p, v, key, &c->wrappers.names[wrapper_family(key)],
+                          &c->wrappers.n[wrapper_family(key)]);
         else
             rc = perr(&p, k,
-                      "unknown key '%s' (expected rules, exclude, severity, verify or rule-dirs)",
+                      "unknown key '%s' (expected rules, exclude, severity, verify, rule-dirs, "
+                      "min-heat, allocators, formatters, string-compares or concatenators)",
                       key, NULL);
         if (rc < 0)
             goto err;

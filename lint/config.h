@@ -8,6 +8,11 @@
  *   severity: {HL002: error, format-in-loop: note}
  *   verify: {min-share: 0.02, min-samples: 40}
  *   rule-dirs: [tools/hotlint-rules]       # user rules, same YAML as rules/
+ *   min-heat: warm               # text, SARIF, github: hide colder findings (hot, warm, cold)
+ *   allocators: [zmalloc, sdsnewlen]       # wrappers that pay a cost on every call:
+ *   formatters: [sdscatprintf]             #   a call to one in a loop is a finding
+ *   string-compares: [keycmp]
+ *   concatenators: [sdscat]
  */
 #ifndef HL_CONFIG_H
 #define HL_CONFIG_H
@@ -18,6 +23,7 @@
 #include <stdio.h>
 
 #include "finding.h"
+#include "lint.h"
 #include "rule.h"
 
 #define HL_CONFIG_NAME ".hotlint.yaml"
@@ -32,6 +38,8 @@ typedef struct hl_config {
     bool has_min_share, has_min_samples;
     double min_share;
     int64_t min_samples;
+    hl_heat min_heat;     /* 0: not set */
+    hl_wrappers wrappers; /* declared wrappers, per family */
     char **user_rule_ids; /* ids of the rules loaded from rule_dirs */
     size_t n_user_rule_ids;
 } hl_config;

@@ -1,6 +1,7 @@
 /* lint.c - the analyzer's entry point: discovery, parallel parsing, then the
  * results in file order with suppressions applied (suppress.c). */
 #include "lint.h"
+#include "program.h"
 #include "cache.h"
 #include "lint_internal.h"
 #include "suppress.h"
@@ -40,6 +41,7 @@ static void result_free(hl_file_result *res)
     hl_diags_free(&res->errors);
     hl_strv_free(&res->deps);
     hl_strv_free(&res->warnings);
+    hl_tu_summary_free(&res->sum);
     memset(res, 0, sizeof *res);
 }
 
@@ -452,6 +454,7 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.cond, NULL);
     if ((r.results = calloc(src.n, sizeof *r.results)) && run_workers(&r, opt) == 0 &&
+        hl_program_apply(r.results, src.n, cat, &scope, opt->wrappers) == 0 &&
         collect_results(&r, &ts, out) == 0)
         rc = 0;
     else

@@ -6,6 +6,16 @@
 #include "finding.h"
 #include "rule.h"
 
+/* Functions declared to pay a cost family's price on every call
+ * (.hotlint.yaml allocators:, formatters:, string-compares:, concatenators:),
+ * indexed like the families of rules/ (lint/summary.h): allocation,
+ * formatting, string-compare, string-concat. */
+#define HL_WRAPPER_FAMILIES 4
+typedef struct hl_wrappers {
+    char **names[HL_WRAPPER_FAMILIES];
+    size_t n[HL_WRAPPER_FAMILIES];
+} hl_wrappers;
+
 typedef struct hl_lint_options {
     const char *const *paths; /* files and directories; none means "." */
     size_t n_paths;
@@ -22,6 +32,7 @@ typedef struct hl_lint_options {
     void *skip_user;
     bool no_cache;         /* --no-cache: parse every file (lint/cache.h) */
     const char *cache_dir; /* --cache-dir DIR, or NULL for the default place */
+    const hl_wrappers *wrappers; /* declared wrappers, or NULL */
 } hl_lint_options;
 
 /* Lints the paths with the catalog's rules. Returns 0 when the run completed

@@ -8,6 +8,7 @@
 
 #include "finding.h"
 #include "rule.h"
+#include "summary.h"
 
 /* A growable list of owned strings. */
 typedef struct hl_strv {
@@ -83,6 +84,7 @@ typedef struct hl_file_result {
     hl_diags errors;
     hl_strv deps;     /* every file the parse read (headers), for the result cache */
     hl_strv warnings; /* one line each; they do not fail the run */
+    hl_tu_summary sum; /* for the whole-program stage */
 } hl_file_result;
 
 /* Per-worker parser state (one CXIndex). */

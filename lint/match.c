@@ -216,38 +216,49 @@ static int rank(hl_matcher m)
     return 0;
 }
 
-static void emit(tu_state *st, const call_fact *cf, const hl_rule *rule, const char *note)
+int lx_site_finding(tu_state *st, const call_fact *cf, hl_finding *x)
 {
     file_info *fi = lx_file_lookup(st, cf->file);
     if (!fi || !fi->in_scope || !fi->abs)
-        return;
-    hl_finding x = {0};
-    x.rule = rule;
-    x.file = strdup(fi->display ? fi->display : fi->abs);
-    x.abs_file = strdup(fi->abs);
-    x.line = cf->line;
-    x.column = cf->col;
-    x.end_line = cf->end_line;
-    x.end_column = cf->end_col;
+        return -1;
+    memset(x, 0, sizeof *x);
+    x->file = strdup(fi->display ? fi->display : fi->abs);
+    x->abs_file = strdup(fi->abs);
+    x->line = cf->line;
+    x->column = cf->col;
+    x->end_line = cf->end_line;
+    x->end_column = cf->end_col;
     if (cf->func >= 0) {
-        x.function = strdup(st->funcs[cf->func].name);
-        x.function_start_line = st->funcs[cf->func].start_line;
-        x.function_end_line = st->funcs[cf->func].end_line;
+        x->function = strdup(st->funcs[cf->func].name);
+        x->function_start_line = st->funcs[cf->func].start_line;
+        x->function_end_line = st->funcs[cf->func].end_line;
     }
-    if (cf->loop >= 0 && cf->ctx != CTX_NONE) {
-        x.loop_start_line = st->loops[cf->loop].start_line;
-        x.loop_end_line = st->loops[cf->loop].end_line;
-        x.loop_depth = st->loops[cf->loop].depth;
+    int loop = cf->loop >= 0 && cf->ctx != CTX_NONE ? cf->loop : -1;
+    if (loop >= 0) {
+        x->loop_start_line = st->loops[loop].start_line;
+        x->loop_end_line = st->loops[loop].end_line;
+        x->loop_depth = st->loops[loop].depth;
     }
-    x.callee = strdup(cf->callee);
-    x.message = hl_render_message(rule, cf->callee, x.function, x.loop_depth, note);
-    if (!x.file || !x.abs_file || !x.callee || !x.message) {
-        hl_finding_clear(&x);
+    x->callee = strdup(cf->callee);
+    x->heat = lx_local_heat(st, loop, cf->guards, x);
+    lx_site_notes(st, cf, loop, x);
+    if (!x->file || !x->abs_file || !x->callee || (cf->func >= 0 && !x->function) || st->oom) {
+        hl_finding_clear(x);
         st->oom = true;
-        return;
+        return -1;
     }
+    return 0;
+}
+
+static void emit(tu_state *st, const call_fact *cf, const hl_rule *rule, const char *note)
+{
+    hl_finding x;
+    if (lx_site_finding(st, cf, &x) < 0)
+        return;
+    x.rule = rule;
+    x.message = hl_render_message(rule, cf->callee, x.function, x.loop_depth, note);
     hl_file_result *res = st->res;
-    if (HL_GROW(res->items, res->n, res->cap) < 0) {
+    if (!x.message || HL_GROW(res->items, res->n, res->cap) < 0) {
         hl_finding_clear(&x);
         st->oom = true;
         return;

@@ -39,7 +39,79 @@ void hl_finding_clear(hl_finding *x)
     free(x->callee);
     free(x->message);
     free(x->source_line);
+    for (size_t i = 0; i < x->n_heat_reasons; i++)
+        free(x->heat_reasons[i]);
+    free(x->heat_reasons);
+    for (size_t i = 0; i < x->n_notes; i++) {
+        free(x->notes[i].file);
+        free(x->notes[i].message);
+    }
+    free(x->notes);
     memset(x, 0, sizeof *x);
+}
+
+size_t hl_findings_keep_heat(hl_findings *f, hl_heat min)
+{
+    size_t w = 0, dropped = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (f->items[i].heat && f->items[i].heat < min) {
+            hl_finding_clear(&f->items[i]);
+            dropped++;
+            continue;
+        }
+        f->items[w++] = f->items[i];
+    }
+    f->n = w;
+    return dropped;
+}
+
+const char *hl_heat_name(hl_heat h)
+{
+    return h == HL_HEAT_HOT ? "hot" : h == HL_HEAT_COLD ? "cold" : "warm";
+}
+
+hl_heat hl_heat_parse(const char *s)
+{
+    if (!s)
+        return 0;
+    if (!strcmp(s, "hot"))
+        return HL_HEAT_HOT;
+    if (!strcmp(s, "warm"))
+        return HL_HEAT_WARM;
+    if (!strcmp(s, "cold"))
+        return HL_HEAT_COLD;
+    return 0;
+}
+
+int hl_finding_add_note(hl_finding *x, const char *file, unsigned line, unsigned column,
+                        const char *message)
+{
+    size_t cap = x->n_notes;
+    if (HL_GROW(x->notes, x->n_notes, cap) < 0)
+        return -1;
+    hl_note n = {file ? strdup(file) : NULL, line, column, strdup(message ? message : "")};
+    if ((file && !n.file) || !n.message) {
+        free(n.file);
+        free(n.message);
+        return -1;
+    }
+    x->notes[x->n_notes++] = n;
+    return 0;
+}
+
+int hl_finding_add_heat_reason(hl_finding *x, const char *reason)
+{
+    for (size_t i = 0; i < x->n_heat_reasons; i++)
+        if (!strcmp(x->heat_reasons[i], reason))
+            return 0;
+    size_t cap = x->n_heat_reasons;
+    char *r = strdup(reason);
+    if (!r || HL_GROW(x->heat_reasons, x->n_heat_reasons, cap) < 0) {
+        free(r);
+        return -1;
+    }
+    x->heat_reasons[x->n_heat_reasons++] = r;
+    return 0;
 }
 
 int hl_findings_push(hl_findings *f, const hl_finding *x)

@@ -33,6 +33,19 @@ json_t *hl_finding_to_json(const hl_finding *x)
     rc |= json_object_set_new(o, "message", str_or_null(x->message));
     rc |= json_object_set_new(o, "fix", str_or_null(x->rule->fix));
     rc |= json_object_set_new(o, "family", str_or_null(x->rule->family));
+    rc |= json_object_set_new(o, "heat", hl_json_text(hl_heat_name(x->heat)));
+    json_t *reasons = json_array(), *notes = json_array();
+    for (size_t i = 0; reasons && i < x->n_heat_reasons; i++)
+        rc |= json_array_append_new(reasons, hl_json_text(x->heat_reasons[i]));
+    for (size_t i = 0; notes && i < x->n_notes; i++) {
+        const hl_note *n = &x->notes[i];
+        rc |= json_array_append_new(
+            notes, json_pack("{s:o,s:I,s:I,s:o}", "file", hl_json_text(n->file ? n->file : x->file),
+                             "line", (json_int_t)n->line, "column", (json_int_t)n->column,
+                             "message", hl_json_text(n->message)));
+    }
+    rc |= json_object_set_new(o, "heat_reasons", reasons ? reasons : json_null());
+    rc |= json_object_set_new(o, "notes", notes ? notes : json_null());
     if (rc) {
         json_decref(o);
         return NULL;

@@ -22,6 +22,45 @@ static const char *sev_color(const char *sev)
     return C_MAGENTA;
 }
 
+/* The notes as a compiler prints them: "file:line:col: note: text", then
+ * why the finding is as hot as it is. */
+static void write_notes(FILE *out, const hl_finding *x, bool c)
+{
+    for (size_t i = 0; i < x->n_notes; i++) {
+        const hl_note *n = &x->notes[i];
+        fputs(c ? C_BOLD : "", out);
+        hl_esc_fputs(out, n->file ? n->file : x->file, HL_ESC_LINE_START);
+        if (n->column)
+            fprintf(out, ":%u:%u:%s %snote:%s %s\n", n->line, n->column, c ? C_RESET : "",
+                    c ? C_CYAN : "", c ? C_RESET : "", hl_esc(n->message));
+        else
+            fprintf(out, ":%u:%s %snote:%s %s\n", n->line, c ? C_RESET : "", c ? C_CYAN : "",
+                    c ? C_RESET : "", hl_esc(n->message));
+    }
+    if (x->n_heat_reasons) {
+        fprintf(out, "  %s%s:%s ", c ? C_BOLD : "", hl_heat_name(x->heat), c ? C_RESET : "");
+        for (size_t i = 0; i < x->n_heat_reasons; i++)
+            fprintf(out, "%s%s", i ? "; " : "", hl_esc(x->heat_reasons[i]));
+        fputc('\n', out);
+    }
+}
+
+/* The rule's fix on one line: its first paragraph, line breaks as spaces. */
+static void write_fix(FILE *out, const char *fix, bool c)
+{
+    if (!fix || !*fix)
+        return;
+    char line[1024];
+    size_t n = 0;
+    for (const char *p = fix; *p && n + 1 < sizeof line; p++) {
+        if (*p == '\n' && (p[1] == '\n' || !p[1]))
+            break;
+        line[n++] = *p == '\n' ? ' ' : *p;
+    }
+    line[n] = 0;
+    fprintf(out, "  %sfix:%s %s\n", c ? C_GREEN : "", c ? C_RESET : "", hl_esc(line));
+}
+
 int hl_report_lint_text_one(FILE *out, const hl_finding *x, const hl_report_text_options *opt)
 {
     bool c = opt && opt->color;
@@ -32,9 +71,12 @@ int hl_report_lint_text_one(FILE *out, const hl_finding *x, const hl_report_text
      * output jump to the same place; only the caret line below is in display columns. */
     fputs(c ? C_BOLD : "", out);
     hl_esc_fputs(out, x->file, HL_ESC_LINE_START);
-    fprintf(out, ":%u:%u:%s %s%s:%s %s%s%s [%s %s]\n", x->line, x->column, c ? C_RESET : "",
+    fprintf(out, ":%u:%u:%s %s%s:%s %s%s%s [%s %s", x->line, x->column, c ? C_RESET : "",
             c ? sev_color(sev) : "", hl_esc(sev), c ? C_RESET : "", c ? C_BOLD : "",
             hl_esc(x->message), c ? C_RESET : "", hl_esc(x->rule->id), hl_esc(x->rule->name));
+    if (x->heat)
+        fprintf(out, ", %s", hl_heat_name(x->heat));
+    fputs("]\n", out);
     if (src && x->source_line) {
         /* Tabs expand to multiples of 8 in both lines (as gcc and clang show them), so the
          * caret lines up whatever the terminal's tab stops; a UTF-8 character is one
@@ -60,6 +102,9 @@ int hl_report_lint_text_one(FILE *out, const hl_finding *x, const hl_report_text
             fputs(C_RESET, out);
         fputc('\n', out);
     }
+    write_notes(out, x, c);
+    if (!opt || opt->show_fix)
+        write_fix(out, x->rule->fix, c);
     return ferror(out) ? -1 : 0;
 }
 

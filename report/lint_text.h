@@ -10,6 +10,7 @@
 typedef struct hl_report_text_options {
     bool color;       /* ANSI colours (the caller decides: terminal, --color) */
     bool show_source; /* the source line and a caret under each finding (default on) */
+    bool show_fix;    /* the rule's fix on one line under each finding (default on) */
 } hl_report_text_options;
 
 /* Writes every finding as "path:line:col: warning: message [HL001 name]", the

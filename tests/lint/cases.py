@@ -92,7 +92,7 @@ def case_text_format():
     check("exit 1", r.returncode == 1)
     lines = r.stdout.splitlines()
     check("compiler-style line", lines[0] == "findings.c:7:14: warning: malloc allocates on every "
-          "iteration of this loop [HL002 alloc-in-loop]", lines[0] if lines else "")
+          "iteration of this loop [HL002 alloc-in-loop, warm]", lines[0] if lines else "")
     check("source line", lines[1] == "        free(malloc(16));", repr(lines[1:2]))
     check("caret under the call", lines[2] == "             ^~~~~~~~~~", repr(lines[2:3]))
     check("no colour when not a terminal", "\033[" not in r.stdout)

@@ -65,9 +65,9 @@ set +e
 (cd proj/src/net && "$HOTLINT" -q hot.c) >out1 2>err1; rc=$?
 set -e
 [ "$rc" = 1 ] || { cat out1 err1; fail "config: exit $rc, expected 1"; }
-grep -q "hot.c:9:9: error: snprintf .*\[HL001 format-in-loop\]" out1 || { cat out1; fail "walking up from src/net: HL001 not raised to error"; }
+grep -q "hot.c:9:9: error: snprintf .*\[HL001 format-in-loop, warm\]" out1 || { cat out1; fail "walking up from src/net: HL001 not raised to error"; }
 grep -q "HL002" out1 && { cat out1; fail "alloc-* glob did not disable HL002"; }
-grep -q "hot.c:13:9: note: qsort sorts on every iteration of this loop \[HL900 sort-in-loop\]" out1 || { cat out1; fail "the user rule HL900 from rule-dirs did not report"; }
+grep -q "hot.c:13:9: note: qsort sorts on every iteration of this loop \[HL900 sort-in-loop, warm\]" out1 || { cat out1; fail "the user rule HL900 from rule-dirs did not report"; }
 ok "config found by walking up: glob disable, severity override, user rule"
 
 # A user rule reports only in the tree whose config loads it.

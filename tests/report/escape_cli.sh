@@ -32,7 +32,7 @@ want = [("col/tab_columns.c", 6, 9, 32), ("col/utf8_columns.c", 6, 19, 42),
 assert got == want, got
 PY
 hl col >col.txt 2>col.err
-grep -qx 'col/utf8_columns.c:6:22: warning: snprintf formats a string on every iteration of this loop \[HL001 format-in-loop\]' col.txt ||
+grep -qx 'col/utf8_columns.c:6:22: warning: snprintf formats a string on every iteration of this loop \[HL001 format-in-loop, warm\]' col.txt ||
     { cat col.txt; fail "the text diagnostic's column is not gcc's byte column"; }
 want_caret() { # FILE LINE CARET-LINE: the caret line under FILE:LINE's source line
     awk -v h="$1:$2:" 'index($0, h) == 1 { getline; getline; print; exit }' col.txt >caret

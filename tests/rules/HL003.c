@@ -51,11 +51,11 @@ int dispatch_loop(const char **cmds, int n)
     return total;
 }
 
-int options(int argc, char **argv)
+int main(int argc, char **argv)
 {
     int verbose = 0;
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-v")) // silent: a loop over the command line runs once per argument
+        if (!strcmp(argv[i], "-v")) // expect: HL003 cold "every iteration"
             verbose++;
     return verbose;
 }

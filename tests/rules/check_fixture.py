@@ -4,6 +4,7 @@ with the expectations written next to the lines.
 
   // expect: HL001                  a finding of HL001 on this line
   // expect: HL002 "freed in the"   ... whose message contains the quoted text
+  // expect: HL003 cold "why"       ... whose heat is cold (hot, warm or cold)
   // silent: <why>                  a negative case (documents why it stays quiet)
   // hotlint-test-flags: -I x       compiler flags for the fixture (first lines)
 
@@ -25,8 +26,8 @@ with open(fixture) as f:
         m = re.search(r"hotlint-test-flags:(.*)$", line)
         if m:
             flags += m.group(1).split()
-        for m in re.finditer(r'expect: (HL\d{3})(?: "([^"]*)")?', line):
-            expected.setdefault((n, m.group(1)), []).append(m.group(2))
+        for m in re.finditer(r'expect: (HL\d{3})(?: (hot|warm|cold))?(?: "([^"]*)")?', line):
+            expected.setdefault((n, m.group(1)), []).append((m.group(3), m.group(2)))
         silent += "silent:" in line
 
 cmd = [HOTLINT, "--format", "json", "-j1", name]
@@ -44,18 +45,20 @@ if out["errors"]:
     fail.append(f"errors: {out['errors']}")
 got = {}
 for f in out["findings"]:
-    got.setdefault((f["line"], f["rule"]), []).append(f["message"])
+    got.setdefault((f["line"], f["rule"]), []).append((f["message"], f["heat"]))
 for key, wants in sorted(expected.items()):
     msgs = got.get(key, [])
     if len(msgs) != len(wants):
         fail.append(f"{name}:{key[0]}: expected {len(wants)} x {key[1]}, got {len(msgs)}")
         continue
-    for w in wants:
-        if w and not any(w in m for m in msgs):
+    for w, heat in wants:
+        if w and not any(w in m for m, _ in msgs):
             fail.append(f"{name}:{key[0]}: {key[1]} message lacks {w!r}: {msgs}")
+        if heat and not any(h == heat for _, h in msgs):
+            fail.append(f"{name}:{key[0]}: {key[1]} is not {heat}: {msgs}")
 for key, msgs in sorted(got.items()):
     if key not in expected:
-        fail.append(f"{name}:{key[0]}: unexpected {key[1]}: {msgs[0]}")
+        fail.append(f"{name}:{key[0]}: unexpected {key[1]}: {msgs[0][0]} ({msgs[0][1]})")
 if not expected or not silent:
     fail.append(f"{name}: a fixture needs positive (expect:) and negative (silent:) cases")
 for f in fail:

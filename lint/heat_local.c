@@ -1,0 +1,330 @@
+/* heat_local.c - the evidence of heat a call site carries in its own
+ * function: what drives the loop it runs in (a counter, the program's
+ * arguments, input, waiting), how deep that loop is nested, and what guards
+ * the call (an error path, a verbosity or debug test). The whole-program
+ * stage (heat.c) adds what the call graph says. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast_facts.h"
+
+/* Loop conditions that read a line or record of input at a time: the loop
+ * runs once per line, as often as the program's input is long. */
+static const char *const line_input[] = {"fgets", "getline", "getdelim", "fscanf", "scanf",
+                                         "fgetws"};
+/* Loop conditions and bodies that wait for the outside world: an interactive
+ * prompt, a directory, a socket, a child, a timer, a database cursor. A call
+ * that runs once per wait costs little next to the wait. */
+static const char *const waiting[] = {
+    "read",      "recv",    "recvfrom",   "recvmsg",     "fread",      "readdir",
+    "readdir64", "readline", "linenoise", "sqlite3_step", "accept",    "accept4",
+    "poll",      "ppoll",   "epoll_wait", "select",      "pselect",    "waitpid",
+    "wait",      "wait3",   "wait4",      "sleep",       "usleep",     "nanosleep",
+    "clock_nanosleep", "pause", "sigwait", "getchar_prompt", "el_gets", "pthread_cond_wait"};
+
+static bool in_names(const char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return true;
+    return false;
+}
+
+/* ---- loops over the program's arguments, by data flow ---- */
+
+static bool is_main(CXCursor fn)
+{
+    if (clang_getCursorKind(fn) != CXCursor_FunctionDecl)
+        return false;
+    CXString sp = clang_getCursorSpelling(fn);
+    bool r = !strcmp(clang_getCString(sp), "main");
+    clang_disposeString(sp);
+    return r;
+}
+
+/* Whether an expression's value is main's argument count or vector, or
+ * computed from them ("argc - 1", "argv + 1", "*argv", a local initialised
+ * so): not a value read out of an argument ("atoi(argv[1])" is a number the
+ * user chose, and a loop up to it is a counted loop). */
+static bool value_from_main_args(CXCursor e, int depth);
+
+static bool derives_from_main_args(CXCursor decl, int depth)
+{
+    enum CXCursorKind k = clang_getCursorKind(decl);
+    if (k == CXCursor_ParmDecl) {
+        CXCursor fn = clang_getCursorSemanticParent(decl);
+        if (!is_main(fn))
+            return false;
+        for (int i = 0; i < 2 && i < clang_Cursor_getNumArguments(fn); i++)
+            if (clang_equalCursors(clang_Cursor_getArgument(fn, (unsigned)i), decl))
+                return true;
+        return false;
+    }
+    if (k != CXCursor_VarDecl || depth <= 0)
+        return false;
+    if (clang_getCursorKind(clang_getCursorSemanticParent(decl)) != CXCursor_FunctionDecl)
+        return false;
+    struct kids ks = lx_children(decl); /* the initialiser is the last child */
+    return ks.n > 0 && value_from_main_args(ks.v[ks.n - 1], depth - 1);
+}
+
+struct value_search {
+    int depth;
+    bool hit;
+};
+
+static enum CXChildVisitResult value_cb(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    struct value_search *vs = d;
+    if (value_from_main_args(c, vs->depth)) {
+        vs->hit = true;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Continue;
+}
+
+static bool value_from_main_args(CXCursor e, int depth)
+{
+    switch (clang_getCursorKind(e)) {
+    case CXCursor_DeclRefExpr:
+        return derives_from_main_args(clang_getCursorReferenced(e), depth);
+    case CXCursor_CallExpr:
+        return false;
+    case CXCursor_ConditionalOperator: {
+        struct kids ks = lx_children(e);
+        return ks.n == 3 &&
+               (value_from_main_args(ks.v[1], depth) || value_from_main_args(ks.v[2], depth));
+    }
+    default:
+        break;
+    }
+    struct value_search vs = {depth, false};
+    clang_visitChildren(e, value_cb, &vs);
+    return vs.hit;
+}
+
+bool lx_loop_over_args(CXCursor cond)
+{
+    return value_from_main_args(cond, 2);
+}
+
+/* ---- what drives a loop ---- */
+
+struct call_search {
+    const char *const *names;
+    size_t n;
+    bool hit;
+};
+
+static enum CXChildVisitResult call_cb(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    struct call_search *cs = d;
+    if (clang_getCursorKind(c) == CXCursor_CallExpr) {
+        CXString sp = clang_getCursorSpelling(clang_getCursorReferenced(c));
+        const char *n = clang_getCString(sp);
+        bool hit = n && in_names(cs->names, cs->n, n);
+        clang_disposeString(sp);
+        if (hit) {
+            cs->hit = true;
+            return CXChildVisit_Break;
+        }
+    }
+    /* Not into nested loops or functions: their calls drive their own loop. */
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_ForStmt || k == CXCursor_WhileStmt || k == CXCursor_DoStmt)
+        return CXChildVisit_Continue;
+    return CXChildVisit_Recurse;
+}
+
+static bool calls_one_of(CXCursor c, const char *const *names, size_t n)
+{
+    struct call_search cs = {names, n, false};
+    if (call_cb(c, clang_getNullCursor(), &cs) == CXChildVisit_Break)
+        return true;
+    clang_visitChildren(c, call_cb, &cs);
+    return cs.hit;
+}
+
+/* The statements directly in a loop body (not in its branches). */
+static bool body_waits(CXCursor body)
+{
+    if (clang_getCursorKind(body) != CXCursor_CompoundStmt)
+        return calls_one_of(body, waiting, sizeof waiting / sizeof waiting[0]);
+    struct kids ks = lx_children(body);
+    for (unsigned i = 0; i < ks.n; i++) {
+        enum CXCursorKind k = clang_getCursorKind(ks.v[i]);
+        if (k == CXCursor_IfStmt || k == CXCursor_SwitchStmt)
+            continue;
+        if (calls_one_of(ks.v[i], waiting, sizeof waiting / sizeof waiting[0]))
+            return true;
+    }
+    return false;
+}
+
+loop_drive lx_loop_drive(CXCursor cond, CXCursor body)
+{
+    if (!clang_Cursor_isNull(cond)) {
+        if (lx_loop_over_args(cond))
+            return DRIVE_ARGS;
+        if (calls_one_of(cond, waiting, sizeof waiting / sizeof waiting[0]))
+            return DRIVE_WAIT;
+        if (calls_one_of(cond, line_input, sizeof line_input / sizeof line_input[0]))
+            return DRIVE_LINES;
+    }
+    if (!clang_Cursor_isNull(body) && body_waits(body))
+        return DRIVE_WAIT;
+    return DRIVE_COUNTED;
+}
+
+/* ---- guards ---- */
+
+/* An identifier that names a verbosity or debug setting: "verbose",
+ * "g_displayLevel", "server.verbosity", "debug_mode", "trace". */
+static bool names_verbosity(const char *id)
+{
+    char low[128];
+    size_t n = 0;
+    for (const char *p = id; *p && n + 1 < sizeof low; p++)
+        if (*p != '_')
+            low[n++] = (char)tolower((unsigned char)*p);
+    low[n] = 0;
+    return strstr(low, "verbos") || strstr(low, "debug") || strstr(low, "displaylevel") ||
+           strstr(low, "loglevel") || !strcmp(low, "trace") || !strcmp(low, "gtrace") ||
+           strstr(low, "tracing");
+}
+
+static enum CXChildVisitResult verbosity_cb(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
+        CXString sp = clang_getCursorSpelling(c);
+        bool hit = names_verbosity(clang_getCString(sp));
+        clang_disposeString(sp);
+        if (hit) {
+            *(bool *)d = true;
+            return CXChildVisit_Break;
+        }
+    }
+    return CXChildVisit_Recurse;
+}
+
+static bool tests_verbosity(CXCursor cond)
+{
+    bool hit = false;
+    if (verbosity_cb(cond, clang_getNullCursor(), &hit) == CXChildVisit_Break)
+        return true;
+    clang_visitChildren(cond, verbosity_cb, &hit);
+    return hit;
+}
+
+/* A statement that ends a branch in failure: return of a negative number,
+ * NULL, false or an error constant; goto an error label; exit or abort. */
+static bool ends_in_failure(CXCursor b)
+{
+    enum CXCursorKind k = clang_getCursorKind(b);
+    if (k == CXCursor_CompoundStmt) {
+        CXCursor last = lx_last_child(b);
+        return !clang_Cursor_isNull(last) && ends_in_failure(last);
+    }
+    if (k == CXCursor_GotoStmt) {
+        CXString sp = clang_getCursorSpelling(clang_getCursorReferenced(b));
+        char low[64] = "";
+        snprintf(low, sizeof low, "%s", clang_getCString(sp));
+        clang_disposeString(sp);
+        for (char *p = low; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        return strstr(low, "err") || strstr(low, "fail") || strstr(low, "bad") ||
+               strstr(low, "abort") || strstr(low, "oom") || strstr(low, "invalid");
+    }
+    if (k == CXCursor_ReturnStmt) {
+        struct kids ks = lx_children(b);
+        if (ks.n != 1)
+            return false;
+        CXCursor v = lx_strip(ks.v[0]);
+        long long n;
+        if (lx_eval_int(v, &n) && n < 0)
+            return true;
+        toks t;
+        lx_tokenize_range(clang_Cursor_getTranslationUnit(b), clang_getCursorExtent(b), &t);
+        bool fail = false;
+        for (unsigned i = 1; i < t.n; i++) {
+            char low[64];
+            snprintf(low, sizeof low, "%s", t.v[i]);
+            for (char *p = low; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+            if (!strcmp(low, "null") || !strcmp(low, "false") || strstr(low, "err") ||
+                strstr(low, "fail") || strstr(low, "invalid"))
+                fail = true;
+        }
+        lx_toks_free(&t);
+        return fail;
+    }
+    if (k == CXCursor_CallExpr) {
+        CXString sp = clang_getCursorSpelling(clang_getCursorReferenced(b));
+        const char *n = clang_getCString(sp);
+        bool r = n && (!strcmp(n, "exit") || !strcmp(n, "_exit") || !strcmp(n, "abort") ||
+                       !strcmp(n, "err") || !strcmp(n, "errx") || !strcmp(n, "__assert_fail"));
+        clang_disposeString(sp);
+        return r;
+    }
+    return false;
+}
+
+unsigned lx_call_guards(tu_state *st, CXCursor call, const frame *f, int stop_loop)
+{
+    unsigned g = 0;
+    CXCursor stop = stop_loop >= 0 ? st->loops[stop_loop].cur : clang_getNullCursor();
+    CXCursor from = call;
+    for (const frame *u = f; u; from = u->cur, u = u->up) {
+        if (!clang_Cursor_isNull(stop) && clang_equalCursors(u->cur, stop))
+            break;
+        if (clang_getCursorKind(u->cur) != CXCursor_IfStmt)
+            continue;
+        struct kids ks = lx_children(u->cur);
+        if (ks.n < 2 || clang_equalCursors(ks.v[0], from))
+            continue; /* the call is in the condition itself */
+        if (tests_verbosity(ks.v[0]))
+            g |= GUARD_VERBOSITY;
+        if (ends_in_failure(from))
+            g |= GUARD_ERROR_PATH;
+    }
+    return g;
+}
+
+hl_heat lx_local_heat(tu_state *st, int loop, unsigned guards, hl_finding *x)
+{
+    hl_heat h = HL_HEAT_WARM;
+    const char *cold = NULL;
+    if (guards & GUARD_ERROR_PATH)
+        cold = "on an error path";
+    else if (guards & GUARD_VERBOSITY)
+        cold = "under a verbosity or debug test";
+    else if (loop >= 0 && st->loops[loop].drive == DRIVE_ARGS)
+        cold = "in a loop over the program's arguments";
+    else if (loop >= 0 && st->loops[loop].drive == DRIVE_WAIT)
+        cold = "in a loop that waits for input, a timer or another process on each turn";
+    if (cold) {
+        h = HL_HEAT_COLD;
+        if (x && hl_finding_add_heat_reason(x, cold) < 0)
+            st->oom = true;
+        return h;
+    }
+    if (loop >= 0 && st->loops[loop].drive == DRIVE_LINES) {
+        if (x && hl_finding_add_heat_reason(x, "in a loop that reads a line of input per turn") < 0)
+            st->oom = true;
+        return HL_HEAT_WARM;
+    }
+    if (loop >= 0 && st->loops[loop].depth >= 2) {
+        char why[64];
+        snprintf(why, sizeof why, "in a loop nested %u deep", st->loops[loop].depth);
+        if (x && hl_finding_add_heat_reason(x, why) < 0)
+            st->oom = true;
+        h = HL_HEAT_HOT;
+    }
+    return h;
+}
