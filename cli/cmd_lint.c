@@ -76,8 +76,8 @@ int hl_cmd_lint(int argc, char **argv)
               : github ? hl_report_github(stdout, &f, NULL)
                        : hl_report_codequality(stdout, &f, NULL);
     } else {
-        hl_report_text_options to = {.color = hl_lint_cli_use_color(&cli), .show_source = true,
-                                     .show_fix = true};
+        hl_report_text_options to = {
+            .color = hl_lint_cli_use_color(&cli), .show_source = true, .show_fix = true};
         hl_report_lint_errors(stderr, &f, to.color);
         wrc = hl_report_lint_text(stdout, &f, &to);
     }

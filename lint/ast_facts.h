@@ -153,6 +153,7 @@ void lx_detect_chain(tu_state *st, CXCursor c, const frame *f);
 /* heat_local.c: the evidence of heat at a call site. */
 #define GUARD_ERROR_PATH 1u /* in a branch that ends in failure */
 #define GUARD_VERBOSITY  2u /* under a test of a verbosity or debug setting */
+#define GUARD_RETURNS    4u /* in a return statement inside its loop: runs as the loop ends */
 bool lx_loop_over_args(CXCursor cond);
 loop_drive lx_loop_drive(CXCursor cond, CXCursor body);
 /* The guards between the call and the loop stop_loop (-1: the function). */

@@ -10,7 +10,6 @@
 #include "../base/grow.h"
 #include "cache_internal.h"
 
-
 /* A number's start: false (and r->bad set) when nothing is left to read. */
 static bool rd_start(hl_rd *r)
 {
@@ -81,8 +80,6 @@ char *hl_rd_str(hl_rd *r)
     return s;
 }
 
-
-
 void hl_wr_str(FILE *f, const char *s)
 {
     if (!s)
@@ -140,9 +137,15 @@ void hl_cache_read_finding(hl_rd *r, const hl_catalog *cat, hl_finding *x)
     char *id = hl_rd_str(r);
     x->rule = id && cat ? hl_catalog_find(cat, id) : NULL;
     free(id);
-    unsigned *fields[] = {&x->line,           &x->column,          &x->end_line,
-                          &x->end_column,     &x->function_start_line, &x->function_end_line,
-                          &x->loop_start_line, &x->loop_end_line,  &x->loop_depth};
+    unsigned *fields[] = {&x->line,
+                          &x->column,
+                          &x->end_line,
+                          &x->end_column,
+                          &x->function_start_line,
+                          &x->function_end_line,
+                          &x->loop_start_line,
+                          &x->loop_end_line,
+                          &x->loop_depth};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         long long v = hl_rd_num(r);
         if (v < 0 || v > 0xffffffffLL)
@@ -180,13 +183,14 @@ void hl_cache_read_finding(hl_rd *r, const hl_catalog *cat, hl_finding *x)
 
 static void write_step(FILE *f, const hl_step *s)
 {
-    fprintf(f, "%u\n", s->line);
+    fprintf(f, "%u %u\n", s->line, s->group);
     hl_wr_str(f, s->callee);
 }
 
 static void read_step(hl_rd *r, hl_step *s)
 {
     s->line = (unsigned)hl_rd_num(r);
+    s->group = (unsigned)hl_rd_num(r);
     s->callee = hl_rd_str(r);
 }
 

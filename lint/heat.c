@@ -12,11 +12,13 @@
 
 #include "program.h"
 
-/* Words of a function's name that mark code run once or on request:
- * "usage", "printHelp", "debugCommand", "luaL_openlibs", "initServer". */
-static const char *const cold_words[] = {"usage", "help",  "version", "debug",  "admin",
-                                         "init",  "initialize", "setup", "startup", "open",
-                                         "openlibs", "config", "configure", "getopt", "options"};
+/* Words of a function's name that mark code run once, on request or on
+ * failure: "usage", "printHelp", "debugCommand", "luaL_openlibs",
+ * "initServer", "luaL_error", "serverPanic". */
+static const char *const cold_words[] = {
+    "usage",   "help",    "version", "debug",    "admin",  "init",      "initialize",
+    "setup",   "startup", "open",    "openlibs", "config", "configure", "getopt",
+    "options", "error",   "panic",   "fatal",    "die",    "abort",     "oom"};
 
 /* Splits a name into lower-case words at '_', digits and case changes, and
  * returns the cold word it holds, or NULL. */
@@ -25,9 +27,9 @@ static const char *cold_word(const char *name)
     char word[64];
     size_t n = 0;
     for (const char *p = name;; p++) {
-        bool boundary = !*p || *p == '_' || isdigit((unsigned char)*p) ||
-                        (isupper((unsigned char)*p) && n > 0 && p > name &&
-                         islower((unsigned char)p[-1]));
+        bool boundary =
+            !*p || *p == '_' || isdigit((unsigned char)*p) ||
+            (isupper((unsigned char)*p) && n > 0 && p > name && islower((unsigned char)p[-1]));
         if (boundary && n > 0) {
             word[n] = 0;
             for (size_t i = 0; i < sizeof cold_words / sizeof cold_words[0]; i++)
@@ -60,18 +62,21 @@ static hl_heat edge_gives(hl_edge_kind k, hl_heat caller)
 
 void lx_heat_functions(program *p)
 {
-    bool *called = calloc(p->n_fns ? p->n_fns : 1, sizeof *called);
-    for (size_t i = 0; called && i < p->n_edges; i++)
-        if (p->edges[i].callee != p->edges[i].caller)
-            called[p->edges[i].callee] = true;
     for (size_t i = 0; i < p->n_fns; i++) {
         prog_fn *f = &p->fns[i];
         f->why_own = cold_word(f->s->name);
-        /* A function nothing in the program calls is called from outside
-         * (an API, a callback, a command table): warm. */
-        f->level = f->why_own ? HL_HEAT_COLD : called && called[i] ? HL_HEAT_COLD : HL_HEAT_WARM;
+        f->level = f->why_own ? HL_HEAT_COLD : HL_HEAT_WARM;
     }
-    free(called);
+    /* A function the program calls starts cold and rises with its callers;
+     * one nothing calls is called from outside (an API, a callback, a
+     * command table): warm. Its first caller explains a cold level. */
+    for (size_t i = 0; i < p->n_edges; i++) {
+        prog_fn *to = &p->fns[p->edges[i].callee];
+        if (p->edges[i].callee != p->edges[i].caller && to->why_edge == SIZE_MAX && !to->why_own) {
+            to->level = HL_HEAT_COLD;
+            to->why_edge = i;
+        }
+    }
     /* Levels only rise, so this ends; the rounds bound a long chain's cost. */
     for (int round = 0; round < 64; round++) {
         bool changed = false;
@@ -101,14 +106,13 @@ static void explain_function(const program *p, size_t fn, char *out, size_t outl
     for (int step = 0; fn != SIZE_MAX && step < 4 && len + 1 < outlen; step++) {
         const prog_fn *f = &p->fns[fn];
         if (f->why_own) {
-            snprintf(out + len, outlen - len, "%s%s is a %s function by its name",
+            snprintf(out + len, outlen - len, "%s%s is a %s function, by its name",
                      step ? ", and " : "", f->s->name, f->why_own);
             return;
         }
         if (f->why_edge == SIZE_MAX) {
             if (step == 0)
-                snprintf(out + len, outlen - len, "%s has no callers in the program",
-                         f->s->name);
+                snprintf(out + len, outlen - len, "%s has no callers in the program", f->s->name);
             return;
         }
         const prog_edge *e = &p->edges[f->why_edge];

@@ -12,17 +12,18 @@
 
 /* Loop conditions that read a line or record of input at a time: the loop
  * runs once per line, as often as the program's input is long. */
-static const char *const line_input[] = {"fgets", "getline", "getdelim", "fscanf", "scanf",
-                                         "fgetws"};
+static const char *const line_input[] = {"fgets",  "getline", "getdelim",
+                                         "fscanf", "scanf",   "fgetws"};
 /* Loop conditions and bodies that wait for the outside world: an interactive
  * prompt, a directory, a socket, a child, a timer, a database cursor. A call
  * that runs once per wait costs little next to the wait. */
 static const char *const waiting[] = {
-    "read",      "recv",    "recvfrom",   "recvmsg",     "fread",      "readdir",
-    "readdir64", "readline", "linenoise", "sqlite3_step", "accept",    "accept4",
-    "poll",      "ppoll",   "epoll_wait", "select",      "pselect",    "waitpid",
-    "wait",      "wait3",   "wait4",      "sleep",       "usleep",     "nanosleep",
-    "clock_nanosleep", "pause", "sigwait", "getchar_prompt", "el_gets", "pthread_cond_wait"};
+    "read",    "recv",      "recvfrom",       "recvmsg",   "fread",
+    "readdir", "readdir64", "readline",       "linenoise", "sqlite3_step",
+    "accept",  "accept4",   "poll",           "ppoll",     "epoll_wait",
+    "select",  "pselect",   "waitpid",        "wait",      "wait3",
+    "wait4",   "sleep",     "usleep",         "nanosleep", "clock_nanosleep",
+    "pause",   "sigwait",   "getchar_prompt", "el_gets",   "pthread_cond_wait"};
 
 static bool in_names(const char *const *v, size_t n, const char *s)
 {
@@ -50,18 +51,53 @@ static bool is_main(CXCursor fn)
  * user chose, and a loop up to it is a counted loop). */
 static bool value_from_main_args(CXCursor e, int depth);
 
+/* char ** or char *[] (const or not): an argument vector's type. */
+static bool is_string_vector(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    if (t.kind != CXType_Pointer && t.kind != CXType_IncompleteArray &&
+        t.kind != CXType_ConstantArray)
+        return false;
+    CXType e = t.kind == CXType_Pointer ? clang_getPointeeType(t) : clang_getArrayElementType(t);
+    e = clang_getCanonicalType(e);
+    if (e.kind != CXType_Pointer)
+        return false;
+    CXType c = clang_getCanonicalType(clang_getPointeeType(e));
+    return c.kind == CXType_Char_S || c.kind == CXType_Char_U || c.kind == CXType_SChar ||
+           c.kind == CXType_UChar;
+}
+
+/* A parameter pair (int count, char **vector), in main or in a function
+ * that main hands its arguments to ("doargs(argc, argv)"): by its types. */
+static bool is_argument_parameter(CXCursor decl)
+{
+    CXCursor fn = clang_getCursorSemanticParent(decl);
+    int n = clang_getCursorKind(fn) == CXCursor_FunctionDecl ? clang_Cursor_getNumArguments(fn) : 0;
+    for (int i = 0; i < n; i++) {
+        if (!clang_equalCursors(clang_Cursor_getArgument(fn, (unsigned)i), decl))
+            continue;
+        if (is_main(fn))
+            return i < 2;
+        if (i > 1)
+            return false; /* the pair leads the parameters, as main's does */
+        CXType self = clang_getCanonicalType(clang_getCursorType(decl));
+        if (self.kind == CXType_Int && i + 1 < n)
+            return is_string_vector(
+                clang_getCursorType(clang_Cursor_getArgument(fn, (unsigned)i + 1)));
+        if (is_string_vector(self) && i > 0)
+            return clang_getCanonicalType(
+                       clang_getCursorType(clang_Cursor_getArgument(fn, (unsigned)i - 1)))
+                       .kind == CXType_Int;
+        return false;
+    }
+    return false;
+}
+
 static bool derives_from_main_args(CXCursor decl, int depth)
 {
     enum CXCursorKind k = clang_getCursorKind(decl);
-    if (k == CXCursor_ParmDecl) {
-        CXCursor fn = clang_getCursorSemanticParent(decl);
-        if (!is_main(fn))
-            return false;
-        for (int i = 0; i < 2 && i < clang_Cursor_getNumArguments(fn); i++)
-            if (clang_equalCursors(clang_Cursor_getArgument(fn, (unsigned)i), decl))
-                return true;
-        return false;
-    }
+    if (k == CXCursor_ParmDecl)
+        return is_argument_parameter(decl);
     if (k != CXCursor_VarDecl || depth <= 0)
         return false;
     if (clang_getCursorKind(clang_getCursorSemanticParent(decl)) != CXCursor_FunctionDecl)
@@ -277,20 +313,28 @@ static bool ends_in_failure(CXCursor b)
 
 unsigned lx_call_guards(tu_state *st, CXCursor call, const frame *f, int stop_loop)
 {
+    (void)stop_loop;
     unsigned g = 0;
-    CXCursor stop = stop_loop >= 0 ? st->loops[stop_loop].cur : clang_getNullCursor();
+    /* An error branch counts between the call and its loop (or, outside
+     * loops, its function): a branch that holds the loop and ends in
+     * "return NULL" is the loop's own not-found path, not an error. */
+    CXCursor loop = f->loop >= 0 ? st->loops[f->loop].cur : clang_getNullCursor();
+    bool above_loop = false;
     CXCursor from = call;
     for (const frame *u = f; u; from = u->cur, u = u->up) {
-        if (!clang_Cursor_isNull(stop) && clang_equalCursors(u->cur, stop))
-            break;
-        if (clang_getCursorKind(u->cur) != CXCursor_IfStmt)
+        enum CXCursorKind k = clang_getCursorKind(u->cur);
+        if (!clang_Cursor_isNull(loop) && clang_equalCursors(u->cur, loop))
+            above_loop = true;
+        if (k == CXCursor_ReturnStmt && !above_loop)
+            g |= GUARD_RETURNS;
+        if (k != CXCursor_IfStmt)
             continue;
         struct kids ks = lx_children(u->cur);
         if (ks.n < 2 || clang_equalCursors(ks.v[0], from))
             continue; /* the call is in the condition itself */
         if (tests_verbosity(ks.v[0]))
             g |= GUARD_VERBOSITY;
-        if (ends_in_failure(from))
+        if (!above_loop && ends_in_failure(from))
             g |= GUARD_ERROR_PATH;
     }
     return g;
@@ -302,6 +346,8 @@ hl_heat lx_local_heat(tu_state *st, int loop, unsigned guards, hl_finding *x)
     const char *cold = NULL;
     if (guards & GUARD_ERROR_PATH)
         cold = "on an error path";
+    else if (guards & GUARD_RETURNS)
+        cold = "in a return statement: it runs once, as the loop ends";
     else if (guards & GUARD_VERBOSITY)
         cold = "under a verbosity or debug test";
     else if (loop >= 0 && st->loops[loop].drive == DRIVE_ARGS)

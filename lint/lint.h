@@ -30,8 +30,8 @@ typedef struct hl_lint_options {
      * per discovered file with its absolute path, before parsing. */
     bool (*skip)(void *user, const char *abs_path);
     void *skip_user;
-    bool no_cache;         /* --no-cache: parse every file (lint/cache.h) */
-    const char *cache_dir; /* --cache-dir DIR, or NULL for the default place */
+    bool no_cache;               /* --no-cache: parse every file (lint/cache.h) */
+    const char *cache_dir;       /* --cache-dir DIR, or NULL for the default place */
     const hl_wrappers *wrappers; /* declared wrappers, or NULL */
 } hl_lint_options;
 

@@ -82,8 +82,8 @@ typedef struct hl_file_result {
     hl_finding *items;
     size_t n, cap;
     hl_diags errors;
-    hl_strv deps;     /* every file the parse read (headers), for the result cache */
-    hl_strv warnings; /* one line each; they do not fail the run */
+    hl_strv deps;      /* every file the parse read (headers), for the result cache */
+    hl_strv warnings;  /* one line each; they do not fail the run */
     hl_tu_summary sum; /* for the whole-program stage */
 } hl_file_result;
 

@@ -142,21 +142,38 @@ static void compute_reach(program *p, const hl_wrappers *w)
         bool changed = false;
         for (size_t i = 0; i < p->n_fns; i++) {
             prog_fn *f = &p->fns[i];
-            for (size_t k = 0; k < f->s->n_always; k++) {
-                const hl_step *st = &f->s->always[k];
-                size_t g = lx_prog_resolve(p, st->callee, f->s->abs_file);
-                if (g == SIZE_MAX || g == i)
-                    continue;
-                unsigned add = p->fns[g].reach & ~f->reach;
+            const hl_fn_summary *s = f->s;
+            for (size_t k = 0; k < s->n_always;) {
+                /* a clause: one step, or the steps of one group */
+                size_t end = k + 1;
+                while (s->always[k].group && end < s->n_always &&
+                       s->always[end].group == s->always[k].group)
+                    end++;
+                unsigned all = (1u << HL_N_FAMILIES) - 1;
+                size_t into = SIZE_MAX;
+                for (size_t m = k; m < end; m++) {
+                    int fam = hl_callee_family(p->cat, s->always[m].callee);
+                    size_t g = lx_prog_resolve(p, s->always[m].callee, s->abs_file);
+                    unsigned r = fam >= 0 ? HL_FAM_BIT(fam) : 0;
+                    if (g != SIZE_MAX && g != i) {
+                        r |= p->fns[g].reach;
+                        if (into == SIZE_MAX)
+                            into = g;
+                    }
+                    all &= r;
+                }
+                unsigned add = all & ~f->reach;
                 for (int fam = 0; add && fam < HL_N_FAMILIES; fam++)
                     if (add & HL_FAM_BIT(fam)) {
-                        f->via[fam].at = *st;
-                        f->via[fam].into = g;
+                        f->via[fam].at = s->always[k];
+                        f->via[fam].into =
+                            hl_callee_family(p->cat, s->always[k].callee) == fam ? SIZE_MAX : into;
                     }
                 if (add) {
                     f->reach |= add;
                     changed = true;
                 }
+                k = end;
             }
         }
         if (!changed)
@@ -186,14 +203,15 @@ static int chain_notes(const program *p, size_t fn, int fam, hl_finding *x)
         const prog_fn *f = &p->fns[fn];
         char *shown = hl_scope_display(p->scope, f->s->abs_file);
         if (!f->via[fam].at.callee) {
-            snprintf(msg, sizeof msg, "%s is declared in .hotlint.yaml to %s: %s",
-                     f->s->name, fam == HL_FAM_ALLOCATION ? "allocate" : "pay this cost",
-                     family_verb[fam]);
+            snprintf(msg, sizeof msg, "%s is declared in .hotlint.yaml to %s: %s", f->s->name,
+                     fam == HL_FAM_ALLOCATION ? "allocate" : "pay this cost", family_verb[fam]);
             int rc = hl_finding_add_note(x, shown, f->s->line, 0, msg);
             free(shown);
             return rc;
         }
-        snprintf(msg, sizeof msg, "%s calls %s on every call", f->s->name, f->via[fam].at.callee);
+        snprintf(msg, sizeof msg, "%s calls %s%s on every call", f->s->name, f->via[fam].at.callee,
+                 f->via[fam].at.group ? " (or, on its other paths, a function that does the same)"
+                                      : "");
         int rc = shown ? hl_finding_add_note(x, shown, f->via[fam].at.line, 0, msg) : -1;
         free(shown);
         if (rc < 0)
@@ -234,7 +252,8 @@ static int wrapper_finding(const program *p, hl_file_result *res, const hl_wrapp
     char note[160];
     snprintf(note, sizeof note, " (it %s on every call)", family_verb[fam]);
     x.message = hl_render_message(rule, at->callee, at->function, at->loop_depth, note);
-    int rc = x.file && x.abs_file && x.callee && x.message && (!at->function || x.function) ? 0 : -1;
+    int rc =
+        x.file && x.abs_file && x.callee && x.message && (!at->function || x.function) ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < at->n_heat_reasons; i++)
         rc = hl_finding_add_heat_reason(&x, at->heat_reasons[i]);
     for (size_t i = 0; rc == 0 && i < at->n_notes; i++)
@@ -243,10 +262,11 @@ static int wrapper_finding(const program *p, hl_file_result *res, const hl_wrapp
     if (rc == 0 && fn != SIZE_MAX)
         rc = chain_notes(p, fn, fam, &x);
     else if (rc == 0)
-        rc = hl_finding_add_note(&x, NULL, at->line, at->column,
-                                 declared(decl, fam, at->callee)
-                                     ? "declared in .hotlint.yaml as paying this cost"
-                                     : "its declaration's attributes (malloc, alloc_size, format) say so");
+        rc = hl_finding_add_note(
+            &x, NULL, at->line, at->column,
+            declared(decl, fam, at->callee)
+                ? "declared in .hotlint.yaml as paying this cost"
+                : "its declaration's attributes (malloc, alloc_size, format) say so");
     if (rc == 0 && HL_GROW(res->items, res->n, res->cap) == 0) {
         res->items[res->n++] = x;
         return 0;

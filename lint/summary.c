@@ -50,8 +50,7 @@ void hl_tu_summary_free(hl_tu_summary *s)
     memset(s, 0, sizeof *s);
 }
 
-/* The family whose in-loop rule names callee, or -1. */
-static int callee_family(const hl_catalog *cat, const char *callee)
+int hl_callee_family(const hl_catalog *cat, const char *callee)
 {
     for (size_t r = 0; r < cat->n_rules; r++) {
         const hl_rule *rule = &cat->rules[r];
@@ -69,8 +68,9 @@ static int callee_family(const hl_catalog *cat, const char *callee)
 typedef struct always_set {
     unsigned fams;
     hl_step step[HL_N_FAMILIES];
-    hl_step *calls;
+    hl_step *calls; /* group 0: called; group k: one of the group's calls is */
     size_t n_calls, cap_calls;
+    unsigned next_group;
     bool oom;
 } always_set;
 
@@ -84,18 +84,53 @@ static void set_free(always_set *a)
     memset(a, 0, sizeof *a);
 }
 
-static void set_add_call(always_set *a, const char *callee, unsigned line)
+static void set_push(always_set *a, const char *callee, unsigned line, unsigned group)
 {
-    for (size_t i = 0; i < a->n_calls; i++)
-        if (!strcmp(a->calls[i].callee, callee))
-            return;
     char *c = strdup(callee);
     if (!c || HL_GROW(a->calls, a->n_calls, a->cap_calls) < 0) {
         free(c);
         a->oom = true;
         return;
     }
-    a->calls[a->n_calls++] = (hl_step){c, line};
+    a->calls[a->n_calls++] = (hl_step){c, line, group};
+}
+
+static void set_add_call(always_set *a, const char *callee, unsigned line)
+{
+    for (size_t i = 0; i < a->n_calls; i++)
+        if (!a->calls[i].group && !strcmp(a->calls[i].callee, callee))
+            return;
+    set_push(a, callee, line, 0);
+}
+
+#define MAX_CLAUSES 6 /* alternatives kept per branch: the rest are dropped */
+
+/* A branch's clauses: each a list of steps of which one is called. */
+typedef struct clauses {
+    const hl_step *m[MAX_CLAUSES][MAX_CLAUSES];
+    unsigned n[MAX_CLAUSES];
+    unsigned count;
+} clauses;
+
+static void clauses_of(const always_set *a, clauses *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int f = 0; f < HL_N_FAMILIES && c->count < MAX_CLAUSES; f++)
+        if (a->fams & HL_FAM_BIT(f))
+            c->m[c->count][c->n[c->count]++] = &a->step[f], c->count++;
+    for (size_t i = 0; i < a->n_calls && c->count < MAX_CLAUSES; i++) {
+        if (!a->calls[i].group) {
+            c->m[c->count][c->n[c->count]++] = &a->calls[i];
+            c->count++;
+            continue;
+        }
+        bool first = i == 0 || a->calls[i - 1].group != a->calls[i].group;
+        if (first)
+            c->count++;
+        unsigned k = c->count - 1;
+        if (c->n[k] < MAX_CLAUSES)
+            c->m[k][c->n[k]++] = &a->calls[i];
+    }
 }
 
 static void set_add_fam(always_set *a, int fam, const char *callee, unsigned line)
@@ -110,7 +145,8 @@ static void set_add_fam(always_set *a, int fam, const char *callee, unsigned lin
     a->fams |= HL_FAM_BIT(fam);
 }
 
-/* into += what both a and b do */
+/* into += what both a and b do: a family or a call both do, and for the
+ * rest one clause per pair ("a does x or y, b does z": x, y or z is called). */
 static void set_add_both(always_set *into, const always_set *a, const always_set *b)
 {
     for (int f = 0; f < HL_N_FAMILIES; f++)
@@ -118,8 +154,22 @@ static void set_add_both(always_set *into, const always_set *a, const always_set
             set_add_fam(into, f, a->step[f].callee, a->step[f].line);
     for (size_t i = 0; i < a->n_calls; i++)
         for (size_t k = 0; k < b->n_calls; k++)
-            if (!strcmp(a->calls[i].callee, b->calls[k].callee))
+            if (!a->calls[i].group && !b->calls[k].group &&
+                !strcmp(a->calls[i].callee, b->calls[k].callee))
                 set_add_call(into, a->calls[i].callee, a->calls[i].line);
+    clauses ca, cb;
+    clauses_of(a, &ca);
+    clauses_of(b, &cb);
+    for (unsigned i = 0; i < ca.count; i++)
+        for (unsigned k = 0; k < cb.count; k++) {
+            if (ca.n[i] + cb.n[k] > MAX_CLAUSES)
+                continue;
+            unsigned g = ++into->next_group;
+            for (unsigned x = 0; x < ca.n[i]; x++)
+                set_push(into, ca.m[i][x]->callee, ca.m[i][x]->line, g);
+            for (unsigned x = 0; x < cb.n[k]; x++)
+                set_push(into, cb.m[k][x]->callee, cb.m[k][x]->line, g);
+        }
 }
 
 typedef struct always_ctx {
@@ -157,9 +207,9 @@ static bool is_argument_check(CXCursor ifs)
         return false;
     toks t;
     lx_tokenize_range(clang_Cursor_getTranslationUnit(ifs), clang_getCursorExtent(ks.v[0]), &t);
-    bool ok = (t.n == 2 && !strcmp(t.v[0], "!")) ||
-              (t.n == 3 && !strcmp(t.v[1], "==") &&
-               (!strcmp(t.v[2], "NULL") || !strcmp(t.v[2], "0")));
+    bool ok =
+        (t.n == 2 && !strcmp(t.v[0], "!")) ||
+        (t.n == 3 && !strcmp(t.v[1], "==") && (!strcmp(t.v[2], "NULL") || !strcmp(t.v[2], "0")));
     lx_toks_free(&t);
     return ok;
 }
@@ -231,8 +281,7 @@ static bool is_short_circuit(CXCursor bin, CXCursor lhs)
     toks all, left;
     lx_tokenize_range(tu, clang_getCursorExtent(bin), &all);
     lx_tokenize_range(tu, clang_getCursorExtent(lhs), &left);
-    bool r = left.n < all.n &&
-             (!strcmp(all.v[left.n], "&&") || !strcmp(all.v[left.n], "||"));
+    bool r = left.n < all.n && (!strcmp(all.v[left.n], "&&") || !strcmp(all.v[left.n], "||"));
     lx_toks_free(&all);
     lx_toks_free(&left);
     return r;
@@ -261,11 +310,11 @@ static void record_call(always_ctx *ax, CXCursor c, always_set *out)
         return;
     }
     unsigned off, line = lx_cursor_line(c, false, &off);
-    int fam = callee_family(ax->st->a->cat, name);
-    if (fam >= 0 && !in_reported_chain(ax->st, off))
-        set_add_fam(out, fam, name, line);
-    else
+    int fam = hl_callee_family(ax->st->a->cat, name);
+    if (fam < 0)
         set_add_call(out, name, line);
+    else if (!in_reported_chain(ax->st, off))
+        set_add_fam(out, fam, name, line);
     free(name);
 }
 
@@ -412,9 +461,9 @@ static unsigned attribute_families(CXCursor decl)
 
 static hl_edge_kind edge_kind(tu_state *st, const frame *f, unsigned guards)
 {
-    if (guards)
+    if (guards & (GUARD_ERROR_PATH | GUARD_VERBOSITY))
         return HL_EDGE_COLD;
-    if (f->loop < 0 || f->ctx == CTX_NONE)
+    if (f->loop < 0 || f->ctx == CTX_NONE || (guards & GUARD_RETURNS))
         return HL_EDGE_ONCE;
     switch (st->loops[f->loop].drive) {
     case DRIVE_ARGS:
@@ -441,15 +490,19 @@ void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, c
     if (!e)
         return;
     *e = (hl_edge){(unsigned)f->func, dup_or_oom(st, name), line, kind};
-    if (rule_callee || f->loop < 0 || f->ctx == CTX_NONE)
+    if (rule_callee || f->loop < 0 || f->ctx == CTX_NONE || (guards & GUARD_RETURNS))
         return;
     bool system = clang_Location_isInSystemHeader(clang_getCursorLocation(ref));
     unsigned attrs = attribute_families(ref);
     if (system && !attrs)
         return;
     /* A candidate: a finding once the callee is known to pay a family's cost. */
-    call_fact cf = {.cur = c, .callee = (char *)name, .loop = f->loop, .func = f->func,
-                    .ctx = f->ctx, .guards = guards};
+    call_fact cf = {.cur = c,
+                    .callee = (char *)name,
+                    .loop = f->loop,
+                    .func = f->func,
+                    .ctx = f->ctx,
+                    .guards = guards};
     lx_expansion(clang_getRangeStart(clang_getCursorExtent(c)), &cf.file, &cf.line, &cf.col,
                  &cf.offset);
     CXFile f2;

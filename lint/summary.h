@@ -28,11 +28,17 @@ _Static_assert(HL_N_FAMILIES == 4, "lint.h's HL_WRAPPER_FAMILIES counts the same
 /* "allocation", ... as rule files spell the family; -1 for another. */
 int hl_family_of(const char *name);
 const char *hl_family_name(hl_family f);
+/* The family whose in-loop rule names callee (malloc: allocation), or -1. */
+int hl_callee_family(const struct hl_catalog *cat, const char *callee);
 
-/* The call that pays a family's cost inside a function. */
+/* A call inside a function. In a function's always list, steps of group 0
+ * are each called on every call; steps that share a group k > 0 are
+ * alternatives, one of which is called ("if (small) return a(); else
+ * return b();"). */
 typedef struct hl_step {
     char *callee;
     unsigned line;
+    unsigned group;
 } hl_step;
 
 typedef struct hl_fn_summary {
@@ -49,10 +55,10 @@ typedef struct hl_fn_summary {
 
 /* How a call sits in its caller, for heat. */
 typedef enum hl_edge_kind {
-    HL_EDGE_ONCE,     /* runs as often as the caller */
-    HL_EDGE_LOOP,     /* in a loop that makes code hot */
-    HL_EDGE_PER_ARG,  /* in a loop over the program's arguments */
-    HL_EDGE_COLD,     /* on an error path or under a verbosity or debug guard */
+    HL_EDGE_ONCE,    /* runs as often as the caller */
+    HL_EDGE_LOOP,    /* in a loop that makes code hot */
+    HL_EDGE_PER_ARG, /* in a loop over the program's arguments */
+    HL_EDGE_COLD,    /* on an error path or under a verbosity or debug guard */
 } hl_edge_kind;
 
 typedef struct hl_edge {

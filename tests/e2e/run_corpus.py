@@ -45,7 +45,8 @@ def parse_labels(path):
             if not line:
                 continue
             kind = line[0]
-            if kind == "finding" and len(line) == 4 and line[3] in ("hot", "decoy", *VERDICTS):
+            if (kind == "finding" and len(line) in (4, 5) and line[3] in ("hot", "decoy", *VERDICTS)
+                    and (len(line) == 4 or line[4].startswith("heat="))):
                 labels["findings"].append(
                     {"rule": line[1], "line": int(line[2]), "expect": line[3], "file": current_file,
                      "where": f"{path}:{lineno}"})

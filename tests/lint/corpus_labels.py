@@ -13,9 +13,13 @@ corpus = os.path.join(SRC, "corpus")
 EXPECT = ("hot", "decoy", "hot-other-cause", "merged", "not-applicable", "inconclusive")
 
 
+HEATS = ("hot", "warm", "cold")
+
+
 def read_labels(path):
-    """(file, rule, line) triples from a labels file."""
-    expected = set()
+    """(file, rule, line) triples from a labels file, and the heat each one
+    is labeled with (heat=hot|warm|cold after the verdict), when it is."""
+    expected, heats = set(), {}
     current = "main.c"
     with open(path) as f:
         for n, raw in enumerate(f, 1):
@@ -27,17 +31,24 @@ def read_labels(path):
             elif line[0] == "finding":
                 if len(line) < 4 or line[3] not in EXPECT:
                     sys.exit(f"{path}:{n}: finding needs RULE LINE {'|'.join(EXPECT)}")
-                expected.add((current, line[1], int(line[2])))
-    return expected
+                key = (current, line[1], int(line[2]))
+                expected.add(key)
+                if len(line) > 4:
+                    if not line[4].startswith("heat=") or line[4][5:] not in HEATS:
+                        sys.exit(f"{path}:{n}: after the verdict: heat={'|'.join(HEATS)}")
+                    heats[key] = line[4][5:]
+    return expected, heats
 
 
 failures = []
 programs = sorted(d for d in os.listdir(corpus) if os.path.isfile(os.path.join(corpus, d, "labels")))
+if sum(len(read_labels(os.path.join(corpus, p, "labels"))[1]) for p in programs) < 20:
+    failures.append("fewer than 20 corpus findings carry an expected heat")
 if len(programs) < 8:
     failures.append(f"corpus has {len(programs)} labeled programs, expected at least 8")
 for prog in programs:
     d = os.path.join(corpus, prog)
-    expected = read_labels(os.path.join(d, "labels"))
+    expected, heats = read_labels(os.path.join(d, "labels"))
     r = subprocess.run([HOTLINT, "--format", "json", "-j2", "."], cwd=d, capture_output=True,
                        text=True)
     if r.returncode not in (0, 1):
@@ -47,11 +58,15 @@ for prog in programs:
     if out["errors"]:
         failures.append(f"{prog}: errors: {out['errors']}")
     got = {(f["file"], f["rule"], f["line"]) for f in out["findings"]}
+    got_heat = {(f["file"], f["rule"], f["line"]): f["heat"] for f in out["findings"]}
+    for key, heat in sorted(heats.items()):
+        if key in got_heat and got_heat[key] != heat:
+            failures.append(f"{prog}: {key[0]}:{key[2]} {key[1]} is {got_heat[key]}, labeled {heat}")
     for miss in sorted(expected - got):
         failures.append(f"{prog}: labeled but not reported: {miss[0]}:{miss[2]} {miss[1]}")
     for extra in sorted(got - expected):
         failures.append(f"{prog}: reported but not labeled: {extra[0]}:{extra[2]} {extra[1]}")
-    print(f"{prog}: {len(got)} findings, {len(expected)} labels")
+    print(f"{prog}: {len(got)} findings, {len(expected)} labels, {len(heats)} with heat")
 
 for f in failures:
     print("FAIL:", f)
