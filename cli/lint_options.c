@@ -359,6 +359,16 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
     if (hl_project_prepare(c->configs, c->config_path, c->no_config, cat, paths, n_paths, err,
                            errlen) < 0)
         goto err;
+    if (c->configs && c->configs->first) {
+        static const char *const families[HL_WRAPPER_FAMILIES] = {
+            "allocation", "formatting", "string-compare", "string-concat"};
+        const hl_wrappers *w = &c->configs->first->wrappers;
+        for (int k = 0; k < HL_WRAPPER_FAMILIES; k++)
+            if (hl_catalog_add_cost_symbols(cat, families[k], w->names[k], w->n[k]) < 0) {
+                snprintf(err, errlen, "out of memory");
+                goto err;
+            }
+    }
     hl_lint_options o = {
         .paths = paths,
         .n_paths = n_paths,

@@ -82,6 +82,7 @@ static void tu_state_free(tu_state *st)
     free(st->calls);
     free(st->chains);
     free(st->chain_offsets);
+    free(st->emitted);
     free(st->chain_ifs);
     for (size_t i = 0; i < st->n_files; i++) {
         free(st->files[i].abs);

@@ -61,6 +61,12 @@ typedef struct call_fact {
     unsigned line, col, end_line, end_col, offset;
     unsigned guards; /* GUARD_* bits */
     bool in_chain;
+    /* The if/else and switch arms between the loop and the call, innermost
+     * first: (the statement's offset, which arm); two calls in different
+     * arms of one statement never run in the same iteration. */
+    unsigned arm_stmt[6];
+    unsigned char arm[6];
+    unsigned char n_arms;
 } call_fact;
 
 typedef struct chain_fact {
@@ -96,6 +102,8 @@ typedef struct tu_state {
     size_t n_chain_ifs, cap_chain_ifs;
     file_info *files;
     size_t n_files, cap_files;
+    size_t *emitted; /* per finding this unit emitted: its call fact (sites.c) */
+    size_t n_emitted, cap_emitted;
     bool uses_chains;
     bool oom;
 } tu_state;
@@ -169,6 +177,10 @@ void lx_summarize_function(tu_state *st, CXCursor fn, int func);
 /* Records a call between functions and, in a loop, a wrapper candidate. */
 void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, const frame *f,
                      unsigned guards, bool rule_callee);
+
+/* sites.c: one finding per (rule, loop, callee): further calls become site notes. */
+void lx_record_arms(tu_state *st, call_fact *cf, CXCursor call, const frame *f);
+void lx_merge_sites(tu_state *st, size_t first_item);
 
 /* match.c: the matchers. */
 void lx_match_calls(tu_state *st);

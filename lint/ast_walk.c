@@ -115,6 +115,7 @@ void lx_record_call(tu_state *st, CXCursor c, const frame *f)
                       .offset = off,
                       .guards = guards,
                       .in_chain = lx_has_offset(st->chain_offsets, st->n_chain_offsets, off)};
+    lx_record_arms(st, cf, c, f);
 }
 
 unsigned lx_cursor_line(CXCursor c, bool end, unsigned *off)

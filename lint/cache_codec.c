@@ -126,7 +126,8 @@ void hl_cache_write_finding(FILE *f, const hl_finding *x)
         hl_wr_str(f, x->heat_reasons[i]);
     fprintf(f, "%zu\n", x->n_notes);
     for (size_t i = 0; i < x->n_notes; i++) {
-        fprintf(f, "%u %u\n", x->notes[i].line, x->notes[i].column);
+        fprintf(f, "%u %u %u %u\n", x->notes[i].line, x->notes[i].column, x->notes[i].end_line,
+                x->notes[i].end_column);
         hl_wr_str(f, x->notes[i].file);
         hl_wr_str(f, x->notes[i].message);
     }
@@ -173,6 +174,8 @@ void hl_cache_read_finding(hl_rd *r, const hl_catalog *cat, hl_finding *x)
             hl_note *n = &x->notes[x->n_notes];
             n->line = (unsigned)hl_rd_num(r);
             n->column = (unsigned)hl_rd_num(r);
+            n->end_line = (unsigned)hl_rd_num(r);
+            n->end_column = (unsigned)hl_rd_num(r);
             n->file = hl_rd_str(r);
             if (!(n->message = hl_rd_str(r)))
                 r->bad = 1;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "../base/grow.h"
 #include <yaml.h>
 
 static const char *const matcher_names[] = {
@@ -405,4 +407,28 @@ const hl_rule *hl_catalog_find(const hl_catalog *cat, const char *id_or_name)
         if (!strcasecmp(cat->rules[i].id, id_or_name) || !strcmp(cat->rules[i].name, id_or_name))
             return &cat->rules[i];
     return NULL;
+}
+
+int hl_catalog_add_cost_symbols(hl_catalog *cat, const char *family, char *const *names, size_t n)
+{
+    for (size_t r = 0; r < cat->n_rules; r++) {
+        hl_rule *rule = &cat->rules[r];
+        if (!rule->family || strcmp(rule->family, family))
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            bool have = false;
+            for (size_t k = 0; k < rule->n_cost_symbols && !have; k++)
+                have = !strcmp(rule->cost_symbols[k], names[i]);
+            if (have)
+                continue;
+            size_t cap = rule->n_cost_symbols;
+            char *copy = strdup(names[i]);
+            if (!copy || HL_GROW(rule->cost_symbols, rule->n_cost_symbols, cap) < 0) {
+                free(copy);
+                return -1;
+            }
+            rule->cost_symbols[rule->n_cost_symbols++] = copy;
+        }
+    }
+    return 0;
 }

@@ -21,6 +21,8 @@ typedef struct hl_note {
     char *file; /* as shown to the user; NULL: the finding's file */
     unsigned line, column;
     char *message;
+    unsigned end_line,
+        end_column; /* a further call site of the finding (in its file): its end; 0: not one */
 } hl_note;
 
 typedef struct hl_finding {
@@ -47,6 +49,19 @@ typedef struct hl_finding {
 int hl_finding_add_note(hl_finding *x, const char *file, unsigned line, unsigned column,
                         const char *message);
 int hl_finding_add_heat_reason(hl_finding *x, const char *reason);
+
+/* Whether line is one of the finding's call sites: its own range or a
+ * further site (a note with an end). */
+static inline int hl_finding_site_has_line(const hl_finding *x, unsigned line)
+{
+    unsigned end = x->end_line > x->line ? x->end_line : x->line;
+    if (line >= x->line && line <= end)
+        return 1;
+    for (size_t i = 0; i < x->n_notes; i++)
+        if (x->notes[i].end_line && line >= x->notes[i].line && line <= x->notes[i].end_line)
+            return 1;
+    return 0;
+}
 
 /* The finding's severity: the override, else its rule's, else "warning". */
 static inline const char *hl_finding_severity(const hl_finding *x)

@@ -366,6 +366,42 @@ static int run_workers(run *r, const hl_lint_options *opt)
     return 0;
 }
 
+/* Drops the suppressed sites of x; when its own site is suppressed, its
+ * first further site that is not takes its place; when none is left, x's
+ * rule becomes NULL. 0, or -1 when out of memory. */
+static int apply_suppressions(hl_text *t, hl_finding *x)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < x->n_notes; i++) {
+        hl_note *n = &x->notes[i];
+        if (n->end_line && hl_suppressed(t, n->line, x->rule)) {
+            free(n->file);
+            free(n->message);
+            continue;
+        }
+        x->notes[w++] = *n;
+    }
+    x->n_notes = w;
+    if (!hl_suppressed(t, x->line, x->rule))
+        return 0;
+    for (size_t i = 0; i < x->n_notes; i++) {
+        hl_note *n = &x->notes[i];
+        if (!n->end_line)
+            continue;
+        x->line = n->line;
+        x->column = n->column;
+        x->end_line = n->end_line;
+        x->end_column = n->end_column;
+        free(n->file);
+        free(n->message);
+        memmove(n, n + 1, (x->n_notes - i - 1) * sizeof *n);
+        x->n_notes--;
+        return 0;
+    }
+    x->rule = NULL;
+    return 0;
+}
+
 /* Moves the per-file results into out in file order (so the output does not
  * depend on -j): warnings to stderr, errors once each, findings unless a
  * comment suppresses them; then one finding per site. */
@@ -386,7 +422,9 @@ static int collect_results(run *r, hl_texts *ts, hl_findings *out)
         for (size_t k = 0; k < res->n; k++) {
             hl_finding *x = &res->items[k];
             hl_text *t = hl_text_get(ts, x->abs_file);
-            if (t && hl_suppressed(t, x->line, x->rule)) {
+            if (t && apply_suppressions(t, x) < 0)
+                return -1;
+            if (!x->rule) {
                 hl_finding_clear(x);
                 continue;
             }

@@ -3,6 +3,7 @@
  * unchanged condition arguments, buffering, freeing), and the winning rule
  * per call becomes a finding. */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,7 +251,9 @@ int lx_site_finding(tu_state *st, const call_fact *cf, hl_finding *x)
     return 0;
 }
 
-static void emit(tu_state *st, const call_fact *cf, const hl_rule *rule, const char *note)
+/* site: the call fact's index, or SIZE_MAX for a chain (never merged with others). */
+static void emit(tu_state *st, const call_fact *cf, size_t site, const hl_rule *rule,
+                 const char *note)
 {
     hl_finding x;
     if (lx_site_finding(st, cf, &x) < 0)
@@ -258,15 +261,28 @@ static void emit(tu_state *st, const call_fact *cf, const hl_rule *rule, const c
     x.rule = rule;
     x.message = hl_render_message(rule, cf->callee, x.function, x.loop_depth, note);
     hl_file_result *res = st->res;
-    if (!x.message || HL_GROW(res->items, res->n, res->cap) < 0) {
+    if (!x.message || HL_GROW(res->items, res->n, res->cap) < 0 ||
+        HL_GROW(st->emitted, st->n_emitted, st->cap_emitted) < 0) {
         hl_finding_clear(&x);
         st->oom = true;
         return;
     }
     res->items[res->n++] = x;
+    st->emitted[st->n_emitted++] = site;
 }
 
+static void match_calls(tu_state *st);
+
 void lx_match_calls(tu_state *st)
+{
+    size_t first = st->res->n;
+    st->n_emitted = 0;
+    match_calls(st);
+    if (!st->oom)
+        lx_merge_sites(st, first);
+}
+
+static void match_calls(tu_state *st)
 {
     const hl_catalog *cat = st->a->cat;
     /* compare chains first: one finding per chain */
@@ -287,7 +303,7 @@ void lx_match_calls(tu_state *st)
             head.end_line = el;
             head.end_col = ec;
         }
-        emit(st, &head, st->chains[i].rule, note);
+        emit(st, &head, SIZE_MAX, st->chains[i].rule, note);
     }
     for (size_t i = 0; i < st->n_calls; i++) {
         const call_fact *cf = &st->calls[i];
@@ -351,7 +367,7 @@ void lx_match_calls(tu_state *st)
                 }
             }
             if (best)
-                emit(st, cf, best, best_note);
+                emit(st, cf, i, best, best_note);
         }
     }
 }

@@ -64,6 +64,10 @@ int hl_catalog_load_buffer(hl_catalog *cat, const void *data, size_t len, const 
 const char *hl_catalog_default_dir(void);
 /* The rule with this id (any case) or name; NULL when there is none. */
 const hl_rule *hl_catalog_find(const hl_catalog *cat, const char *id_or_name);
+/* Adds names (declared wrappers: .hotlint.yaml allocators:, ...) to the cost
+ * symbols of every rule of the family, so that verify counts the samples in
+ * them as the rule's cost. 0, or -1 when out of memory. */
+int hl_catalog_add_cost_symbols(hl_catalog *cat, const char *family, char *const *names, size_t n);
 void hl_catalog_free(hl_catalog *cat);
 
 #endif

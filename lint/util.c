@@ -89,7 +89,7 @@ int hl_finding_add_note(hl_finding *x, const char *file, unsigned line, unsigned
     size_t cap = x->n_notes;
     if (HL_GROW(x->notes, x->n_notes, cap) < 0)
         return -1;
-    hl_note n = {file ? strdup(file) : NULL, line, column, strdup(message ? message : "")};
+    hl_note n = {file ? strdup(file) : NULL, line, column, strdup(message ? message : ""), 0, 0};
     if ((file && !n.file) || !n.message) {
         free(n.file);
         free(n.message);

@@ -39,10 +39,16 @@ json_t *hl_finding_to_json(const hl_finding *x)
         rc |= json_array_append_new(reasons, hl_json_text(x->heat_reasons[i]));
     for (size_t i = 0; notes && i < x->n_notes; i++) {
         const hl_note *n = &x->notes[i];
-        rc |= json_array_append_new(
-            notes, json_pack("{s:o,s:I,s:I,s:o}", "file", hl_json_text(n->file ? n->file : x->file),
-                             "line", (json_int_t)n->line, "column", (json_int_t)n->column,
-                             "message", hl_json_text(n->message)));
+        json_t *no =
+            json_pack("{s:o,s:I,s:I,s:o}", "file", hl_json_text(n->file ? n->file : x->file),
+                      "line", (json_int_t)n->line, "column", (json_int_t)n->column, "message",
+                      hl_json_text(n->message));
+        /* A further call site of the finding: where it ends, as for the finding. */
+        if (no && n->end_line)
+            rc |= json_object_set_new(no, "site",
+                                      json_pack("{s:I,s:I}", "end_line", (json_int_t)n->end_line,
+                                                "end_column", (json_int_t)n->end_column));
+        rc |= json_array_append_new(notes, no);
     }
     rc |= json_object_set_new(o, "heat_reasons", reasons ? reasons : json_null());
     rc |= json_object_set_new(o, "notes", notes ? notes : json_null());

@@ -406,8 +406,7 @@ static int match_nameless(vx_ctx *c, uint32_t loc, int32_t pf, int64_t L)
         for (uint32_t j = c->by_file.off[file]; j < c->by_file.off[file + 1]; j++) {
             uint32_t fx = c->by_file.items[j];
             const hl_finding *f = &c->fs->items[fx];
-            unsigned end = f->end_line > f->line ? f->end_line : f->line;
-            bool site = L >= f->line && L <= end;
+            bool site = L > 0 && hl_finding_site_has_line(f, (unsigned)L);
             bool loop = f->loop_start_line && L >= f->loop_start_line &&
                         L <= (f->loop_end_line ? f->loop_end_line : f->loop_start_line);
             bool inside =
@@ -464,8 +463,7 @@ static int fill_entry(vx_ctx *c, vx_entry *en, uint32_t loc, const hl_prof_line 
                 continue;
             bool site = true, loop = f->loop_start_line != 0;
             if (c->has_lines) {
-                unsigned end = f->end_line > f->line ? f->end_line : f->line;
-                site = L >= f->line && L <= end;
+                site = L > 0 && hl_finding_site_has_line(f, (unsigned)L);
                 loop = f->loop_start_line && L >= f->loop_start_line &&
                        L <= (f->loop_end_line ? f->loop_end_line : f->loop_start_line);
             }

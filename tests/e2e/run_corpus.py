@@ -166,8 +166,12 @@ def main():
               "unexplained_found": 0}
     for lab in labels["findings"]:
         want_file = os.path.join("corpus", name, lab["file"])
+        # the finding's line, or one of its further call sites (one finding per
+        # rule, loop and callee)
         match = [f for f in report["findings"]
-                 if f["rule"] == lab["rule"] and f["line"] == lab["line"]
+                 if f["rule"] == lab["rule"]
+                 and (f["line"] == lab["line"]
+                      or any("site" in n and n["line"] == lab["line"] for n in f.get("notes", [])))
                  and (f["file"] == want_file or f["file"].endswith("/" + want_file))]
         if not match:
             failures.append(f"{lab['where']}: no {lab['rule']} finding at {want_file}:{lab['line']}")

@@ -58,6 +58,9 @@ for prog in programs:
     if out["errors"]:
         failures.append(f"{prog}: errors: {out['errors']}")
     got = {(f["file"], f["rule"], f["line"]) for f in out["findings"]}
+    # further call sites of a finding (one finding per rule, loop and callee)
+    got |= {(n["file"], f["rule"], n["line"]) for f in out["findings"] for n in f["notes"]
+            if "site" in n}
     got_heat = {(f["file"], f["rule"], f["line"]): f["heat"] for f in out["findings"]}
     for key, heat in sorted(heats.items()):
         if key in got_heat and got_heat[key] != heat:

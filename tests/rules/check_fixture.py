@@ -8,7 +8,8 @@ with the expectations written next to the lines.
   // silent: <why>                  a negative case (documents why it stays quiet)
   // hotlint-test-flags: -I x       compiler flags for the fixture (first lines)
 
-The findings must be exactly the expected ones: same rules, same lines."""
+The findings must be exactly the expected ones: same rules, same lines. A
+finding's further call sites (notes with "site") count as findings on their lines."""
 import json
 import os
 import re
@@ -46,6 +47,10 @@ if out["errors"]:
 got = {}
 for f in out["findings"]:
     got.setdefault((f["line"], f["rule"]), []).append((f["message"], f["heat"]))
+    # A further call site of the finding (one finding per rule, loop and callee).
+    for n in f["notes"]:
+        if "site" in n:
+            got.setdefault((n["line"], f["rule"]), []).append((f["message"], f["heat"]))
 for key, wants in sorted(expected.items()):
     msgs = got.get(key, [])
     if len(msgs) != len(wants):
