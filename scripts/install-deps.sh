@@ -13,6 +13,7 @@ packages=(
     clang libclang-rt-14-dev llvm
     chromium
     busybox-static xz-utils perl linux-perf
+    autoconf automake libtool libonig-dev tcl
 )
 missing=()
 for p in "${packages[@]}"; do
