@@ -160,6 +160,8 @@ CXCursor lx_strip(CXCursor c);
 bool lx_eval_int(CXCursor c, long long *v);
 char *lx_lvalue_name(tu_state *st, CXCursor c);
 char *lx_expr_key(CXCursor c);
+/* The name of an attribute cursor ("malloc", "format", "noreturn"): its first token. */
+void lx_attribute_name(CXCursor attr, char *out, size_t outlen);
 
 /* ast_walk.c: the walk that records calls and loops. */
 bool lx_has_offset(const unsigned *v, size_t n, unsigned off);

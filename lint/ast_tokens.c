@@ -327,3 +327,16 @@ char *lx_expr_key(CXCursor c)
     }
     return k.s;
 }
+
+void lx_attribute_name(CXCursor attr, char *out, size_t outlen)
+{
+    out[0] = 0;
+    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(attr);
+    CXToken *tok = clang_getToken(tu, clang_getCursorLocation(attr));
+    if (!tok)
+        return;
+    CXString s = clang_getTokenSpelling(tu, *tok);
+    snprintf(out, outlen, "%s", clang_getCString(s) ? clang_getCString(s) : "");
+    clang_disposeString(s);
+    clang_disposeTokens(tu, tok, 1);
+}

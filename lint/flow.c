@@ -38,18 +38,12 @@ static enum CXChildVisitResult noreturn_attr_cb(CXCursor c, CXCursor p, CXClient
     (void)p;
     if (!clang_isAttribute(clang_getCursorKind(c)))
         return CXChildVisit_Continue;
-    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
-    CXToken *tk = NULL;
-    unsigned n = 0;
-    clang_tokenize(tu, clang_getCursorExtent(c), &tk, &n);
-    for (unsigned i = 0; i < n && !*(bool *)d; i++) {
-        CXString s = clang_getTokenSpelling(tu, tk[i]);
-        const char *t = clang_getCString(s);
-        *(bool *)d =
-            t && (!strcmp(t, "_Noreturn") || !strcmp(t, "noreturn") || !strcmp(t, "__noreturn__"));
-        clang_disposeString(s);
-    }
-    clang_disposeTokens(tu, tk, n);
+    /* The attribute's first token names it. Not its whole extent: an
+     * attribute spelled through a macro can span the rest of the file. */
+    char name[32];
+    lx_attribute_name(c, name, sizeof name);
+    *(bool *)d = !strcmp(name, "_Noreturn") || !strcmp(name, "noreturn") ||
+                 !strcmp(name, "__noreturn__");
     return *(bool *)d ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 

@@ -453,19 +453,14 @@ static unsigned attribute_families(CXCursor decl)
     for (unsigned i = 0; i < ks.n; i++) {
         if (!clang_isAttribute(clang_getCursorKind(ks.v[i])))
             continue;
-        toks t;
-        lx_tokenize_range(clang_Cursor_getTranslationUnit(decl), clang_getCursorExtent(ks.v[i]),
-                          &t);
-        if (t.n > 0) {
-            const char *a = t.v[0];
-            if (!strcmp(a, "malloc") || !strcmp(a, "__malloc__") || !strcmp(a, "alloc_size") ||
-                !strcmp(a, "__alloc_size__"))
-                fams |= HL_FAM_BIT(HL_FAM_ALLOCATION);
-            if ((!strcmp(a, "format") || !strcmp(a, "__format__")) && t.n > 2 &&
-                (strstr(t.v[2], "printf")))
-                fams |= HL_FAM_BIT(HL_FAM_FORMATTING);
-        }
-        lx_toks_free(&t);
+        char a[32];
+        lx_attribute_name(ks.v[i], a, sizeof a);
+        if (!strcmp(a, "malloc") || !strcmp(a, "__malloc__") || !strcmp(a, "alloc_size") ||
+            !strcmp(a, "__alloc_size__"))
+            fams |= HL_FAM_BIT(HL_FAM_ALLOCATION);
+        /* format(printf, ...), format(strftime, ...): it formats */
+        if (!strcmp(a, "format") || !strcmp(a, "__format__"))
+            fams |= HL_FAM_BIT(HL_FAM_FORMATTING);
     }
     return fams;
 }
