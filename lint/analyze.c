@@ -73,6 +73,7 @@ static void tu_state_free(tu_state *st)
         for (unsigned k = 0; k < st->loops[i].n_toks; k++)
             free(st->loops[i].toks[k]);
         free(st->loops[i].toks);
+        free(st->loops[i].tok_off);
     }
     free(st->loops);
     for (size_t i = 0; i < st->n_calls; i++) {

@@ -187,7 +187,7 @@ loop_fact *lx_loop_tokens(tu_state *st, int li)
         lx_tokenize_range(st->tu, clang_getCursorExtent(L->cur), &t);
         L->toks = t.v;
         L->n_toks = t.n;
-        free(t.off);
+        L->tok_off = t.off;
         L->tokenized = true;
     }
     return L;

@@ -393,10 +393,10 @@ bool lx_flow_retry_loop(tu_state *st, const call_fact *cf)
         }
     }
     p.call_off[p.n_calls++] = cf->offset;
-    toks t;
-    lx_tokenize_range(st->tu, clang_getCursorExtent(loop), &t);
+    /* The loop's tokens, made once per loop (lx_loop_tokens), not per call. */
+    loop_fact *L = lx_loop_tokens(st, cf->loop);
+    toks t = {L->toks, L->n_toks, L->tok_off};
     find_consumers(&p, &t);
-    lx_toks_free(&t);
     struct retry_scan r = {st, &p, cf->loop, false};
     struct kids ks = lx_children(loop);
     enum CXCursorKind k = clang_getCursorKind(loop);
