@@ -35,8 +35,20 @@ static bool in_words(const char *w, const char *const *v, size_t n)
 
 /* Splits a name into lower-case words at '_', digits and case changes, and
  * returns the cold word it holds, or NULL. */
+/* Failure words count inside a word too: "luaL_argerror", "zpanic". */
+static const char *const failure_parts[] = {"error", "panic", "fatal", "abort", "assert",
+                                            "traceback", "backtrace", "crash"};
+
 const char *lx_cold_word(const char *name, bool as_callee)
 {
+    char low[128];
+    size_t ln = 0;
+    for (const char *q = name; *q && ln + 1 < sizeof low; q++)
+        low[ln++] = (char)tolower((unsigned char)*q);
+    low[ln] = 0;
+    for (size_t i = 0; i < sizeof failure_parts / sizeof failure_parts[0]; i++)
+        if (strstr(low, failure_parts[i]))
+            return failure_parts[i];
     char word[64];
     size_t n = 0;
     for (const char *p = name;; p++) {
@@ -69,11 +81,22 @@ static hl_heat edge_gives(hl_edge_kind k, hl_heat caller)
     case HL_EDGE_LOOP:
         return caller == HL_HEAT_COLD ? HL_HEAT_COLD : HL_HEAT_HOT;
     case HL_EDGE_PER_ARG:
-        return caller == HL_HEAT_COLD ? HL_HEAT_COLD : HL_HEAT_WARM;
+        /* option handling: a function called per command-line argument */
+        return HL_HEAT_COLD;
     case HL_EDGE_ONCE:
         break;
     }
     return caller;
+}
+
+/* An edge's kind, seen whole-program: a loop in a main that parses options
+ * runs per command-line item (files, commands), like its option loop. */
+static hl_edge_kind edge_kind_of(const program *p, const prog_edge *e)
+{
+    const hl_fn_summary *caller = p->fns[e->caller].s;
+    if (e->e->kind == HL_EDGE_LOOP && caller->parses_options && !strcmp(caller->name, "main"))
+        return HL_EDGE_PER_ARG;
+    return e->e->kind;
 }
 
 void lx_heat_functions(program *p)
@@ -101,7 +124,7 @@ void lx_heat_functions(program *p)
             prog_fn *to = &p->fns[e->callee];
             if (to->why_own)
                 continue;
-            hl_heat g = edge_gives(e->e->kind, p->fns[e->caller].level);
+            hl_heat g = edge_gives(edge_kind_of(p, e), p->fns[e->caller].level);
             if (g > to->level) {
                 to->level = g;
                 to->why_edge = i;
@@ -136,17 +159,17 @@ static void explain_function(const program *p, size_t fn, char *out, size_t outl
         char *shown = hl_scope_display(p->scope, caller->s->abs_file);
         static const char *const how[] = {[HL_EDGE_ONCE] = "called by",
                                           [HL_EDGE_LOOP] = "called in a loop in",
-                                          [HL_EDGE_PER_ARG] = "called per argument in",
+                                          [HL_EDGE_PER_ARG] = "called per command-line item in",
                                           [HL_EDGE_COLD] = "called on an error path or under a "
                                                            "debug test in"};
         int w = snprintf(out + len, outlen - len, "%s%s %s %s (%s:%u)", step ? ", " : "",
-                         step ? "itself" : f->s->name, how[e->e->kind], caller->s->name,
+                         step ? "itself" : f->s->name, how[edge_kind_of(p, e)], caller->s->name,
                          shown ? shown : caller->s->abs_file, e->e->line);
         free(shown);
         if (w < 0 || (size_t)w >= outlen - len)
             return;
         len += (size_t)w;
-        if (e->e->kind != HL_EDGE_ONCE)
+        if (edge_kind_of(p, e) != HL_EDGE_ONCE)
             return;
         fn = e->caller;
     }

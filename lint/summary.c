@@ -481,8 +481,11 @@ static bool in_conditional_operand(tu_state *st, CXCursor call, const frame *f)
             continue; /* the test or the left operand: always evaluated */
         if (k == CXCursor_ConditionalOperator)
             return true;
+        /* An operator we cannot read (written by a macro) counts as one:
+         * "tostring(L, o)" expands to "ttisstring(o) || (... luaO_tostring(L, o))". */
         char op[4];
-        if (lx_operator(st, u->cur, op, sizeof op) && (!strcmp(op, "&&") || !strcmp(op, "||")))
+        if (!lx_operator(st, u->cur, op, sizeof op) || !op[0] || !strcmp(op, "&&") ||
+            !strcmp(op, "||"))
             return true;
     }
     return false;
