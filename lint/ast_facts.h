@@ -51,8 +51,8 @@ typedef struct loop_fact {
     call_ctx outer_ctx; /* how the loop itself sits in its parent loop */
     unsigned start_line, end_line, depth;
     loop_drive drive;
-    long long trip; /* constant trip count (or bound of a table walk), -1 unknown */
-    char **toks;    /* lazily tokenized loop text (lx_loop_tokens) */
+    long long trip;    /* constant trip count (or bound of a table walk), -1 unknown */
+    char **toks;       /* lazily tokenized loop text (lx_loop_tokens) */
     unsigned *tok_off; /* their expansion offsets */
     unsigned n_toks;
     bool tokenized;

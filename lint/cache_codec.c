@@ -228,7 +228,8 @@ void hl_cache_write_summary(FILE *f, const hl_tu_summary *s)
     }
     fprintf(f, "%zu\n", s->n_calls);
     for (size_t i = 0; i < s->n_calls; i++) {
-        fprintf(f, "%u %d\n", s->calls[i].attr_families, s->calls[i].conditional);
+        fprintf(f, "%u %d %d\n", s->calls[i].attr_families, s->calls[i].conditional,
+                s->calls[i].cheap_compare);
         hl_cache_write_finding(f, &s->calls[i].at);
     }
 }
@@ -284,6 +285,7 @@ void hl_cache_read_summary(hl_rd *r, const hl_scope *scope, hl_tu_summary *s)
         hl_wrapper_call *w = &s->calls[s->n_calls];
         w->attr_families = (unsigned)hl_rd_num(r);
         w->conditional = hl_rd_num(r) != 0;
+        w->cheap_compare = hl_rd_num(r) != 0;
         hl_cache_read_finding(r, NULL, &w->at);
         if (!r->bad && !(w->at.file = hl_scope_display(scope, w->at.abs_file)))
             r->bad = 1;

@@ -42,8 +42,8 @@ static enum CXChildVisitResult noreturn_attr_cb(CXCursor c, CXCursor p, CXClient
      * attribute spelled through a macro can span the rest of the file. */
     char name[32];
     lx_attribute_name(c, name, sizeof name);
-    *(bool *)d = !strcmp(name, "_Noreturn") || !strcmp(name, "noreturn") ||
-                 !strcmp(name, "__noreturn__");
+    *(bool *)d =
+        !strcmp(name, "_Noreturn") || !strcmp(name, "noreturn") || !strcmp(name, "__noreturn__");
     return *(bool *)d ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 

@@ -36,8 +36,8 @@ static bool in_words(const char *w, const char *const *v, size_t n)
 /* Splits a name into lower-case words at '_', digits and case changes, and
  * returns the cold word it holds, or NULL. */
 /* Failure words count inside a word too: "luaL_argerror", "zpanic". */
-static const char *const failure_parts[] = {"error", "panic", "fatal", "abort", "assert",
-                                            "traceback", "backtrace", "crash"};
+static const char *const failure_parts[] = {"error",  "panic",     "fatal",     "abort",
+                                            "assert", "traceback", "backtrace", "crash"};
 
 const char *lx_cold_word(const char *name, bool as_callee)
 {

@@ -311,10 +311,35 @@ bool lx_ends_in_failure(CXCursor b)
     return false;
 }
 
+/* A call that reports a failure: one of its string arguments says so
+ * ("jq: error: %s is not defined", "cannot open %s", "invalid option"). */
+static bool reports_failure(CXCursor call)
+{
+    static const char *const words[] = {"error",   "fail",   "invalid",       "cannot",
+                                        "can't",   "unable", "not defined",   "should never",
+                                        "warning", "usage:", "unknown option"};
+    int n = clang_Cursor_getNumArguments(call);
+    for (int i = 0; i < n; i++) {
+        CXCursor a = lx_strip(clang_Cursor_getArgument(call, (unsigned)i));
+        if (clang_getCursorKind(a) != CXCursor_StringLiteral)
+            continue;
+        char low[256];
+        CXString sp = clang_getCursorSpelling(a);
+        snprintf(low, sizeof low, "%s", clang_getCString(sp) ? clang_getCString(sp) : "");
+        clang_disposeString(sp);
+        for (char *p = low; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+            if (strstr(low, words[k]))
+                return true;
+    }
+    return false;
+}
+
 unsigned lx_call_guards(tu_state *st, CXCursor call, const frame *f, int stop_loop)
 {
     (void)stop_loop;
-    unsigned g = 0;
+    unsigned g = reports_failure(call) ? GUARD_ERROR_PATH : 0;
     /* An error branch counts between the call and its loop (or, outside
      * loops, its function): a branch that holds the loop and ends in
      * "return NULL" is the loop's own not-found path, not an error. */

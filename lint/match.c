@@ -120,8 +120,10 @@ static bool unbuffered_io(tu_state *st, const call_fact *cf, char *note, size_t 
  * capacity check (amortised growth). */
 static bool body_call_costly(const tu_state *st, const call_fact *cf, const hl_rule *rule)
 {
+    /* "rc = memcmp(a, b, n)": an ordering (a sort's or a record's
+     * comparator), not a lookup against keys that could be interned. */
     if (rule->match_mask & HL_MATCH_BIT(HL_MATCH_COMPARE_CHAIN))
-        return !lx_compare_is_cheap(st, cf);
+        return !cf->assigned && !lx_compare_is_cheap(st, cf);
     return !((cf->value_flags & HL_VAL_CAPACITY_CHECKED) && lx_is_sized_allocator(cf->callee));
 }
 

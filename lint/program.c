@@ -265,6 +265,8 @@ static int wrapper_finding(const program *p, hl_file_result *res, const hl_wrapp
      * "if (!obj) obj = make()") is growth or a lazy start, not one per turn. */
     if (w->conditional)
         fams &= ~HL_FAM_BIT(HL_FAM_ALLOCATION);
+    if (w->cheap_compare) /* a small constant table, behind a hash or length match */
+        fams &= ~HL_FAM_BIT(HL_FAM_STRING_COMPARE);
     /* An allocation counts when the callee hands it back (a constructor, a
      * copy), or says it allocates (attributes, .hotlint.yaml). */
     if (fn != SIZE_MAX && !p->fns[fn].fresh && !(w->attr_families & HL_FAM_BIT(HL_FAM_ALLOCATION)))

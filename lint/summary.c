@@ -563,6 +563,7 @@ void lx_summary_call(tu_state *st, CXCursor c, CXCursor ref, const char *name, c
         hl_finding_clear(&at);
         return;
     }
-    *w = (hl_wrapper_call){at, attrs,
-                           (lx_call_value_flags(st, c, f) & HL_VAL_CAPACITY_CHECKED) != 0};
+    cf.value_flags = lx_call_value_flags(st, c, f);
+    *w = (hl_wrapper_call){at, attrs, (cf.value_flags & HL_VAL_CAPACITY_CHECKED) != 0,
+                           lx_compare_is_cheap(st, &cf)};
 }

@@ -75,6 +75,8 @@ typedef struct hl_wrapper_call {
     hl_finding at;          /* where: file, lines, function, loop, callee; no rule yet */
     unsigned attr_families; /* from the callee's declaration: malloc, alloc_size, format */
     bool conditional;       /* behind a capacity check in its loop ("if (len == cap)") */
+    bool cheap_compare;     /* a compare there would cost little (values.c: a small table, after a
+                               match) */
 } hl_wrapper_call;
 
 typedef struct hl_tu_summary {

@@ -276,6 +276,31 @@ static bool is_string_type(CXType t)
 
 /* "e->hash == h", "l == ts->len": equality of two values neither of which is
  * a constant or a string, or an && of tests containing one. */
+/* "n != len" or "c != *p" (either side varies, neither is a string): the
+ * test before an || that reaches the compare only when it fails. */
+static bool is_mismatch_test(tu_state *st, CXCursor e, int depth)
+{
+    char op[4];
+    long long v;
+    e = lx_strip(e);
+    struct kids ks = lx_children(e);
+    if (depth > 8 || clang_getCursorKind(e) != CXCursor_BinaryOperator || ks.n != 2 ||
+        !lx_operator(st, e, op, sizeof op))
+        return false;
+    if (!strcmp(op, "||"))
+        return is_mismatch_test(st, ks.v[0], depth + 1) || is_mismatch_test(st, ks.v[1], depth + 1);
+    if (strcmp(op, "!="))
+        return false;
+    int constants = 0;
+    for (unsigned i = 0; i < 2; i++) {
+        CXCursor x = lx_strip(ks.v[i]);
+        if (is_string_type(clang_getCursorType(x)))
+            return false;
+        constants += lx_eval_int(x, &v);
+    }
+    return constants == 0; /* "hash != 0" tests a constant: no match was made */
+}
+
 static bool is_match_test(tu_state *st, CXCursor e, int depth)
 {
     char op[4];
@@ -287,7 +312,14 @@ static bool is_match_test(tu_state *st, CXCursor e, int depth)
         return false;
     if (!strcmp(op, "&&"))
         return is_match_test(st, ks.v[0], depth + 1) || is_match_test(st, ks.v[1], depth + 1);
-    if (strcmp(op, "=="))
+    /* "(n == len || (n < len && prefix))": every way through is a test of the values */
+    if (!strcmp(op, "||"))
+        return is_match_test(st, ks.v[0], depth + 1) &&
+               (is_match_test(st, ks.v[1], depth + 1) || is_match_test(st, ks.v[1], -100));
+    /* depth < 0: any comparison of values counts (the right of an || above) */
+    bool relation = depth < 0 && (!strcmp(op, "<") || !strcmp(op, ">") || !strcmp(op, "<=") ||
+                                  !strcmp(op, ">="));
+    if (strcmp(op, "==") && !relation)
         return false;
     for (unsigned i = 0; i < 2; i++) {
         CXCursor x = lx_strip(ks.v[i]);
@@ -363,7 +395,8 @@ unsigned lx_call_value_flags(tu_state *st, CXCursor call, const frame *f)
         bool second = ks.n >= 2 && clang_equalCursors(ks.v[1], child);
         char op[4];
         if (k == CXCursor_BinaryOperator && second && lx_operator(st, u->cur, op, sizeof op) &&
-            !strcmp(op, "&&") && is_match_test(st, ks.v[0], 0))
+            ((!strcmp(op, "&&") && is_match_test(st, ks.v[0], 0)) ||
+             (!strcmp(op, "||") && is_mismatch_test(st, ks.v[0], 0))))
             flags |= HL_VAL_AFTER_MATCH;
         if (k == CXCursor_IfStmt && second) {
             if (is_match_test(st, ks.v[0], 0))
