@@ -101,6 +101,14 @@ static hl_edge_kind edge_kind_of(const program *p, const prog_edge *e)
 
 void lx_heat_functions(program *p)
 {
+    /* A command-line program's main file: main itself loops over its arguments. */
+    for (size_t i = 0; i < p->n_fns; i++) {
+        const hl_fn_summary *s = p->fns[i].s;
+        size_t one = 1;
+        if (s->parses_options && !strcmp(s->name, "main") &&
+            hl_hashmap_get_or_put(&p->program_files, s->abs_file, strlen(s->abs_file), &one) < 0)
+            break; /* out of memory: no file is a program file */
+    }
     for (size_t i = 0; i < p->n_fns; i++) {
         prog_fn *f = &p->fns[i];
         f->why_own = lx_cold_word(f->s->name, false);
@@ -199,6 +207,22 @@ static bool is_test_file(const program *p, const char *abs)
            !strncmp(base, "test_", 5) || (n > 7 && !strcmp(base + n - 7, "_test.c"));
 }
 
+/* Whether the callers that made fn hot lead out of its own file. */
+static bool hot_from_elsewhere(const program *p, size_t fn)
+{
+    const char *file = p->fns[fn].s->abs_file;
+    for (int step = 0; fn != SIZE_MAX && step < 8; step++) {
+        size_t e = p->fns[fn].why_edge;
+        if (e == SIZE_MAX)
+            return false;
+        size_t caller = p->edges[e].caller;
+        if (strcmp(p->fns[caller].s->abs_file, file))
+            return true;
+        fn = caller;
+    }
+    return false;
+}
+
 int lx_heat_finding(const program *p, hl_finding *x)
 {
     hl_heat local = x->heat ? x->heat : HL_HEAT_WARM;
@@ -219,8 +243,19 @@ int lx_heat_finding(const program *p, hl_finding *x)
         x->heat = HL_HEAT_COLD;
         return why[0] ? hl_finding_add_heat_reason(x, why) : 0;
     }
+    size_t dummy;
+    if (hl_hashmap_find(&p->program_files, x->abs_file, strlen(x->abs_file), &dummy) &&
+        !(level == HL_HEAT_HOT && fn != SIZE_MAX && hot_from_elsewhere(p, fn))) {
+        /* The driver of a command-line program: its loops run per input,
+         * per command or per file, and the work is done elsewhere. */
+        x->heat = HL_HEAT_COLD;
+        return hl_finding_add_heat_reason(
+            x, "in a command-line program's main file (its main loops over the arguments)");
+    }
     x->heat = level > local ? level : local;
-    if (level == HL_HEAT_HOT && why[0])
+    if (fn != SIZE_MAX && level == HL_HEAT_WARM)
+        explain_function(p, fn, why, sizeof why);
+    if (why[0])
         return hl_finding_add_heat_reason(x, why);
     return 0;
 }

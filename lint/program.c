@@ -353,5 +353,6 @@ done:
     free(p.fn_map);
     hl_hashmap_free(&p.by_name);
     hl_hashmap_free(&p.by_site);
+    hl_hashmap_free(&p.program_files);
     return rc;
 }

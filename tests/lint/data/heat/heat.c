@@ -91,12 +91,17 @@ static int parse_options(int count, char **args)
     return seen;
 }
 
-int main(int argc, char **argv)
+static void help_flags(int argc, char **argv)
 {
     static const char *names[] = {"q", "v"};
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "-h")) // expect: HL003 cold "every iteration"
             usage(names, 2);
+}
+
+int main(int argc, char **argv)
+{
+    help_flags(argc, argv);
     long rounds = argc > 1 ? strtol(argv[1], NULL, 10) : 100;
     char name[32];
     for (long i = 0; i < rounds; i++) {
