@@ -47,7 +47,7 @@ typedef struct program {
     prog_edge *edges;
     size_t n_edges, cap_edges;
     hl_hashmap program_files; /* files whose main loops over its arguments (heat.c) */
-    size_t *fn_base; /* per unit: its summary's function k is fn_map[fn_base[u] + k] */
+    size_t *fn_base;          /* per unit: its summary's function k is fn_map[fn_base[u] + k] */
     size_t *fn_map;
 } program;
 
