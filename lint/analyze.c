@@ -64,7 +64,7 @@ static void report_diagnostics(tu_state *st)
     }
 }
 
-static void tu_state_free(tu_state *st)
+void lx_tu_state_free(tu_state *st)
 {
     for (size_t i = 0; i < st->n_funcs; i++)
         free(st->funcs[i].name);
@@ -141,6 +141,6 @@ void hl_analyze_file(hl_analyzer *a, const hl_source *src, const hl_strv *args, 
         hl_diags_add(&res->errors, HL_DIAG_OUT_OF_MEMORY, src->path, 0, 0,
                      "out of memory while analyzing");
     }
-    tu_state_free(&st);
+    lx_tu_state_free(&st);
     clang_disposeTranslationUnit(st.tu);
 }

@@ -290,5 +290,7 @@ bool lx_flow_error_exit(tu_state *st, CXCursor exit);
 bool lx_call_on_error_path(tu_state *st, const call_fact *cf);
 
 /* analyze.c: the driver. */
+/* Frees what the walk and the matchers made (not the file result). */
+void lx_tu_state_free(tu_state *st);
 
 #endif

@@ -35,32 +35,6 @@ static char **read_lines(const char *path, size_t *n)
     return v;
 }
 
-static void free_state(tu_state *st)
-{
-    for (size_t i = 0; i < st->n_funcs; i++)
-        free(st->funcs[i].name);
-    for (size_t i = 0; i < st->n_loops; i++) {
-        for (unsigned k = 0; k < st->loops[i].n_toks; k++)
-            free(st->loops[i].toks[k]);
-        free(st->loops[i].toks);
-    }
-    for (size_t i = 0; i < st->n_calls; i++) {
-        free(st->calls[i].callee);
-        free(st->calls[i].assigned);
-    }
-    for (size_t i = 0; i < st->n_files; i++) {
-        free(st->files[i].abs);
-        free(st->files[i].display);
-    }
-    free(st->funcs);
-    free(st->loops);
-    free(st->calls);
-    free(st->chains);
-    free(st->chain_offsets);
-    free(st->chain_ifs);
-    free(st->files);
-}
-
 static void test_error_path_marks(void **state)
 {
     (void)state;
@@ -113,7 +87,12 @@ static void test_error_path_marks(void **state)
     for (size_t i = 0; i < n_lines; i++)
         free(lines[i]);
     free(lines);
-    free_state(&st);
+    lx_tu_state_free(&st);
+    for (size_t i = 0; i < res.n; i++)
+        hl_finding_clear(&res.items[i]);
+    free(res.items);
+    hl_tu_summary_free(&res.sum);
+    hl_strv_free(&res.deps);
     clang_disposeTranslationUnit(st.tu);
     clang_disposeIndex(a.index);
     hl_diags_free(&diags);
