@@ -168,8 +168,8 @@ static void explain_function(const program *p, size_t fn, char *out, size_t outl
         static const char *const how[] = {[HL_EDGE_ONCE] = "called by",
                                           [HL_EDGE_LOOP] = "called in a loop in",
                                           [HL_EDGE_PER_ARG] = "called per command-line item in",
-                                          [HL_EDGE_COLD] = "called on an error path or under a "
-                                                           "debug test in"};
+                                          [HL_EDGE_COLD] =
+                                              "called on an error path or under a debug test in"};
         int w = snprintf(out + len, outlen - len, "%s%s %s %s (%s:%u)", step ? ", " : "",
                          step ? "itself" : f->s->name, how[edge_kind_of(p, e)], caller->s->name,
                          shown ? shown : caller->s->abs_file, e->e->line);
