@@ -59,14 +59,14 @@ int hl_cmd_lint(int argc, char **argv)
     bool json = !strcmp(cli.format, "json");
     bool sarif = !strcmp(cli.format, "sarif"), github = !strcmp(cli.format, "github"),
          codequality = !strcmp(cli.format, "codequality");
+    /* JSON lists every finding with its heat; the other outputs show the
+     * hot and warm ones unless asked otherwise. */
+    cli.show_heat = json ? 0 : hl_lint_cli_min_heat(&cli);
     if (hl_lint_cli_run(&cli, &cat, &f, err, sizeof err) < 0) {
         fprintf(stderr, "hotlint: %s\n", hl_esc(err));
         hl_lint_cli_free(&cli);
         return 2;
     }
-    /* JSON lists every finding with its heat; the other outputs show the
-     * hot and warm ones unless asked otherwise. */
-    size_t colder = json ? 0 : hl_findings_keep_heat(&f, hl_lint_cli_min_heat(&cli));
     int wrc;
     if (json) {
         wrc = hl_report_lint_json(stdout, &f);
@@ -81,12 +81,8 @@ int hl_cmd_lint(int argc, char **argv)
         hl_report_lint_errors(stderr, &f, to.color);
         wrc = hl_report_lint_text(stdout, &f, &to);
     }
-    if (!cli.quiet) {
+    if (!cli.quiet)
         hl_report_lint_summary(stderr, &f, now() - t0);
-        if (colder)
-            fprintf(stderr, "hotlint: %zu colder finding%s not shown (--heat all shows %s)\n",
-                    colder, colder == 1 ? "" : "s", colder == 1 ? "it" : "them");
-    }
     int rc = f.n_errors ? 2 : f.n ? 1 : 0;
     if (wrc < 0) {
         fputs("hotlint: error writing the output\n", stderr);

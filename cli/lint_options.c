@@ -2,6 +2,7 @@
 #include "lint_options.h"
 #include "../lint/config.h"
 #include "../lint/diff.h"
+#include "../lint/filter.h"
 #include "../report/escape.h"
 
 #include <errno.h>
@@ -312,13 +313,33 @@ static void free_paths(char **own, size_t n)
     free(own);
 }
 
+/* What the filters left out, on stderr: the change's untouched lines, the
+ * baseline, heat. */
+static void report_left_out(const hl_lint_cli *c, const hl_filters *fl)
+{
+    size_t outside_diff = hl_filters_dropped(fl, "diff");
+    size_t recorded = hl_filters_dropped(fl, "baseline");
+    size_t colder = hl_filters_dropped(fl, "heat");
+    if (outside_diff)
+        fprintf(stderr, "hotlint: %zu finding%s on lines the change does not touch not shown\n",
+                outside_diff, outside_diff == 1 ? "" : "s");
+    if (c->write_baseline)
+        fprintf(stderr, "hotlint: recorded %zu finding%s in %s\n", recorded,
+                recorded == 1 ? "" : "s", c->write_baseline);
+    else if (c->baseline && recorded)
+        fprintf(stderr, "hotlint: %zu finding%s recorded in %s not shown\n", recorded,
+                recorded == 1 ? "" : "s", c->baseline);
+    if (colder)
+        fprintf(stderr, "hotlint: %zu colder finding%s not shown (--heat all shows %s)\n", colder,
+                colder == 1 ? "" : "s", colder == 1 ? "it" : "them");
+}
+
 int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, char *err,
                     size_t errlen)
 {
     memset(cat, 0, sizeof *cat);
     memset(out, 0, sizeof *out);
     const char *dir = c->rules_dir ? c->rules_dir : hl_catalog_default_dir();
-    size_t left_out = 0, outside_diff = 0;
     hl_diff diff = {0};
     char **changed = NULL;
     size_t n_changed = 0;
@@ -385,26 +406,19 @@ int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, cha
         .cache_dir = c->cache_dir,
         .wrappers = c->configs && c->configs->first ? &c->configs->first->wrappers : NULL,
     };
-    if (hl_lint_run(&o, cat, out, err, errlen) < 0 ||
-        hl_project_filter(c->configs, c->baseline, c->write_baseline, out, &left_out, err, errlen) <
-            0)
+    hl_filters fl = {0};
+    hl_filters_add_config(&fl, c->configs);
+    hl_filters_add_baseline(&fl, c->write_baseline ? c->write_baseline : c->baseline,
+                            c->write_baseline != NULL);
+    hl_filters_add_diff(&fl, c->diff ? &diff : NULL);
+    hl_filters_add_heat(&fl, c->show_heat);
+    if (hl_lint_run(&o, cat, out, err, errlen) < 0 || hl_filters_run(&fl, out, err, errlen) < 0)
         goto err;
-    if (c->diff)
-        outside_diff = hl_diff_filter(&diff, out);
+    if (!c->quiet)
+        report_left_out(c, &fl);
 done:
     hl_diff_free(&diff);
     free_paths(changed, n_changed);
-    if (c->quiet)
-        return 0;
-    if (c->diff && outside_diff)
-        fprintf(stderr, "hotlint: %zu finding%s on lines the change does not touch not shown\n",
-                outside_diff, outside_diff == 1 ? "" : "s");
-    if (c->write_baseline)
-        fprintf(stderr, "hotlint: recorded %zu finding%s in %s\n", left_out,
-                left_out == 1 ? "" : "s", c->write_baseline);
-    else if (c->baseline && left_out)
-        fprintf(stderr, "hotlint: %zu finding%s recorded in %s not shown\n", left_out,
-                left_out == 1 ? "" : "s", c->baseline);
     return 0;
 err:
     hl_diff_free(&diff);

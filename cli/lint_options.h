@@ -48,6 +48,9 @@ typedef struct hl_lint_cli {
     /* --heat LEVEL: the coldest findings shown by text, SARIF, github and
      * codequality output (JSON lists all); 0: .hotlint.yaml's min-heat, else warm. */
     hl_heat min_heat;
+    /* Set by the command: the coldest heat hl_lint_cli_run keeps (0: every
+     * finding, as JSON and verify want them). */
+    hl_heat show_heat;
 } hl_lint_cli;
 
 /* A caller's own option layer: offered every option the shared parser does
@@ -93,13 +96,15 @@ int hl_lint_cli_check_format(const hl_lint_cli *c, char *err, size_t errlen);
  * stdout is a terminal). */
 bool hl_lint_cli_use_color(const hl_lint_cli *c);
 
-/* Loads the catalog (--rules DIR, else the built-in one) and lints the paths:
- * the single entry both `lint` and `verify` call. Returns 0 when the run
- * completed (findings and per-file errors in out; cat must outlive out), -1 on
- * a usage or input error with the message in err. On error cat and out are
- * left empty. */
 /* The coldest heat to show: --heat, else the first config's min-heat, else warm. */
 hl_heat hl_lint_cli_min_heat(const hl_lint_cli *c);
+
+/* Loads the catalog (--rules DIR, else the built-in one), lints the paths and
+ * runs the filter list (lint/filter.h): the single entry `lint`, `verify`,
+ * `list` and `compare` call. Says on stderr what the filters left out (unless
+ * --quiet). Returns 0 when the run completed (findings and per-file errors in
+ * out; cat must outlive out), -1 on a usage or input error with the message
+ * in err. On error cat and out are left empty. */
 
 int hl_lint_cli_run(const hl_lint_cli *c, hl_catalog *cat, hl_findings *out, char *err,
                     size_t errlen);

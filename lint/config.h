@@ -133,12 +133,4 @@ void hl_configs_free(hl_configs *cs);
 int hl_project_prepare(hl_configs *cs, const char *config_path, bool no_config, hl_catalog *cat,
                        const char *const *paths, size_t n, char *err, size_t errlen);
 
-/* After the analysis: applies the configs (hl_configs_apply), then records
- * the findings to write_baseline (and reports none of them), or drops those
- * recorded in baseline. Either file may be NULL. *n_left_out is the number
- * of findings recorded or dropped by the baseline. Returns 0, or -1 with a
- * message naming the file in err. */
-int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline,
-                      hl_findings *f, size_t *n_left_out, char *err, size_t errlen);
-
 #endif

@@ -395,20 +395,3 @@ int hl_project_prepare(hl_configs *cs, const char *config_path, bool no_config, 
         return 0;
     return hl_configs_prepare(cs, cat, paths, n, err, errlen);
 }
-
-int hl_project_filter(hl_configs *cs, const char *baseline, const char *write_baseline,
-                      hl_findings *f, size_t *n_left_out, char *err, size_t errlen)
-{
-    *n_left_out = 0;
-    if (cs && cs->n_cfgs && hl_configs_apply(cs, f, err, errlen) < 0)
-        return -1;
-    if (write_baseline) {
-        if (hl_baseline_write(f, write_baseline, err, errlen) < 0 ||
-            hl_baseline_filter(f, write_baseline, n_left_out, err, errlen) < 0)
-            return -1;
-        return 0;
-    }
-    if (baseline && hl_baseline_filter(f, baseline, n_left_out, err, errlen) < 0)
-        return -1;
-    return 0;
-}

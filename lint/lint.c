@@ -363,11 +363,17 @@ oom:
     return -1;
 }
 
+/* -j, else the number of cores; never more than there are files. */
+static size_t worker_count(const hl_lint_options *opt, size_t n_files)
+{
+    int jobs = opt->jobs > 0 ? opt->jobs : cpu_count();
+    return (size_t)jobs < n_files ? (size_t)jobs : n_files;
+}
+
 /* Parses every source on opt->jobs threads (this one when none start). */
 static int run_workers(run *r, const hl_lint_options *opt)
 {
-    int jobs = opt->jobs > 0 ? opt->jobs : cpu_count();
-    size_t nthreads = (size_t)jobs < r->src->n ? (size_t)jobs : r->src->n;
+    size_t nthreads = worker_count(opt, r->src->n);
     pthread_t *th = calloc(nthreads, sizeof *th);
     if (!th)
         return -1;
@@ -385,46 +391,10 @@ static int run_workers(run *r, const hl_lint_options *opt)
     return 0;
 }
 
-/* Drops the suppressed sites of x; when its own site is suppressed, its
- * first further site that is not takes its place; when none is left, x's
- * rule becomes NULL. 0, or -1 when out of memory. */
-static int apply_suppressions(hl_text *t, hl_finding *x)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < x->n_notes; i++) {
-        hl_note *n = &x->notes[i];
-        if (n->end_line && hl_suppressed(t, n->line, x->rule)) {
-            free(n->file);
-            free(n->message);
-            continue;
-        }
-        x->notes[w++] = *n;
-    }
-    x->n_notes = w;
-    if (!hl_suppressed(t, x->line, x->rule))
-        return 0;
-    for (size_t i = 0; i < x->n_notes; i++) {
-        hl_note *n = &x->notes[i];
-        if (!n->end_line)
-            continue;
-        x->line = n->line;
-        x->column = n->column;
-        x->end_line = n->end_line;
-        x->end_column = n->end_column;
-        free(n->file);
-        free(n->message);
-        memmove(n, n + 1, (x->n_notes - i - 1) * sizeof *n);
-        x->n_notes--;
-        return 0;
-    }
-    x->rule = NULL;
-    return 0;
-}
-
 /* Moves the per-file results into out in file order (so the output does not
  * depend on -j): warnings to stderr, errors once each, findings unless a
- * comment suppresses them; then one finding per site. */
-static int collect_results(run *r, hl_texts *ts, hl_findings *out)
+ * comment suppressed them; then one finding per site. */
+static int collect_results(run *r, hl_findings *out)
 {
     for (size_t i = 0; i < r->src->n; i++) {
         hl_file_result *res = &r->results[i];
@@ -440,14 +410,10 @@ static int collect_results(run *r, hl_texts *ts, hl_findings *out)
         }
         for (size_t k = 0; k < res->n; k++) {
             hl_finding *x = &res->items[k];
-            hl_text *t = hl_text_get(ts, x->abs_file);
-            if (t && apply_suppressions(t, x) < 0)
-                return -1;
-            if (!x->rule) {
+            if (!x->rule) { /* suppressed */
                 hl_finding_clear(x);
                 continue;
             }
-            x->source_line = hl_text_line(t, x->line);
             if (hl_findings_push(out, x) < 0)
                 return -1;
             memset(x, 0, sizeof *x);
@@ -478,7 +444,6 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     hl_diags errors = {0};
     hl_flags *flags = NULL;
     run r = {0};
-    hl_texts ts = {0};
     int rc = -1;
 
     int sel = select_sources(opt, &src, &scope, &errors, out, err, errlen);
@@ -514,7 +479,8 @@ int hl_lint_run(const hl_lint_options *opt, const hl_catalog *cat, hl_findings *
     pthread_cond_init(&r.cond, NULL);
     if ((r.results = calloc(src.n, sizeof *r.results)) && run_workers(&r, opt) == 0 &&
         hl_program_apply(r.results, src.n, cat, &scope, opt->wrappers) == 0 &&
-        collect_results(&r, &ts, out) == 0)
+        hl_suppress_results(r.results, src.n, worker_count(opt, src.n)) == 0 &&
+        collect_results(&r, out) == 0)
         rc = 0;
     else
         snprintf(err, errlen, "out of memory");
@@ -533,7 +499,6 @@ oom:
 done:
     free(r.in_context);
     free(r.active);
-    hl_texts_free(&ts);
     hl_flags_free(flags);
     hl_diags_free(&errors);
     hl_sources_free(&src);

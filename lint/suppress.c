@@ -1,6 +1,8 @@
 /* suppress.c - the source text of files with findings, read once each: the
  * line shown under a finding, and the comments that suppress it
  * ("hotlint: ignore HL001 reason", "NOLINT(hotlint-...)"). */
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,9 @@
 #include "../base/atomic_file.h"
 #include "suppress.h"
 #include "../base/grow.h"
+#include "lint_internal.h"
+
+#define HL_TEXT_MAX_BYTES ((size_t)1 << 30) /* a larger "source" is not shown */
 
 /* ---- source hl_text, for carets and suppressions ---- */
 
@@ -22,30 +27,14 @@ hl_text *hl_text_get(hl_texts *ts, const char *abs)
         return NULL;
     hl_text *t = &ts->v[ts->n++];
     memset(t, 0, sizeof *t);
-    t->abs = strdup(abs);
-    FILE *f = fopen(abs, "rb");
-    if (!f)
-        return t;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    size_t k;
-    while (buf && (k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += k;
-        if (cap - len - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
+    if (!(t->abs = strdup(abs))) {
+        ts->n--;
+        return NULL;
     }
-    fclose(f);
-    if (!buf)
+    char *buf;
+    size_t len;
+    if (hl_file_read_all(AT_FDCWD, abs, 0, HL_TEXT_MAX_BYTES, &buf, &len) < 0)
         return t;
-    buf[len] = '\0';
     size_t nl = 1;
     for (size_t i = 0; i < len; i++)
         nl += buf[i] == '\n';
@@ -164,4 +153,91 @@ bool hl_suppressed(const hl_text *t, unsigned line, const hl_rule *r)
     free(cur);
     free(prev);
     return s;
+}
+
+/* Drops the suppressed sites of x; when its own site is suppressed, its
+ * first further site that is not takes its place; when none is left, x's
+ * rule becomes NULL. */
+static void apply_suppressions(const hl_text *t, hl_finding *x)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < x->n_notes; i++) {
+        hl_note *n = &x->notes[i];
+        if (n->end_line && hl_suppressed(t, n->line, x->rule)) {
+            free(n->file);
+            free(n->message);
+            continue;
+        }
+        x->notes[w++] = *n;
+    }
+    x->n_notes = w;
+    if (!hl_suppressed(t, x->line, x->rule))
+        return;
+    for (size_t i = 0; i < x->n_notes; i++) {
+        hl_note *n = &x->notes[i];
+        if (!n->end_line)
+            continue;
+        x->line = n->line;
+        x->column = n->column;
+        x->end_line = n->end_line;
+        x->end_column = n->end_column;
+        free(n->file);
+        free(n->message);
+        memmove(n, n + 1, (x->n_notes - i - 1) * sizeof *n);
+        x->n_notes--;
+        return;
+    }
+    x->rule = NULL;
+}
+
+typedef struct suppress_run {
+    hl_file_result *results;
+    size_t n;
+    size_t next;
+    pthread_mutex_t lock;
+} suppress_run;
+
+/* One worker: takes files in turn, with texts of its own (a header with
+ * findings from several units may be read by more than one worker). */
+static void *suppress_worker(void *arg)
+{
+    suppress_run *sr = arg;
+    hl_texts ts = {0};
+    for (;;) {
+        pthread_mutex_lock(&sr->lock);
+        size_t i = sr->next++;
+        pthread_mutex_unlock(&sr->lock);
+        if (i >= sr->n)
+            break;
+        hl_file_result *res = &sr->results[i];
+        for (size_t k = 0; k < res->n; k++) {
+            hl_finding *x = &res->items[k];
+            const hl_text *t = x->abs_file ? hl_text_get(&ts, x->abs_file) : NULL;
+            if (t)
+                apply_suppressions(t, x);
+            if (x->rule && !x->source_line)
+                x->source_line = hl_text_line(t, x->line);
+        }
+    }
+    hl_texts_free(&ts);
+    return NULL;
+}
+
+int hl_suppress_results(hl_file_result *results, size_t n, size_t jobs)
+{
+    suppress_run sr = {.results = results, .n = n};
+    pthread_t th[64];
+    size_t started = 0;
+    if (jobs > sizeof th / sizeof th[0])
+        jobs = sizeof th / sizeof th[0];
+    pthread_mutex_init(&sr.lock, NULL);
+    for (; started < jobs; started++)
+        if (pthread_create(&th[started], NULL, suppress_worker, &sr) != 0)
+            break;
+    if (started == 0)
+        suppress_worker(&sr); /* no threads available: do the work here */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&sr.lock);
+    return 0;
 }
