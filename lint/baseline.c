@@ -1,6 +1,7 @@
 /* baseline.c - fingerprints of findings and the baseline file that records them. */
 #include "baseline.h"
 #include "../base/atomic_file.h"
+#include "finding_fields.h"
 #include "lint_internal.h"
 
 #include <errno.h>
@@ -112,9 +113,99 @@ static int baseline_root(const char *path, char *out, size_t outlen)
     return 0;
 }
 
+/* The length of the UTF-8 sequence at s (well-formed, no overlong form, no
+ * surrogate, at most U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || (n == 3 && s[0] > 0xEF))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* A JSON string of s, with each byte that is not UTF-8 written as "\\xNN". */
+static json_t *utf8_string(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    size_t len = strlen(s);
+    char *out = malloc(4 * len + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const unsigned char *u = (const unsigned char *)s; *u;) {
+        size_t n = utf8_len(u);
+        if (n) {
+            memcpy(o, u, n);
+            o += n;
+            u += n;
+        } else {
+            o += sprintf(o, "\\x%02X", *u++);
+        }
+    }
+    *o = '\0';
+    j = json_string(out);
+    free(out);
+    return j;
+}
+
+/* A baseline entry: the fields of the table (finding_fields.c) a baseline
+ * carries. Text is written as JSON strings; bytes that are not UTF-8 become
+ * "\\xNN", as the fingerprint is taken from the raw bytes. */
+static json_t *entry_json(const hl_finding *x, const char *root)
+{
+    char text[4096], fp[HL_FINGERPRINT_LEN];
+    json_t *e = json_object();
+    for (size_t k = 0; e && k < hl_n_finding_fields; k++) {
+        const hl_finding_field *fd = &hl_finding_fields[k];
+        json_t *v = NULL;
+        if (!(fd->in & HL_FIELD_IN_BASELINE))
+            continue;
+        switch (fd->kind) {
+        case HL_FIELD_FINGERPRINT:
+            hl_finding_fingerprint(x, root, fp);
+            v = json_string(fp);
+            break;
+        case HL_FIELD_RULE:
+            v = utf8_string(x->rule && x->rule->id ? x->rule->id : "");
+            break;
+        case HL_FIELD_PATH:
+            hl_finding_rel_path(x, root, text, sizeof text);
+            v = utf8_string(text);
+            break;
+        case HL_FIELD_STR:
+            v = utf8_string(hl_field_cstr(x, fd) ? hl_field_cstr(x, fd) : "");
+            break;
+        case HL_FIELD_UINT:
+            v = json_integer(hl_field_cuint(x, fd));
+            break;
+        case HL_FIELD_CODE:
+            hl_normalize_code(x->source_line, text, sizeof text);
+            v = utf8_string(text);
+            break;
+        default:
+            v = json_null();
+            break;
+        }
+        if (!v || json_object_set_new(e, fd->name, v) < 0) {
+            json_decref(e);
+            return NULL;
+        }
+    }
+    return e;
+}
+
 int hl_baseline_write(const hl_findings *f, const char *path, char *err, size_t errlen)
 {
-    char root[PATH_MAX], rel[PATH_MAX], code[4096], fp[HL_FINGERPRINT_LEN];
+    char root[PATH_MAX];
     json_t *doc = NULL, *arr = NULL;
     hl_afile af;
     FILE *stream;
@@ -131,13 +222,7 @@ int hl_baseline_write(const hl_findings *f, const char *path, char *err, size_t 
     json_object_set_new(doc, "tool", json_string("hotlint"));
     for (size_t i = 0; i < f->n; i++) {
         const hl_finding *x = &f->items[i];
-        json_t *e;
-        hl_finding_rel_path(x, root, rel, sizeof rel);
-        hl_normalize_code(x->source_line, code, sizeof code);
-        hl_finding_fingerprint(x, root, fp);
-        e = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "fingerprint", fp, "rule",
-                      x->rule && x->rule->id ? x->rule->id : "", "file", rel, "function",
-                      x->function ? x->function : "", "line", (json_int_t)x->line, "code", code);
+        json_t *e = entry_json(x, root);
         if (!e || json_array_append_new(arr, e) < 0)
             goto oom;
     }

@@ -9,6 +9,7 @@
 
 #include "../base/grow.h"
 #include "cache_internal.h"
+#include "finding_fields.h"
 
 /* A number's start: false (and r->bad set) when nothing is left to read. */
 static bool rd_start(hl_rd *r)
@@ -116,75 +117,126 @@ static void *rd_array(hl_rd *r, size_t n, size_t elem)
 
 /* ---- findings ---- */
 
+/* A finding is its fields of the table (finding_fields.c) that the cache
+ * carries, in the table's order. */
 void hl_cache_write_finding(FILE *f, const hl_finding *x)
 {
-    hl_wr_str(f, x->rule ? x->rule->id : NULL);
-    fprintf(f, "%u %u %u %u %u %u %u %u %u %d\n", x->line, x->column, x->end_line, x->end_column,
-            x->function_start_line, x->function_end_line, x->loop_start_line, x->loop_end_line,
-            x->loop_depth, (int)x->heat);
-    hl_wr_str(f, x->abs_file);
-    hl_wr_str(f, x->function);
-    hl_wr_str(f, x->callee);
-    hl_wr_str(f, x->message);
-    fprintf(f, "%zu\n", x->n_heat_reasons);
-    for (size_t i = 0; i < x->n_heat_reasons; i++)
-        hl_wr_str(f, x->heat_reasons[i]);
-    fprintf(f, "%zu\n", x->n_notes);
-    for (size_t i = 0; i < x->n_notes; i++) {
-        fprintf(f, "%u %u %u %u\n", x->notes[i].line, x->notes[i].column, x->notes[i].end_line,
-                x->notes[i].end_column);
-        hl_wr_str(f, x->notes[i].file);
-        hl_wr_str(f, x->notes[i].message);
+    for (size_t k = 0; k < hl_n_finding_fields; k++) {
+        const hl_finding_field *fd = &hl_finding_fields[k];
+        if (!(fd->in & HL_FIELD_IN_CACHE))
+            continue;
+        switch (fd->kind) {
+        case HL_FIELD_RULE:
+            hl_wr_str(f, x->rule ? x->rule->id : NULL);
+            break;
+        case HL_FIELD_STR:
+            hl_wr_str(f, hl_field_cstr(x, fd));
+            break;
+        case HL_FIELD_UINT:
+            fprintf(f, "%u\n", hl_field_cuint(x, fd));
+            break;
+        case HL_FIELD_LOOP:
+            fprintf(f, "%u %u %u\n", x->loop_start_line, x->loop_end_line, x->loop_depth);
+            break;
+        case HL_FIELD_HEAT:
+            fprintf(f, "%d\n", (int)x->heat);
+            break;
+        case HL_FIELD_HEAT_REASONS:
+            fprintf(f, "%zu\n", x->n_heat_reasons);
+            for (size_t i = 0; i < x->n_heat_reasons; i++)
+                hl_wr_str(f, x->heat_reasons[i]);
+            break;
+        case HL_FIELD_NOTES:
+            fprintf(f, "%zu\n", x->n_notes);
+            for (size_t i = 0; i < x->n_notes; i++) {
+                const hl_note *n = &x->notes[i];
+                fprintf(f, "%u %u %u %u\n", n->line, n->column, n->end_line, n->end_column);
+                hl_wr_str(f, n->file);
+                hl_wr_str(f, n->message);
+            }
+            break;
+        default: /* derived from the catalog or the source: not stored */
+            break;
+        }
     }
 }
 
-void hl_cache_read_finding(hl_rd *r, const hl_catalog *cat, hl_finding *x)
+static unsigned rd_uint(hl_rd *r)
 {
-    char *id = hl_rd_str(r);
-    x->rule = id && cat ? hl_catalog_find(cat, id) : NULL;
-    free(id);
-    unsigned *fields[] = {&x->line,
-                          &x->column,
-                          &x->end_line,
-                          &x->end_column,
-                          &x->function_start_line,
-                          &x->function_end_line,
-                          &x->loop_start_line,
-                          &x->loop_end_line,
-                          &x->loop_depth};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        long long v = hl_rd_num(r);
-        if (v < 0 || v > 0xffffffffLL)
-            r->bad = 1;
-        *fields[i] = (unsigned)v;
-    }
-    long long heat = hl_rd_num(r);
-    if (heat < 0 || heat > HL_HEAT_HOT)
+    long long v = hl_rd_num(r);
+    if (v < 0 || v > 0xffffffffLL)
         r->bad = 1;
-    x->heat = (hl_heat)heat;
-    x->abs_file = hl_rd_str(r);
-    x->function = hl_rd_str(r);
-    x->callee = hl_rd_str(r);
-    x->message = hl_rd_str(r);
-    if (!x->abs_file)
-        r->bad = 1;
+    return (unsigned)v;
+}
+
+static void read_heat_reasons(hl_rd *r, hl_finding *x)
+{
     size_t nr = rd_count(r, 64);
     if ((x->heat_reasons = rd_array(r, nr, sizeof *x->heat_reasons)))
         for (; x->n_heat_reasons < nr && !r->bad; x->n_heat_reasons++)
             if (!(x->heat_reasons[x->n_heat_reasons] = hl_rd_str(r)))
                 r->bad = 1;
+}
+
+static void read_notes(hl_rd *r, hl_finding *x)
+{
     size_t nn = rd_count(r, 64);
     if ((x->notes = rd_array(r, nn, sizeof *x->notes)))
         for (; x->n_notes < nn && !r->bad; x->n_notes++) {
             hl_note *n = &x->notes[x->n_notes];
-            n->line = (unsigned)hl_rd_num(r);
-            n->column = (unsigned)hl_rd_num(r);
-            n->end_line = (unsigned)hl_rd_num(r);
-            n->end_column = (unsigned)hl_rd_num(r);
+            n->line = rd_uint(r);
+            n->column = rd_uint(r);
+            n->end_line = rd_uint(r);
+            n->end_column = rd_uint(r);
             n->file = hl_rd_str(r);
             if (!(n->message = hl_rd_str(r)))
                 r->bad = 1;
         }
+}
+
+void hl_cache_read_finding(hl_rd *r, const hl_catalog *cat, hl_finding *x)
+{
+    for (size_t k = 0; k < hl_n_finding_fields && !r->bad; k++) {
+        const hl_finding_field *fd = &hl_finding_fields[k];
+        if (!(fd->in & HL_FIELD_IN_CACHE))
+            continue;
+        switch (fd->kind) {
+        case HL_FIELD_RULE: {
+            char *id = hl_rd_str(r);
+            x->rule = id && cat ? hl_catalog_find(cat, id) : NULL;
+            free(id);
+            break;
+        }
+        case HL_FIELD_STR:
+            *hl_field_str(x, fd) = hl_rd_str(r);
+            break;
+        case HL_FIELD_UINT:
+            *hl_field_uint(x, fd) = rd_uint(r);
+            break;
+        case HL_FIELD_LOOP:
+            x->loop_start_line = rd_uint(r);
+            x->loop_end_line = rd_uint(r);
+            x->loop_depth = rd_uint(r);
+            break;
+        case HL_FIELD_HEAT: {
+            long long heat = hl_rd_num(r);
+            if (heat < 0 || heat > HL_HEAT_HOT)
+                r->bad = 1;
+            x->heat = (hl_heat)heat;
+            break;
+        }
+        case HL_FIELD_HEAT_REASONS:
+            read_heat_reasons(r, x);
+            break;
+        case HL_FIELD_NOTES:
+            read_notes(r, x);
+            break;
+        default:
+            break;
+        }
+    }
+    if (!x->abs_file)
+        r->bad = 1;
 }
 
 /* ---- the unit's summary ---- */

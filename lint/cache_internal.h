@@ -10,7 +10,7 @@
 
 #include "lint_internal.h"
 
-#define CACHE_MAGIC        "HLCACHE 4"
+#define CACHE_MAGIC        "HLCACHE 5"
 #define CACHE_TOUCH_SECS   (24 * 3600)         /* refresh a used entry's mtime at most daily */
 #define CACHE_MAX_AGE_SECS (14 * 24 * 3600)    /* entries unused this long are removed */
 #define CACHE_ENTRY_MAX    ((size_t)256 << 20) /* a larger entry is not one of ours */

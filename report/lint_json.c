@@ -2,6 +2,7 @@
 #include "lint_json.h"
 
 #include "escape.h"
+#include "../lint/finding_fields.h"
 
 /* Text that may not be valid UTF-8 (names, messages): hl_json_text. */
 static json_t *str_or_null(const char *s)
@@ -9,34 +10,29 @@ static json_t *str_or_null(const char *s)
     return hl_json_text(s);
 }
 
-json_t *hl_finding_to_json(const hl_finding *x)
+static json_t *loop_json(const hl_finding *x)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_t *loop = json_null();
-    if (x->loop_depth > 0)
-        loop = json_pack("{s:I,s:I,s:I}", "start_line", (json_int_t)x->loop_start_line, "end_line",
-                         (json_int_t)x->loop_end_line, "depth", (json_int_t)x->loop_depth);
-    int rc = 0;
-    rc |= json_object_set_new(o, "rule", hl_json_text(x->rule->id));
-    rc |= json_object_set_new(o, "name", hl_json_text(x->rule->name));
-    rc |= json_object_set_new(o, "severity", str_or_null(hl_finding_severity(x)));
-    rc |= json_object_set_new(o, "file", hl_json_text(x->file));
-    rc |= json_object_set_new(o, "line", json_integer(x->line));
-    rc |= json_object_set_new(o, "column", json_integer(x->column));
-    rc |= json_object_set_new(o, "end_line", json_integer(x->end_line));
-    rc |= json_object_set_new(o, "end_column", json_integer(x->end_column));
-    rc |= json_object_set_new(o, "function", str_or_null(x->function));
-    rc |= json_object_set_new(o, "loop", loop ? loop : json_null());
-    rc |= json_object_set_new(o, "callee", str_or_null(x->callee));
-    rc |= json_object_set_new(o, "message", str_or_null(x->message));
-    rc |= json_object_set_new(o, "fix", str_or_null(x->rule->fix));
-    rc |= json_object_set_new(o, "family", str_or_null(x->rule->family));
-    rc |= json_object_set_new(o, "heat", hl_json_text(hl_heat_name(x->heat)));
-    json_t *reasons = json_array(), *notes = json_array();
+    if (x->loop_depth == 0)
+        return json_null();
+    return json_pack("{s:I,s:I,s:I}", "start_line", (json_int_t)x->loop_start_line, "end_line",
+                     (json_int_t)x->loop_end_line, "depth", (json_int_t)x->loop_depth);
+}
+
+static json_t *heat_reasons_json(const hl_finding *x)
+{
+    json_t *reasons = json_array();
     for (size_t i = 0; reasons && i < x->n_heat_reasons; i++)
-        rc |= json_array_append_new(reasons, hl_json_text(x->heat_reasons[i]));
+        if (json_array_append_new(reasons, hl_json_text(x->heat_reasons[i])) < 0) {
+            json_decref(reasons);
+            return NULL;
+        }
+    return reasons;
+}
+
+static json_t *notes_json(const hl_finding *x)
+{
+    json_t *notes = json_array();
+    int rc = 0;
     for (size_t i = 0; notes && i < x->n_notes; i++) {
         const hl_note *n = &x->notes[i];
         json_t *no =
@@ -50,11 +46,60 @@ json_t *hl_finding_to_json(const hl_finding *x)
                                                 "end_column", (json_int_t)n->end_column));
         rc |= json_array_append_new(notes, no);
     }
-    rc |= json_object_set_new(o, "heat_reasons", reasons ? reasons : json_null());
-    rc |= json_object_set_new(o, "notes", notes ? notes : json_null());
     if (rc) {
-        json_decref(o);
+        json_decref(notes);
         return NULL;
+    }
+    return notes;
+}
+
+/* One field of the table (lint/finding_fields.c) as JSON. */
+static json_t *field_json(const hl_finding *x, const hl_finding_field *fd)
+{
+    switch (fd->kind) {
+    case HL_FIELD_RULE:
+        return hl_json_text(x->rule->id);
+    case HL_FIELD_RULE_NAME:
+        return hl_json_text(x->rule->name);
+    case HL_FIELD_RULE_FIX:
+        return str_or_null(x->rule->fix);
+    case HL_FIELD_RULE_FAMILY:
+        return str_or_null(x->rule->family);
+    case HL_FIELD_SEVERITY:
+        return str_or_null(hl_finding_severity(x));
+    case HL_FIELD_PATH:
+        return hl_json_text(x->file);
+    case HL_FIELD_STR:
+        return str_or_null(hl_field_cstr(x, fd));
+    case HL_FIELD_UINT:
+        return json_integer(hl_field_cuint(x, fd));
+    case HL_FIELD_LOOP:
+        return loop_json(x);
+    case HL_FIELD_HEAT:
+        return hl_json_text(hl_heat_name(x->heat));
+    case HL_FIELD_HEAT_REASONS:
+        return heat_reasons_json(x);
+    case HL_FIELD_NOTES:
+        return notes_json(x);
+    default:
+        return json_null();
+    }
+}
+
+json_t *hl_finding_to_json(const hl_finding *x)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    for (size_t k = 0; k < hl_n_finding_fields; k++) {
+        const hl_finding_field *fd = &hl_finding_fields[k];
+        if (!(fd->in & HL_FIELD_IN_JSON))
+            continue;
+        json_t *v = field_json(x, fd);
+        if (!v || json_object_set_new(o, fd->name, v) < 0) {
+            json_decref(o);
+            return NULL;
+        }
     }
     return o;
 }

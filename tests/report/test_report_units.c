@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../base/atomic_file.h"
 #include "../../lint/baseline.h"
 #include "../../lint/config.h"
 #include "../../report/codequality.h"
@@ -407,6 +409,23 @@ static void test_baseline_survives_shift(void **state)
     assert_int_equal(gone, 4);
     assert_int_equal(f.n, 1);
     assert_string_equal(f.items[0].source_line, "p = malloc(n);");
+    hl_findings_free(&f);
+    /* A line that is not UTF-8 (a Latin-1 comment) is recorded, with the byte
+     * written out, and the finding still matches its entry. */
+    make_findings(&f, 1);
+    free(f.items[0].source_line);
+    f.items[0].source_line = strdup("snprintf(b, 8, \"%d\", i); /* caf\xe9 */");
+    assert_int_equal(hl_baseline_write(&f, file, err, sizeof err), 0);
+    {
+        char *text = NULL;
+        size_t len = 0;
+        assert_int_equal(hl_file_read_all(AT_FDCWD, file, 0, 1 << 20, &text, &len), 0);
+        assert_non_null(strstr(text, "caf\\\\xE9"));
+        free(text);
+    }
+    assert_int_equal(hl_baseline_filter(&f, file, &gone, err, sizeof err), 0);
+    assert_int_equal(gone, 1);
+    assert_int_equal(f.n, 0);
     hl_findings_free(&f);
     /* A broken baseline is an input error naming the file. */
     {
