@@ -22,14 +22,7 @@ static const char *usage_text =
     "\n"
     "list options:\n"
     "  --sample-index NAME  the value to show (default: alloc_space when the profile has\n"
-    "                       it, as verify; else the profile's default)\n"
-    "  --trim-path PREFIX   remove PREFIX from the profile's file names (repeatable)\n"
-    "  --source-root DIR    relative profile file names are under DIR\n"
-    "  --token T            bearer token for profile URLs\n"
-    "  --save-profile FILE  keep the profile read (a URL's window,\n"
-    "                       kept for later runs)\n"
-    "  --max-profile-memory SIZE  memory one profile may take to read (K, M, G; default\n"
-    "                       2G); a bigger one is refused\n"
+    "                       it, as verify; else the profile's default)\n" HL_PROFILE_OPTIONS_HELP
     "\nshared options (for the linted PATHs):\n";
 
 int hl_cmd_list(int argc, char **argv)

@@ -8,6 +8,16 @@
 #include "../verify/verify.h"
 #include "lint_options.h"
 
+/* The help lines of the profile-reading options verify and list share. */
+#define HL_PROFILE_OPTIONS_HELP                                                                    \
+    "  --trim-path PREFIX   remove PREFIX from the profile's file names (repeatable)\n"            \
+    "  --source-root DIR    relative profile file names are under DIR\n"                           \
+    "  --token T            bearer token for profile URLs\n"                                       \
+    "  --save-profile FILE  keep the profile read (a URL's window,\n"                              \
+    "                       kept for later runs)\n"                                                \
+    "  --max-profile-memory SIZE  memory one profile may take to read (K, M, G; default\n"         \
+    "                       2G); a bigger one is refused\n"
+
 /* The profiles and the options that say how to read them. Zero-initialise. */
 typedef struct hl_profile_cli {
     const char **profiles; /* in order; borrowed from argv */

@@ -153,6 +153,8 @@ void lx_toks_free(toks *t);
 void lx_tokenize_range(CXTranslationUnit tu, CXSourceRange r, toks *out);
 char *lx_expr_text(CXTranslationUnit tu, CXCursor c);
 bool lx_is_ident(const char *s);
+/* A keyword that is followed by "(" like a call: if, while, for, switch, return, sizeof. */
+bool lx_is_keyword(const char *s);
 bool lx_is_int_literal(const char *s, long *v);
 loop_fact *lx_loop_tokens(tu_state *st, int li);
 struct kids lx_children(CXCursor c);

@@ -164,6 +164,15 @@ bool lx_is_ident(const char *s)
     return (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_';
 }
 
+bool lx_is_keyword(const char *s)
+{
+    static const char *const kw[] = {"if", "while", "for", "switch", "return", "sizeof"};
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (!strcmp(s, kw[i]))
+            return true;
+    return false;
+}
+
 bool lx_is_int_literal(const char *s, long *v)
 {
     if (!(s[0] >= '0' && s[0] <= '9'))

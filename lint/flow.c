@@ -429,15 +429,6 @@ static enum CXChildVisitResult switch_value_cb(CXCursor c, CXCursor p, CXClientD
     return CXChildVisit_Recurse;
 }
 
-static bool is_keyword(const char *s)
-{
-    static const char *const kw[] = {"if", "while", "for", "switch", "return", "sizeof"};
-    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
-        if (!strcmp(s, kw[i]))
-            return true;
-    return false;
-}
-
 static bool is_assign_op(const char *s)
 {
     static const char *const ops[] = {
@@ -474,7 +465,7 @@ static bool switch_value_changes(tu_state *st, CXCursor cond, const struct targe
         if (is_assign_op(next) || !strcmp(prev, "++") || !strcmp(prev, "--") || !strcmp(prev, "&"))
             sv.changes = true;
         bool arg = (!strcmp(prev, ",") ||
-                    (!strcmp(prev, "(") && lx_is_ident(prev2) && !is_keyword(prev2))) &&
+                    (!strcmp(prev, "(") && lx_is_ident(prev2) && !lx_is_keyword(prev2))) &&
                    (!strcmp(next, ",") || !strcmp(next, ")"));
         if (sv.memory && arg)
             sv.changes = true;

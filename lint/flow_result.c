@@ -60,15 +60,6 @@ static bool output_first_arg(const char *callee)
     return strstr(callee, "printf") || strstr(callee, "cat") || !strcmp(callee, "posix_memalign");
 }
 
-static bool is_keyword(const char *s)
-{
-    static const char *const kw[] = {"if", "while", "for", "switch", "return", "sizeof"};
-    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
-        if (!strcmp(s, kw[i]))
-            return true;
-    return false;
-}
-
 static bool member_access(const toks *t, unsigned i)
 {
     return i > 0 && (!strcmp(t->v[i - 1], ".") || !strcmp(t->v[i - 1], "->"));
@@ -99,9 +90,9 @@ static void find_consumers(struct products *p, const toks *t)
                     if (depth-- > 0)
                         continue;
                     depth = 0;
-                    if (m > 0 && lx_is_ident(t->v[m - 1]) && !is_keyword(t->v[m - 1]))
+                    if (m > 0 && lx_is_ident(t->v[m - 1]) && !lx_is_keyword(t->v[m - 1]))
                         k = m - 1;
-                    else if (m > 0 && is_keyword(t->v[m - 1]))
+                    else if (m > 0 && lx_is_keyword(t->v[m - 1]))
                         break;
                 } else if (depth == 0 && (!strcmp(s, ";") || !strcmp(s, "{") || !strcmp(s, "}"))) {
                     break;
@@ -195,7 +186,7 @@ static enum polarity local_polarity(const toks *t, unsigned a, unsigned b, bool 
     const char *n1 = b + 1 < t->n ? t->v[b + 1] : "", *n2 = b + 2 < t->n ? t->v[b + 2] : "";
     /* An argument of another call or macro is not what the condition tests. */
     if (!strcmp(prev, ",") ||
-        (!strcmp(prev, "(") && a >= 2 && lx_is_ident(t->v[a - 2]) && !is_keyword(t->v[a - 2])))
+        (!strcmp(prev, "(") && a >= 2 && lx_is_ident(t->v[a - 2]) && !lx_is_keyword(t->v[a - 2])))
         return POL_NONE;
     if (is_compare(next))
         return compare_polarity(next, n1, n2, ptr);

@@ -340,12 +340,6 @@ static void always_of(always_ctx *ax, CXCursor c, always_set *out)
         clang_visitChildren(c, seq_cb, &ss);
         return;
     case CXCursor_IfStmt:
-        ks = lx_children(c);
-        if (ks.n >= 1)
-            always_of(ax, ks.v[0], out);
-        if (ks.n == 3)
-            both_branches(ax, ks.v[1], ks.v[2], out);
-        return;
     case CXCursor_ConditionalOperator:
         ks = lx_children(c);
         if (ks.n >= 1)

@@ -274,41 +274,49 @@ static bool is_string_type(CXType t)
            e.kind == CXType_UChar;
 }
 
-/* "e->hash == h", "l == ts->len": equality of two values neither of which is
- * a constant or a string, or an && of tests containing one. */
+/* A binary operator within the depth limit: its operator in op and its two
+ * operands in ks. */
+static bool binary_test(tu_state *st, CXCursor e, int depth, char op[4], struct kids *ks)
+{
+    e = lx_strip(e);
+    *ks = lx_children(e);
+    return depth <= 8 && clang_getCursorKind(e) == CXCursor_BinaryOperator && ks->n == 2 &&
+           lx_operator(st, e, op, 4);
+}
+
+/* Neither operand is a constant or a string: the test compares values. */
+static bool compares_values(const struct kids *ks)
+{
+    long long v;
+    for (unsigned i = 0; i < 2; i++) {
+        CXCursor x = lx_strip(ks->v[i]);
+        if (lx_eval_int(x, &v) || is_string_type(clang_getCursorType(x)))
+            return false;
+    }
+    return true;
+}
+
 /* "n != len" or "c != *p" (either side varies, neither is a string): the
- * test before an || that reaches the compare only when it fails. */
+ * test before an || that reaches the compare only when it fails. ("hash != 0"
+ * tests a constant: no match was made.) */
 static bool is_mismatch_test(tu_state *st, CXCursor e, int depth)
 {
     char op[4];
-    long long v;
-    e = lx_strip(e);
-    struct kids ks = lx_children(e);
-    if (depth > 8 || clang_getCursorKind(e) != CXCursor_BinaryOperator || ks.n != 2 ||
-        !lx_operator(st, e, op, sizeof op))
+    struct kids ks;
+    if (!binary_test(st, e, depth, op, &ks))
         return false;
     if (!strcmp(op, "||"))
         return is_mismatch_test(st, ks.v[0], depth + 1) || is_mismatch_test(st, ks.v[1], depth + 1);
-    if (strcmp(op, "!="))
-        return false;
-    int constants = 0;
-    for (unsigned i = 0; i < 2; i++) {
-        CXCursor x = lx_strip(ks.v[i]);
-        if (is_string_type(clang_getCursorType(x)))
-            return false;
-        constants += lx_eval_int(x, &v);
-    }
-    return constants == 0; /* "hash != 0" tests a constant: no match was made */
+    return !strcmp(op, "!=") && compares_values(&ks);
 }
 
+/* "e->hash == h", "l == ts->len": equality of two values neither of which is
+ * a constant or a string, or an && of tests containing one. */
 static bool is_match_test(tu_state *st, CXCursor e, int depth)
 {
     char op[4];
-    long long v;
-    e = lx_strip(e);
-    struct kids ks = lx_children(e);
-    if (depth > 8 || clang_getCursorKind(e) != CXCursor_BinaryOperator || ks.n != 2 ||
-        !lx_operator(st, e, op, sizeof op))
+    struct kids ks;
+    if (!binary_test(st, e, depth, op, &ks))
         return false;
     if (!strcmp(op, "&&"))
         return is_match_test(st, ks.v[0], depth + 1) || is_match_test(st, ks.v[1], depth + 1);
@@ -319,14 +327,7 @@ static bool is_match_test(tu_state *st, CXCursor e, int depth)
     /* depth < 0: any comparison of values counts (the right of an || above) */
     bool relation = depth < 0 && (!strcmp(op, "<") || !strcmp(op, ">") || !strcmp(op, "<=") ||
                                   !strcmp(op, ">="));
-    if (strcmp(op, "==") && !relation)
-        return false;
-    for (unsigned i = 0; i < 2; i++) {
-        CXCursor x = lx_strip(ks.v[i]);
-        if (lx_eval_int(x, &v) || is_string_type(clang_getCursorType(x)))
-            return false;
-    }
-    return true;
+    return (!strcmp(op, "==") || relation) && compares_values(&ks);
 }
 
 /* An allocation's size arguments (realloc's pointer is not one). */
