@@ -142,6 +142,14 @@ typedef struct frame {
     CXCursor cur;
     int func, loop;
     call_ctx ctx;
+    /* An IfStmt's guard facts, found by the first call under it and kept for
+     * the calls after it (lx_call_guards; the walk owns its frames, so they
+     * are written through the const pointers the visitors pass). */
+    bool if_known, if_verbosity;
+    unsigned if_kids;
+    CXCursor if_cond;
+    bool fail_known, fail; /* whether branch fail_from ends in failure */
+    CXCursor fail_from;
 } frame;
 
 /* ast_tokens.c: locations, files in scope, tokens, expression text and keys, AST shape. */
@@ -217,6 +225,9 @@ int lx_site_finding(tu_state *st, const call_fact *cf, hl_finding *x);
 /* values.c: trip counts, cheap compares, allocations behind a capacity check. */
 #define HL_VAL_AFTER_MATCH      1u /* runs only after "e->hash == h &&", "if (l == e->len)" */
 #define HL_VAL_CAPACITY_CHECKED 2u /* under "if (len == cap)" (cap grown there or in the size) */
+/* A binary or compound-assignment operator's token ("&&", "+=", ...) in op:
+ * read from the gap between the operands. False when none is found. */
+bool lx_binary_operator(CXTranslationUnit tu, CXCursor c, char *op, size_t oplen);
 /* The operator of a binary, compound-assignment or unary operator cursor. */
 bool lx_operator(tu_state *st, CXCursor c, char *op, size_t oplen);
 /* A for loop's constant trip count (A..B by a constant step, the bound of a

@@ -17,6 +17,7 @@ struct products {
     unsigned n;
     unsigned call_off[MAX_CONSUMERS]; /* offsets of the calls' name tokens */
     unsigned n_calls;
+    const toks *loop_toks; /* the loop's tokens, for a quick look before the AST's */
 };
 
 static bool simple_name(const char *s)
@@ -301,6 +302,28 @@ static enum polarity cond_polarity(tu_state *st, const struct products *p, CXCur
     return succ && fail ? POL_MIXED : succ ? POL_SUCCESS : fail ? POL_FAILURE : POL_NONE;
 }
 
+/* Whether a token of cond names a product or is one of its calls, by the
+ * loop's tokens: a condition without one cannot test the result (the AST is
+ * asked only then). */
+static bool cond_mentions(const struct products *p, CXCursor cond)
+{
+    if (!p->loop_toks)
+        return true;
+    CXFile f;
+    unsigned l, col, start, end;
+    CXSourceRange ext = clang_getCursorExtent(cond);
+    lx_expansion(clang_getRangeStart(ext), &f, &l, &col, &start);
+    lx_expansion(clang_getRangeEnd(ext), &f, &l, &col, &end);
+    const toks *t = p->loop_toks;
+    for (unsigned i = 0; i < t->n; i++) {
+        if (t->off[i] < start || t->off[i] > end)
+            continue;
+        if (has_product(p, t->v[i]) || has_call(p, t->off[i]))
+            return true;
+    }
+    return false;
+}
+
 struct retry_scan {
     tu_state *st;
     const struct products *p;
@@ -344,7 +367,7 @@ static void scan_stmt(struct retry_scan *r, CXCursor s, bool brk_L, bool cont_L)
     enum CXCursorKind k = clang_getCursorKind(s);
     if (k == CXCursor_IfStmt) {
         struct kids ks = lx_children(s);
-        if (ks.n >= 2) {
+        if (ks.n >= 2 && cond_mentions(r->p, ks.v[0])) {
             enum lx_fx a = lx_flow_stmt(r->st, ks.v[1], r->li, brk_L, cont_L);
             enum lx_fx b =
                 ks.n > 2 ? lx_flow_stmt(r->st, ks.v[2], r->li, brk_L, cont_L) : LX_FX_FALL;
@@ -388,6 +411,7 @@ bool lx_flow_retry_loop(tu_state *st, const call_fact *cf)
     loop_fact *L = lx_loop_tokens(st, cf->loop);
     toks t = {L->toks, L->n_toks, L->tok_off};
     find_consumers(&p, &t);
+    p.loop_toks = &t;
     struct retry_scan r = {st, &p, cf->loop, false};
     struct kids ks = lx_children(loop);
     enum CXCursorKind k = clang_getCursorKind(loop);

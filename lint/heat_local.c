@@ -354,12 +354,26 @@ unsigned lx_call_guards(tu_state *st, CXCursor call, const frame *f, int stop_lo
             g |= GUARD_RETURNS;
         if (k != CXCursor_IfStmt)
             continue;
-        struct kids ks = lx_children(u->cur);
-        if (ks.n < 2 || clang_equalCursors(ks.v[0], from))
+        frame *w = (frame *)u; /* the walk's own frame: its cache is ours to fill */
+        if (!w->if_known) {
+            struct kids ks = lx_children(u->cur);
+            w->if_known = true;
+            w->if_kids = ks.n;
+            w->if_cond = ks.n ? ks.v[0] : clang_getNullCursor();
+            w->if_verbosity = ks.n >= 2 && tests_verbosity(ks.v[0]);
+        }
+        if (w->if_kids < 2 || clang_equalCursors(w->if_cond, from))
             continue; /* the call is in the condition itself */
-        if (tests_verbosity(ks.v[0]))
+        if (w->if_verbosity)
             g |= GUARD_VERBOSITY;
-        if (!above_loop && lx_ends_in_failure(from))
+        if (above_loop)
+            continue;
+        if (!w->fail_known || !clang_equalCursors(w->fail_from, from)) {
+            w->fail_known = true;
+            w->fail_from = from;
+            w->fail = lx_ends_in_failure(from);
+        }
+        if (w->fail)
             g |= GUARD_ERROR_PATH;
     }
     return g;

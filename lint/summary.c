@@ -285,16 +285,11 @@ static void both_branches(always_ctx *ax, CXCursor a, CXCursor b, always_set *ou
 }
 
 /* "&&" or "||": only the left operand always runs. */
-static bool is_short_circuit(CXCursor bin, CXCursor lhs)
+static bool is_short_circuit(CXCursor bin)
 {
-    CXTranslationUnit tu = clang_Cursor_getTranslationUnit(bin);
-    toks all, left;
-    lx_tokenize_range(tu, clang_getCursorExtent(bin), &all);
-    lx_tokenize_range(tu, clang_getCursorExtent(lhs), &left);
-    bool r = left.n < all.n && (!strcmp(all.v[left.n], "&&") || !strcmp(all.v[left.n], "||"));
-    lx_toks_free(&all);
-    lx_toks_free(&left);
-    return r;
+    char op[4];
+    return lx_binary_operator(clang_Cursor_getTranslationUnit(bin), bin, op, sizeof op) &&
+           (!strcmp(op, "&&") || !strcmp(op, "||"));
 }
 
 /* A compare of an if/else chain: the chain is a finding of its own, so
@@ -371,7 +366,7 @@ static void always_of(always_ctx *ax, CXCursor c, always_set *out)
         return;
     case CXCursor_BinaryOperator:
         ks = lx_children(c);
-        if (ks.n == 2 && is_short_circuit(c, ks.v[0])) {
+        if (ks.n == 2 && is_short_circuit(c)) {
             always_of(ax, ks.v[0], out);
             return;
         }

@@ -18,38 +18,62 @@ static bool is_punct(const char *s)
     return s[0] && !lx_is_ident(s) && !(s[0] >= '0' && s[0] <= '9') && s[0] != '"' && s[0] != '\'';
 }
 
+/* The first operator token of t at or after offset end; brackets and member
+ * access belong to the operands (a macro's arguments, a[i], p->x). */
+static bool first_operator(const toks *t, unsigned end, char *op, size_t oplen)
+{
+    for (unsigned i = 0; i < t->n; i++) {
+        const char *s = t->v[i];
+        if (t->off[i] < end || !is_punct(s) || !strcmp(s, "(") || !strcmp(s, ")") ||
+            !strcmp(s, "[") || !strcmp(s, "]") || !strcmp(s, ".") || !strcmp(s, "->") ||
+            !strcmp(s, ","))
+            continue;
+        snprintf(op, oplen, "%s", s);
+        return true;
+    }
+    return false;
+}
+
+bool lx_binary_operator(CXTranslationUnit tu, CXCursor c, char *op, size_t oplen)
+{
+    op[0] = '\0';
+    struct kids ks = lx_children(c);
+    if (ks.n != 2)
+        return false;
+    CXFile f;
+    unsigned l, col, end;
+    CXSourceRange left = clang_getCursorExtent(ks.v[0]);
+    lx_expansion(clang_getRangeEnd(left), &f, &l, &col, &end);
+    /* The tokens between the operands first: the whole expression only when
+     * a macro leaves no gap to read. */
+    toks t;
+    lx_tokenize_range(tu,
+                      clang_getRange(clang_getRangeEnd(left),
+                                     clang_getRangeStart(clang_getCursorExtent(ks.v[1]))),
+                      &t);
+    bool found = first_operator(&t, end, op, oplen);
+    lx_toks_free(&t);
+    if (found)
+        return true;
+    lx_tokenize_range(tu, clang_getCursorExtent(c), &t);
+    found = first_operator(&t, end, op, oplen);
+    lx_toks_free(&t);
+    return found;
+}
+
 bool lx_operator(tu_state *st, CXCursor c, char *op, size_t oplen)
 {
     enum CXCursorKind k = clang_getCursorKind(c);
     op[0] = '\0';
-    if (k != CXCursor_BinaryOperator && k != CXCursor_CompoundAssignOperator &&
-        k != CXCursor_UnaryOperator)
+    if (k == CXCursor_BinaryOperator || k == CXCursor_CompoundAssignOperator)
+        return lx_binary_operator(st->tu, c, op, oplen);
+    if (k != CXCursor_UnaryOperator)
         return false;
     toks t;
     lx_tokenize_range(st->tu, clang_getCursorExtent(c), &t);
-    if (t.n == 0)
-        return false;
-    if (k == CXCursor_UnaryOperator) {
+    if (t.n > 0) {
         const char *s = is_punct(t.v[0]) && strcmp(t.v[0], "(") ? t.v[0] : t.v[t.n - 1];
         snprintf(op, oplen, "%s", is_punct(s) ? s : "");
-    } else {
-        struct kids ks = lx_children(c);
-        unsigned end = 0;
-        CXFile f;
-        unsigned l, col;
-        if (ks.n == 2)
-            lx_expansion(clang_getRangeEnd(clang_getCursorExtent(ks.v[0])), &f, &l, &col, &end);
-        /* The first operator after the left operand; brackets and member
-         * access belong to the operand (a macro's arguments, a[i], p->x). */
-        for (unsigned i = 0; ks.n == 2 && i < t.n; i++) {
-            const char *s = t.v[i];
-            if (t.off[i] < end || !is_punct(s) || !strcmp(s, "(") || !strcmp(s, ")") ||
-                !strcmp(s, "[") || !strcmp(s, "]") || !strcmp(s, ".") || !strcmp(s, "->") ||
-                !strcmp(s, ","))
-                continue;
-            snprintf(op, oplen, "%s", s);
-            break;
-        }
     }
     lx_toks_free(&t);
     return op[0] != '\0';
