@@ -66,6 +66,7 @@ static void report_diagnostics(tu_state *st)
 
 void lx_tu_state_free(tu_state *st)
 {
+    free(st->seq_memo);
     for (size_t i = 0; i < st->n_funcs; i++)
         free(st->funcs[i].name);
     free(st->funcs);
@@ -74,6 +75,7 @@ void lx_tu_state_free(tu_state *st)
             free(st->loops[i].toks[k]);
         free(st->loops[i].toks);
         free(st->loops[i].tok_off);
+        free(st->loops[i].exit_ifs);
     }
     free(st->loops);
     for (size_t i = 0; i < st->n_calls; i++) {

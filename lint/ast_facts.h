@@ -56,7 +56,19 @@ typedef struct loop_fact {
     unsigned *tok_off; /* their expansion offsets */
     unsigned n_toks;
     bool tokenized;
+    /* The ifs of the loop whose branch leaves it or starts the next turn,
+     * found once per loop by the first retry scan (flow_result.c). */
+    struct lx_exit_if *exit_ifs;
+    size_t n_exit_ifs;
+    bool exit_ifs_known;
 } loop_fact;
+
+/* An if of a loop with a branch that leaves the loop: the statement, its
+ * condition, and which branch leaves (then: a; else: b; then continues). */
+typedef struct lx_exit_if {
+    CXCursor stmt, cond;
+    bool then_exits, else_exits, then_continues;
+} lx_exit_if;
 
 typedef struct call_fact {
     CXCursor cur;
@@ -116,6 +128,7 @@ typedef struct tu_state {
     hl_hashmap loop_callees; /* functions this unit calls in a loop, by name */
     bool uses_chains;
     bool oom;
+    struct lx_seq_memo *seq_memo; /* flow.c's answers for the rest of a block, by statement */
 } tu_state;
 
 /* Whether rule r of the catalog is matched in this file (hl_source.active). */

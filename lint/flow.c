@@ -92,6 +92,7 @@ bool lx_flow_noreturn_call(CXCursor c)
 
 /* The target loop's extent, for gotos: a label inside it jumps back into it. */
 struct target {
+    tu_state *st;
     CXCursor loop; /* null: the function (error paths) */
     CXFile file;
     unsigned lo, hi;
@@ -100,6 +101,7 @@ struct target {
 static void target_init(struct target *t, tu_state *st, int li)
 {
     memset(t, 0, sizeof *t);
+    t->st = st;
     t->loop = li >= 0 ? st->loops[li].cur : clang_getNullCursor();
     if (li >= 0) {
         CXSourceRange r = clang_getCursorExtent(t->loop);
@@ -207,6 +209,40 @@ static enum lx_fx seq_flow(const struct target *t, CXCursor b, CXCursor after, b
     struct seq_args a = {t, brk_L, cont_L, after, clang_Cursor_isNull(after), LX_FX_FALL, exit};
     clang_visitChildren(b, seq_cb, &a);
     return a.r;
+}
+
+/* seq_flow of the rest of the block after statement x, remembered: every call
+ * in x asks the same question of the same statements, and a block of a big
+ * interpreter loop would be walked again for each of them. */
+#define SEQ_MEMO_SLOTS 1024
+
+typedef struct lx_seq_memo {
+    struct seq_slot {
+        bool used, brk_L, cont_L;
+        CXCursor after, loop, exit;
+        enum lx_fx r;
+    } slot[SEQ_MEMO_SLOTS];
+} lx_seq_memo;
+
+static enum lx_fx rest_of_block(const struct target *t, CXCursor b, CXCursor after, bool brk_L,
+                                bool cont_L, CXCursor *exit)
+{
+    tu_state *st = t->st;
+    if (!st->seq_memo && !(st->seq_memo = calloc(1, sizeof *st->seq_memo)))
+        return seq_flow(t, b, after, brk_L, cont_L, exit);
+    unsigned h = clang_hashCursor(after) ^ (clang_hashCursor(t->loop) * 31u) ^
+                 ((unsigned)brk_L << 1) ^ (unsigned)cont_L;
+    struct seq_slot *s = &st->seq_memo->slot[h % SEQ_MEMO_SLOTS];
+    if (s->used && s->brk_L == brk_L && s->cont_L == cont_L &&
+        clang_equalCursors(s->after, after) && clang_equalCursors(s->loop, t->loop)) {
+        *exit = s->exit;
+        return s->r;
+    }
+    CXCursor ex = clang_getNullCursor();
+    enum lx_fx r = seq_flow(t, b, after, brk_L, cont_L, &ex);
+    *s = (struct seq_slot){true, brk_L, cont_L, after, t->loop, ex, r};
+    *exit = ex;
+    return r;
 }
 
 static enum lx_fx if_flow(const struct target *t, CXCursor s, bool brk_L, bool cont_L,
@@ -365,7 +401,7 @@ static struct walk_res walk_up(const struct target *t, const struct chain *ch, u
         enum lx_fx r = LX_FX_FALL;
         CXCursor ex = clang_getNullCursor();
         if (kp == CXCursor_CompoundStmt) {
-            r = seq_flow(t, p, x, brk_L, cont_L, &ex);
+            r = rest_of_block(t, p, x, brk_L, cont_L, &ex);
         } else if (kp == CXCursor_IfStmt && is_first_child(p, x)) {
             r = if_flow(t, p, brk_L, cont_L, &ex);
             if (r == LX_FX_BREAK || r == LX_FX_CONTINUE)

@@ -324,17 +324,18 @@ static bool cond_mentions(const struct products *p, CXCursor cond)
     return false;
 }
 
-struct retry_scan {
+struct exit_scan {
     tu_state *st;
-    const struct products *p;
+    loop_fact *L;
     int li;
-    bool found;
+    bool oom;
+    size_t exit_cap;
 };
 
-static void scan_stmt(struct retry_scan *r, CXCursor s, bool brk_L, bool cont_L);
+static void scan_stmt(struct exit_scan *r, CXCursor s, bool brk_L, bool cont_L);
 
 struct scan_args {
-    struct retry_scan *r;
+    struct exit_scan *r;
     bool brk_L, cont_L;
 };
 
@@ -344,7 +345,7 @@ static enum CXChildVisitResult scan_cb(CXCursor c, CXCursor p, CXClientData d)
     struct scan_args *a = d;
     if (clang_isStatement(clang_getCursorKind(c)))
         scan_stmt(a->r, c, a->brk_L, a->cont_L);
-    return a->r->found ? CXChildVisit_Break : CXChildVisit_Continue;
+    return a->r->oom ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 
 static bool exits(enum lx_fx f)
@@ -360,33 +361,50 @@ static bool ends_in_continue(CXCursor s)
     return clang_getCursorKind(s) == CXCursor_ContinueStmt;
 }
 
-/* The ifs of the loop whose branch leaves it (or starts the next iteration):
- * leaving on success, or going round again on failure, is a retry. */
-static void scan_stmt(struct retry_scan *r, CXCursor s, bool brk_L, bool cont_L)
+/* Collects the ifs of the loop whose branch leaves it (or starts the next
+ * iteration). brk_L, cont_L: a break (continue) here still refers to the loop. */
+static void scan_stmt(struct exit_scan *r, CXCursor s, bool brk_L, bool cont_L)
 {
     enum CXCursorKind k = clang_getCursorKind(s);
     if (k == CXCursor_IfStmt) {
         struct kids ks = lx_children(s);
-        if (ks.n >= 2 && cond_mentions(r->p, ks.v[0])) {
+        if (ks.n >= 2) {
             enum lx_fx a = lx_flow_stmt(r->st, ks.v[1], r->li, brk_L, cont_L);
             enum lx_fx b =
                 ks.n > 2 ? lx_flow_stmt(r->st, ks.v[2], r->li, brk_L, cont_L) : LX_FX_FALL;
             bool cont = cont_L && ends_in_continue(ks.v[1]);
             if (exits(a) || exits(b) || cont) {
-                enum polarity pol = cond_polarity(r->st, r->p, s, ks.v[0]);
-                r->found |=
-                    (exits(a) && pol == POL_SUCCESS) || ((exits(b) || cont) && pol == POL_FAILURE);
+                lx_exit_if *e = GROW(r->st, r->L->exit_ifs, r->L->n_exit_ifs, r->exit_cap);
+                if (!e) {
+                    r->oom = true;
+                    return;
+                }
+                *e = (lx_exit_if){s, ks.v[0], exits(a), exits(b), cont};
             }
         }
     }
-    if (r->found)
-        return;
     struct scan_args a = {
         r,
         brk_L && !(k == CXCursor_SwitchStmt || k == CXCursor_ForStmt || k == CXCursor_WhileStmt ||
                    k == CXCursor_DoStmt),
         cont_L && !(k == CXCursor_ForStmt || k == CXCursor_WhileStmt || k == CXCursor_DoStmt)};
     clang_visitChildren(s, scan_cb, &a);
+}
+
+/* The loop's exiting ifs, found on first use. False when out of memory. */
+static bool exit_ifs(tu_state *st, int li)
+{
+    loop_fact *L = &st->loops[li];
+    if (L->exit_ifs_known)
+        return true;
+    L->exit_ifs_known = true;
+    CXCursor loop = L->cur;
+    struct kids ks = lx_children(loop);
+    enum CXCursorKind k = clang_getCursorKind(loop);
+    struct exit_scan r = {st, L, li, false, 0};
+    if (ks.n > 0)
+        scan_stmt(&r, ks.v[k == CXCursor_DoStmt ? 0 : ks.n - 1], true, true);
+    return !r.oom;
 }
 
 bool lx_flow_retry_loop(tu_state *st, const call_fact *cf)
@@ -412,19 +430,29 @@ bool lx_flow_retry_loop(tu_state *st, const call_fact *cf)
     toks t = {L->toks, L->n_toks, L->tok_off};
     find_consumers(&p, &t);
     p.loop_toks = &t;
-    struct retry_scan r = {st, &p, cf->loop, false};
+    bool found = false;
     struct kids ks = lx_children(loop);
     enum CXCursorKind k = clang_getCursorKind(loop);
     /* The loop goes on while the result is a failure: while ((p = malloc(n)) == NULL). */
     if (ks.n >= 2 && (k == CXCursor_WhileStmt || k == CXCursor_DoStmt)) {
         CXCursor cond = k == CXCursor_WhileStmt ? ks.v[ks.n - 2] : ks.v[ks.n - 1];
-        r.found = cond_polarity(st, &p, loop, cond) == POL_FAILURE;
+        found = cond_polarity(st, &p, loop, cond) == POL_FAILURE;
     }
-    if (!r.found && ks.n > 0)
-        scan_stmt(&r, ks.v[k == CXCursor_DoStmt ? 0 : ks.n - 1], true, true);
+    /* Leaving on success, or going round again on failure, is a retry. */
+    if (!found && exit_ifs(st, cf->loop)) {
+        const loop_fact *Lx = &st->loops[cf->loop];
+        for (size_t i = 0; i < Lx->n_exit_ifs && !found; i++) {
+            const lx_exit_if *e = &Lx->exit_ifs[i];
+            if (!cond_mentions(&p, e->cond))
+                continue;
+            enum polarity pol = cond_polarity(st, &p, e->stmt, e->cond);
+            found = (e->then_exits && pol == POL_SUCCESS) ||
+                    ((e->else_exits || e->then_continues) && pol == POL_FAILURE);
+        }
+    }
     for (unsigned i = 0; i < p.n; i++)
         free(p.name[i]);
-    return r.found;
+    return found;
 }
 
 /* ---- freed in the same iteration ---- */
