@@ -1,7 +1,9 @@
 /* list_text.c - writes hotlint list's annotated source listings. */
+#include "../base/atomic_file.h"
 #include "../base/units.h"
 #include "list_text.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,8 @@
 #include "../profile/aggregate.h"
 #include "escape.h"
 #include "verify_text.h"
+
+#define LIST_MAX_SOURCE_BYTES ((size_t)1 << 30) /* a larger "source" is not listed */
 
 /* The lines of a text file; NULL when it cannot be read. */
 typedef struct text {
@@ -21,28 +25,10 @@ typedef struct text {
 static int text_load(text *t, const char *path)
 {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "r");
-    if (!f)
+    size_t len;
+    /* A FIFO or device named as a source must not block the listing. */
+    if (hl_file_read_all(AT_FDCWD, path, 0, LIST_MAX_SOURCE_BYTES, &t->buf, &len) < 0)
         return -1;
-    size_t cap = 0, len = 0;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *b = realloc(t->buf, cap);
-            if (!b)
-                goto err;
-            t->buf = b;
-        }
-        memcpy(t->buf + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    f = NULL;
-    if (!t->buf && !(t->buf = malloc(1)))
-        goto err;
-    t->buf[len] = '\0';
     size_t count = 1;
     for (size_t i = 0; i < len; i++)
         count += t->buf[i] == '\n';
@@ -59,8 +45,6 @@ static int text_load(text *t, const char *path)
     }
     return 0;
 err:
-    if (f)
-        fclose(f);
     free(t->buf);
     memset(t, 0, sizeof *t);
     return -1;
