@@ -3,7 +3,6 @@
  * lines and inlined frames from DWARF via libdw (dwfl), falling back to the
  * ELF symbol tables and then to raw addresses. */
 #include <dwarf.h>
-#include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -280,7 +279,7 @@ static int64_t location_at(sp_symbolizer *z, uintptr_t addr)
             mi = k;
     hl_sym_frame fr[HL_SYM_MAX_INLINE];
     hl_pb_line lines[HL_SYM_MAX_INLINE];
-    Dwfl_Module *mod = z->dwfl ? dwfl_addrmodule(z->dwfl, addr) : NULL;
+    Dwfl_Module *mod = hl_sym_module(z->dwfl, addr);
     size_t nf = hl_sym_frames(mod, addr, fr, HL_SYM_MAX_INLINE);
     bool all_files = nf > 0, all_lines = nf > 0;
     for (size_t k = 0; k < nf; k++) {
@@ -314,8 +313,7 @@ static int add_mappings(sp_symbolizer *z)
             .memory_limit = z->maps[i].limit,
             .file_offset = z->maps[i].offset,
             .filename = (char *)z->maps[i].path,
-            .build_id =
-                hl_sym_build_id(z->dwfl ? dwfl_addrmodule(z->dwfl, z->maps[i].start) : NULL),
+            .build_id = hl_sym_build_id(hl_sym_module(z->dwfl, z->maps[i].start)),
         };
         z->mapping[i] = m.build_id ? hl_pb_mapping(z->b, &m) : -1;
         hl_pfree(m.build_id);
@@ -364,27 +362,6 @@ static int add_samples(sp_symbolizer *z, const hl_stack_profile *sp)
     return rc;
 }
 
-/* This process's modules, reported to libdw (NULL when that fails: the
- * profile then has addresses only). */
-static Dwfl *report_self(void)
-{
-    static char *debuginfo_path; /* none: local debug files only (symbolize.c) */
-    static const Dwfl_Callbacks callbacks = {
-        .find_elf = dwfl_linux_proc_find_elf,
-        .find_debuginfo = hl_sym_find_debuginfo,
-        .debuginfo_path = &debuginfo_path,
-    };
-    Dwfl *dwfl = dwfl_begin(&callbacks);
-    if (!dwfl)
-        return NULL;
-    dwfl_report_begin(dwfl);
-    if (dwfl_linux_proc_report(dwfl, getpid()) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0) {
-        dwfl_end(dwfl);
-        return NULL;
-    }
-    return dwfl;
-}
-
 hl_profile *hl_sp_finish(hl_stack_profile *sp)
 {
     if (!sp)
@@ -396,7 +373,8 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
     if (z.maps) {
         z.mapping = hl_pcalloc(z.n_maps + 1, sizeof *z.mapping);
         z.counts = hl_pcalloc(z.n_maps + 1, sizeof *z.counts);
-        z.dwfl = report_self();
+        const char *why;
+        z.dwfl = hl_sym_report_self(&why); /* NULL: the profile has addresses only */
     }
     if (z.mapping && z.counts && add_mappings(&z) == 0 && add_samples(&z, sp) == 0) {
         set_mapping_flags(&z);
@@ -409,8 +387,7 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
         p = hl_pb_finish(z.b);
         z.b = NULL;
     }
-    if (z.dwfl)
-        dwfl_end(z.dwfl);
+    hl_sym_end(z.dwfl);
     hl_pb_free(z.b);
     hl_hashmap_free(&z.locations);
     hl_pfree(z.mapping);
