@@ -41,6 +41,9 @@ static bool g_fork_profiles;      /* HOTLINT_CPUPROFILE_FORK=1: children write p
 static _Atomic pid_t g_owner_pid; /* the process whose threads the timers sample */
 static bool g_exec_paused;        /* sampling paused by hl_cpu_exec_prepare */
 static _Atomic int g_yielded;     /* the program took SIGPROF: sampling stopped for good */
+/* Process CPU and monotonic clocks when sampling stopped for the runtime's
+ * exit work (0: it did not): the profile's rates end there. */
+static _Atomic int64_t g_paused_cpu_ns, g_paused_mono_ns;
 
 static int64_t now_ns(clockid_t c)
 {
@@ -151,6 +154,7 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     int64_t period = 1000000000LL / hz;
     hl_prof_value_type types[2] = {{"samples", "count"}, {"cpu", "nanoseconds"}};
     hl_stack_profile *sp = hl_sp_new(types, 2, types[1], period);
+    hl_sp_drop_runtime_samples(sp); /* the heap sampler's work is not the program's */
     char *pcopy = path ? strdup(path) : NULL;
     if (!sp || (path && !pcopy)) {
         free(pcopy);
@@ -188,6 +192,8 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     g.t0_real_ns = now_ns(CLOCK_REALTIME);
     g.t0_mono_ns = now_ns(CLOCK_MONOTONIC);
     g.t0_cpu_ns = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+    atomic_store(&g_paused_cpu_ns, 0);
+    atomic_store(&g_paused_mono_ns, 0);
     atomic_store(&g.writer_stop, 0);
     atomic_store(&g.writer_tid, 0);
     int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *) =
@@ -225,8 +231,9 @@ static hl_profile *stop_locked(void)
         g.writer_started = false;
     }
     drain();
-    int64_t cpu_ns = now_ns(CLOCK_PROCESS_CPUTIME_ID) - g.t0_cpu_ns;
-    int64_t wall_ns = now_ns(CLOCK_MONOTONIC) - g.t0_mono_ns;
+    int64_t end_cpu = atomic_load(&g_paused_cpu_ns), end_mono = atomic_load(&g_paused_mono_ns);
+    int64_t cpu_ns = (end_cpu ? end_cpu : now_ns(CLOCK_PROCESS_CPUTIME_ID)) - g.t0_cpu_ns;
+    int64_t wall_ns = (end_mono ? end_mono : now_ns(CLOCK_MONOTONIC)) - g.t0_mono_ns;
     pthread_mutex_lock(&drain_lock);
     hl_stack_profile *sp = g.sp;
     g.sp = NULL;
@@ -596,6 +603,21 @@ void hl_cpu_exec_prepare(void)
     hl_cpu_timer_disarm_all();
     g_exec_paused = true;
     discard_pending_sigprof(); /* the handler stays, in case the exec fails */
+}
+
+void hl_rt_cpu_pause_for_exit(void)
+{
+    if (!atomic_load_explicit(&hl_cpu_active, memory_order_acquire) ||
+        getpid() != atomic_load(&g_owner_pid))
+        return;
+    atomic_store(&g_paused_cpu_ns, now_ns(CLOCK_PROCESS_CPUTIME_ID));
+    atomic_store(&g_paused_mono_ns, now_ns(CLOCK_MONOTONIC));
+    atomic_store_explicit(&hl_cpu_active, 0, memory_order_release);
+    hl_cpu_timer_disarm_all();
+    /* Handlers already past the active check finish their slot. */
+    for (int i = 0; i < 100000 && atomic_load(&hl_cpu_in_handler) > 0; i++)
+        sched_yield();
+    discard_pending_sigprof();
 }
 
 /* The exec failed: sampling resumes where hl_cpu_exec_prepare paused it. */
