@@ -96,9 +96,10 @@ int64_t hl_cpu_timer_counted_ns(unsigned *armed, bool reset);
 void hl_cpu_timer_count_failure(void);
 /* Arms every thread of the process except skip_tid. Returns how many. Not async-signal-safe. */
 int hl_cpu_timer_arm_all(pid_t skip_tid);
-/* Disarms tid's timer (thread exit). Not async-signal-safe. */
+/* Disarms tid's timer; called by signal_owner.c only. Not async-signal-safe. */
 void hl_cpu_timer_disarm(pid_t tid);
-/* Disarms every timer. Not async-signal-safe. */
+/* Disarms every timer; called by signal_owner.c only (hl_sig_quiet). Not
+ * async-signal-safe. */
 void hl_cpu_timer_disarm_all(void);
 /* After fork, in the child: forgets the parent's timers without touching
  * them (the perf events still belong to the parent's threads). Not async-signal-safe. */
@@ -114,8 +115,6 @@ void hl_cpu_exec_prepare(void);
 /* After an exec that failed: sampling resumes. Not async-signal-safe. */
 void hl_cpu_exec_failed(void);
 
-/* Whether sa installs the profiler's own SIGPROF handler. Async-signal-safe. */
-bool hl_cpu_handler_is_ours(const struct sigaction *sa);
 /* The program takes SIGPROF for itself (a handler or an ITIMER_PROF timer):
  * sampling stops for the rest of the profile, pending ticks are discarded and
  * stderr says so once. Not async-signal-safe. */

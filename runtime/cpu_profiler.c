@@ -18,6 +18,7 @@
 #include "cpu_internal.h"
 #include "hotlint/profiler.h"
 #include "rt_internal.h"
+#include "signal_owner.h"
 #include "stack_profile.h"
 
 typedef struct {
@@ -41,6 +42,9 @@ static bool g_fork_profiles;      /* HOTLINT_CPUPROFILE_FORK=1: children write p
 static _Atomic pid_t g_owner_pid; /* the process whose threads the timers sample */
 static bool g_exec_paused;        /* sampling paused by hl_cpu_exec_prepare */
 static _Atomic int g_yielded;     /* the program took SIGPROF: sampling stopped for good */
+/* Process CPU and monotonic clocks when sampling stopped for the runtime's
+ * exit work (0: it did not): the profile's rates end there. */
+static _Atomic int64_t g_paused_cpu_ns, g_paused_mono_ns;
 
 static int64_t now_ns(clockid_t c)
 {
@@ -88,23 +92,13 @@ static void *writer_main(void *arg)
     sigaddset(&set, HL_CPU_SIGNAL);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     atomic_store(&g.writer_tid, hl_gettid());
-    hl_cpu_timer_disarm(hl_gettid()); /* armed by a concurrent arm_all: undo */
+    hl_sig_disarm_thread(hl_gettid()); /* armed by a concurrent arm_all: undo */
     struct timespec ts = {0, 20 * 1000 * 1000};
     while (!atomic_load(&g.writer_stop)) {
         drain();
         nanosleep(&ts, NULL);
     }
     return NULL;
-}
-
-/* libc's sigaction itself: the runtime's own calls do not go through the
- * interposed sigaction (sigprof_guard.c), which treats every other caller
- * as the program. */
-extern int __sigaction(int sig, const struct sigaction *act, struct sigaction *old);
-
-static bool handler_is_ours(const struct sigaction *sa)
-{
-    return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == hl_cpu_signal_handler;
 }
 
 static void atexit_write(void);
@@ -129,16 +123,8 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
         errno = EINVAL;
         return -1;
     }
-    struct sigaction old;
-    if (__sigaction(HL_CPU_SIGNAL, NULL, &old) < 0)
+    if (hl_sig_check_free(err, errlen) < 0)
         return -1;
-    if (!handler_is_ours(&old) && old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN) {
-        snprintf(err, errlen,
-                 "the program already handles SIGPROF (the profiling signal); not profiling "
-                 "rather than taking it over");
-        errno = EBUSY;
-        return -1;
-    }
     int mode = hl_cpu_timer_probe(hz, err, errlen);
     if (mode < 0) {
         errno = ENOTSUP;
@@ -151,6 +137,7 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     int64_t period = 1000000000LL / hz;
     hl_prof_value_type types[2] = {{"samples", "count"}, {"cpu", "nanoseconds"}};
     hl_stack_profile *sp = hl_sp_new(types, 2, types[1], period);
+    hl_sp_drop_runtime_samples(sp); /* the heap sampler's work is not the program's */
     char *pcopy = path ? strdup(path) : NULL;
     if (!sp || (path && !pcopy)) {
         free(pcopy);
@@ -165,12 +152,8 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
         pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
     }
     hl_cpu_unwind_warmup();
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = hl_cpu_signal_handler;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    if (__sigaction(HL_CPU_SIGNAL, &sa, NULL) < 0) {
+    if (hl_sig_install() < 0) {
+        snprintf(err, errlen, "cannot install the SIGPROF handler: %s", strerror(errno));
         free(pcopy);
         hl_sp_free(sp);
         return -1;
@@ -188,6 +171,8 @@ static int start_locked(const char *path, int hz, bool collecting, char *err, si
     g.t0_real_ns = now_ns(CLOCK_REALTIME);
     g.t0_mono_ns = now_ns(CLOCK_MONOTONIC);
     g.t0_cpu_ns = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+    atomic_store(&g_paused_cpu_ns, 0);
+    atomic_store(&g_paused_mono_ns, 0);
     atomic_store(&g.writer_stop, 0);
     atomic_store(&g.writer_tid, 0);
     int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *) =
@@ -214,19 +199,16 @@ static hl_profile *stop_locked(void)
 {
     if (!g.running)
         return NULL;
-    atomic_store_explicit(&hl_cpu_active, 0, memory_order_release);
-    hl_cpu_timer_disarm_all();
-    /* Handlers already past the active check finish their slot. */
-    for (int i = 0; i < 100000 && atomic_load(&hl_cpu_in_handler) > 0; i++)
-        sched_yield();
+    hl_sig_quiet(false);
     if (g.writer_started) {
         atomic_store(&g.writer_stop, 1);
         pthread_join(g.writer, NULL);
         g.writer_started = false;
     }
     drain();
-    int64_t cpu_ns = now_ns(CLOCK_PROCESS_CPUTIME_ID) - g.t0_cpu_ns;
-    int64_t wall_ns = now_ns(CLOCK_MONOTONIC) - g.t0_mono_ns;
+    int64_t end_cpu = atomic_load(&g_paused_cpu_ns), end_mono = atomic_load(&g_paused_mono_ns);
+    int64_t cpu_ns = (end_cpu ? end_cpu : now_ns(CLOCK_PROCESS_CPUTIME_ID)) - g.t0_cpu_ns;
+    int64_t wall_ns = (end_mono ? end_mono : now_ns(CLOCK_MONOTONIC)) - g.t0_mono_ns;
     pthread_mutex_lock(&drain_lock);
     hl_stack_profile *sp = g.sp;
     g.sp = NULL;
@@ -524,7 +506,7 @@ static void thread_exit_cleanup(void *arg)
 {
     (void)arg;
     if (atomic_load(&hl_cpu_active))
-        hl_cpu_timer_disarm(hl_gettid());
+        hl_sig_disarm_thread(hl_gettid());
 }
 
 static void *thread_trampoline(void *p)
@@ -571,16 +553,12 @@ __attribute__((visibility("default"))) int pthread_create(pthread_t *t, const pt
 
 /* ---- exec ---- */
 
-/* Discards a pending SIGPROF in every thread (setting SIG_IGN does that) and
- * puts the disposition back as it was. */
-static void discard_pending_sigprof(void)
+/* Whether this process's timers are sampling now: not in a vfork child,
+ * which shares our memory but not our timers. */
+static bool sampling_here(void)
 {
-    struct sigaction cur, ign;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    if (__sigaction(HL_CPU_SIGNAL, NULL, &cur) == 0 && __sigaction(HL_CPU_SIGNAL, &ign, NULL) == 0)
-        __sigaction(HL_CPU_SIGNAL, &cur, NULL);
+    return atomic_load_explicit(&hl_cpu_active, memory_order_acquire) &&
+           getpid() == atomic_load(&g_owner_pid);
 }
 
 /* The new image starts with SIGPROF at its default action, which ends the
@@ -588,14 +566,19 @@ static void discard_pending_sigprof(void)
  * Called by the interposed exec family (exec_guard.c). */
 void hl_cpu_exec_prepare(void)
 {
-    /* A vfork child shares our memory but not our timers: touch nothing. */
-    if (!atomic_load_explicit(&hl_cpu_active, memory_order_acquire) ||
-        getpid() != atomic_load(&g_owner_pid))
+    if (!sampling_here())
         return;
-    atomic_store_explicit(&hl_cpu_active, 0, memory_order_release);
-    hl_cpu_timer_disarm_all();
+    hl_sig_quiet(true); /* the handler stays, in case the exec fails */
     g_exec_paused = true;
-    discard_pending_sigprof(); /* the handler stays, in case the exec fails */
+}
+
+void hl_rt_cpu_pause_for_exit(void)
+{
+    if (!sampling_here())
+        return;
+    atomic_store(&g_paused_cpu_ns, now_ns(CLOCK_PROCESS_CPUTIME_ID));
+    atomic_store(&g_paused_mono_ns, now_ns(CLOCK_MONOTONIC));
+    hl_sig_quiet(true);
 }
 
 /* The exec failed: sampling resumes where hl_cpu_exec_prepare paused it. */
@@ -610,19 +593,11 @@ void hl_cpu_exec_failed(void)
 
 /* ---- the program's own SIGPROF ---- */
 
-bool hl_cpu_handler_is_ours(const struct sigaction *sa)
-{
-    return sa && handler_is_ours(sa);
-}
-
 void hl_cpu_yield_sigprof(void)
 {
-    if (!atomic_load_explicit(&hl_cpu_active, memory_order_acquire) ||
-        getpid() != atomic_load(&g_owner_pid) || atomic_exchange(&g_yielded, 1))
+    if (!sampling_here() || atomic_exchange(&g_yielded, 1))
         return;
-    atomic_store_explicit(&hl_cpu_active, 0, memory_order_release);
-    hl_cpu_timer_disarm_all();
-    discard_pending_sigprof(); /* our ticks must not reach the program's handler */
+    hl_sig_quiet(true); /* our ticks must not reach the program's handler */
     static const char msg[] = "hotlint: the program uses SIGPROF itself (its own handler or "
                               "ITIMER_PROF timer); CPU profiling stopped, samples until now "
                               "are kept\n";

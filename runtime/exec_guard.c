@@ -1,8 +1,9 @@
 /* exec_guard.c - the interposed exec family: sampling stops and no SIGPROF is
- * left pending before the process image is replaced (the new image would
- * start with SIGPROF at its default action and die of it), and resumes if the
- * exec fails. glibc's execvp, execl and friends call execve internally, not
- * through the PLT, so each entry point is wrapped. Not async-signal-safe. */
+ * left pending (hl_cpu_exec_prepare, through the signal owner) before the
+ * process image is replaced (the new image would start with SIGPROF at its
+ * default action and die of it), and resumes if the exec fails. glibc's execvp, execl and friends
+ * call execve internally, not through the PLT, so each entry point is wrapped. Not
+ * async-signal-safe. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>

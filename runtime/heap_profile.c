@@ -432,6 +432,9 @@ __attribute__((destructor)) static void hl_heap_dtor(void)
         atomic_store(&hl_heap_on, 0);
         if (hl_path[0]) {
             int saved = errno;
+            /* Destructors run before the CPU profile's atexit write: stop
+             * its sampling first, or it would sample this work. */
+            hl_rt_cpu_pause_for_exit();
             hl_heap_write(hl_path);
             errno = saved;
         }

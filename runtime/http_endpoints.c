@@ -14,6 +14,7 @@
 
 #include "http_internal.h"
 #include "rt_internal.h"
+#include "symbolize.h"
 
 #define MAX_SYMBOLS 4096 /* addresses per symbol request */
 
@@ -227,8 +228,7 @@ static void symbolize_list(Dwfl *dwfl, const char *list, size_t len, hl_http_buf
             unsigned long long pc = strtoull(word, &end, 0);
             if (!*end && !errno && pc) {
                 (*count)++;
-                Dwfl_Module *m = dwfl ? dwfl_addrmodule(dwfl, (Dwarf_Addr)pc) : NULL;
-                const char *name = m ? dwfl_module_addrname(m, (GElf_Addr)pc) : NULL;
+                const char *name = hl_sym_symbol_name(hl_sym_module(dwfl, pc), pc);
                 if (name)
                     hl_http_buf_printf(b, "%#llx %s\n", pc, name);
             }
@@ -236,26 +236,6 @@ static void symbolize_list(Dwfl *dwfl, const char *list, size_t len, hl_http_buf
         i = j;
     }
 }
-
-/* Separate debug files by build id under the local debug directories only:
- * the standard callback may ask a debuginfod server over the network
- * (DEBUGINFOD_URLS), which an endpoint inside a server must never do. The
- * symbol tables of the mapped files themselves are enough for names. */
-static int find_debuginfo_locally(Dwfl_Module *mod, void **userdata, const char *modname,
-                                  Dwarf_Addr base, const char *file_name,
-                                  const char *debuglink_file, GElf_Word debuglink_crc,
-                                  char **debuginfo_file_name)
-{
-    return dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
-                                        debuglink_crc, debuginfo_file_name);
-}
-
-static char *debuginfo_path;
-static const Dwfl_Callbacks self_callbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = find_debuginfo_locally,
-    .debuginfo_path = &debuginfo_path,
-};
 
 /* Answers 200 with the buffer's text (which the reply takes over), or 500
  * when building it ran out of memory. */
@@ -286,19 +266,13 @@ static void serve_symbol(const hl_http_request *req, hl_http_reply *r)
     for (size_t i = 0; i < req->n_args; i++)
         want |= !req->args[i].value && !strncmp(req->args[i].key, "0x", 2);
     if (want) {
-        dwfl = dwfl_begin(&self_callbacks);
-        if (dwfl) {
-            dwfl_report_begin(dwfl);
-            if (dwfl_linux_proc_report(dwfl, getpid()) != 0 ||
-                dwfl_report_end(dwfl, NULL, NULL) != 0) {
-                dwfl_end(dwfl);
-                dwfl = NULL;
-            }
-        }
+        /* Debug files are found locally only (hl_sym_find_debuginfo): an
+         * endpoint inside a server must never ask a debuginfod server. */
+        const char *why;
+        dwfl = hl_sym_report_self(&why);
         if (!dwfl) {
             free(b.s);
-            hl_http_reply_text(r, 500, "Could not read this process's mappings: %s\n",
-                               dwfl_errmsg(-1));
+            hl_http_reply_text(r, 500, "Could not read this process's mappings: %s\n", why);
             return;
         }
     }
@@ -307,8 +281,7 @@ static void serve_symbol(const hl_http_request *req, hl_http_reply *r)
     for (size_t i = 0; i < req->n_args; i++)
         if (!req->args[i].value && !strncmp(req->args[i].key, "0x", 2))
             symbolize_list(dwfl, req->args[i].key, strlen(req->args[i].key), &b, &count);
-    if (dwfl)
-        dwfl_end(dwfl);
+    hl_sym_end(dwfl);
     reply_buf(r, &b, "text/plain; charset=utf-8");
 }
 

@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +17,7 @@
 
 #include "hotlint/profiler.h"
 #include "http_internal.h"
+#include "lazy_mhd.h"
 #include "rt_internal.h"
 
 #define PREFIX "/debug/pprof"
@@ -27,6 +27,9 @@
  * which is set before the daemon starts and freed after it stops. */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct MHD_Daemon *g_daemon;
+/* libmicrohttpd, loaded by the first start; set before any request thread
+ * exists. */
+static const hl_mhd_api *g_mhd;
 static int g_listen_fd = -1;
 static char *g_token;
 static size_t g_token_len;
@@ -97,31 +100,32 @@ void hl_http_reply_text(hl_http_reply *r, int status, const char *fmt, ...)
  * the response cannot be built or queued. */
 static enum MHD_Result send_reply(struct MHD_Connection *c, hl_http_reply *r)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->len, r->body ? r->body : (void *)"",
-                                        r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = g_mhd->create_response_from_buffer(
+        r->len, r->body ? r->body : (void *)"",
+        r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!resp) {
         free(r->body);
         r->body = NULL;
         return MHD_NO;
     }
     r->body = NULL; /* owned by the response now */
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    g_mhd->add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    g_mhd->add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    g_mhd->add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (r->status >= 400)
-        MHD_add_response_header(resp, "X-Go-Pprof", "1");
+        g_mhd->add_response_header(resp, "X-Go-Pprof", "1");
     if (r->status == MHD_HTTP_UNAUTHORIZED)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"hotlint\"");
+        g_mhd->add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                   "Bearer realm=\"hotlint\"");
     if (r->allow)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+        g_mhd->add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (r->filename) {
         char disp[128];
         snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", r->filename);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
+        g_mhd->add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
     }
-    enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
-    MHD_destroy_response(resp);
+    enum MHD_Result ret = g_mhd->queue_response(c, (unsigned)r->status, resp);
+    g_mhd->destroy_response(resp);
     return ret;
 }
 
@@ -159,10 +163,10 @@ static bool authorized(struct MHD_Connection *c)
     if (!g_token)
         return true;
     size_t n = 0;
-    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    const char *auth = g_mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     const char *t = hl_http_bearer(auth, &n);
     bool ok = hl_http_token_equal(t, n, g_token, g_token_len);
-    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+    const char *q = g_mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
     ok |= hl_http_token_equal(q, q ? strlen(q) : 0, g_token, g_token_len);
     return ok;
 }
@@ -188,7 +192,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                              "'Authorization: Bearer TOKEN' or '?token=TOKEN'");
         }
         if (g_check_host &&
-            !hl_http_host_is_loopback(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"))) {
+            !hl_http_host_is_loopback(g_mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Host"))) {
             st->answered = true;
             return reply_now(c, MHD_HTTP_FORBIDDEN,
                              "forbidden: this endpoint answers only requests addressed to "
@@ -207,7 +211,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         if (post) {
             const char *cl =
-                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+                g_mhd->lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
             if (cl && strtoull(cl, NULL, 10) > HL_HTTP_MAX_BODY) {
                 st->answered = true;
                 return reply_now(c, 413 /* content too large */,
@@ -250,12 +254,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*req.path == '/')
         req.path++;
     arg_walk w = {.req = &req};
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &w);
+    g_mhd->get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &w);
     if (w.overflow)
         return reply_now(c, MHD_HTTP_BAD_REQUEST, "too many query parameters (at most 16)");
 
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        g_mhd->get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (ci) {
         req.has_client_fd = true;
         req.client_fd = ci->connect_fd;
@@ -358,6 +362,15 @@ int hotlint_http_start(const char *addr)
     }
     if (hl_http_parse_addr(addr, &ss, &len, err, sizeof err) < 0)
         goto err;
+    if (!g_mhd) {
+        int own = hl_rt_own_begin(); /* the loader's allocations are the profiler's */
+        g_mhd = hl_mhd();
+        hl_rt_own_end(own);
+    }
+    if (!g_mhd) {
+        snprintf(err, sizeof err, "%s: %s could not be loaded", addr, HL_MHD_SONAME);
+        goto err;
+    }
     const char *token = setting("HOTLINT_HTTP_TOKEN", g_env_token);
     const char *remote = setting("HOTLINT_HTTP_ALLOW_REMOTE", g_env_remote);
     char why[400];
@@ -398,12 +411,13 @@ int hotlint_http_start(const char *addr)
     /* The server's threads work for the profiler: their allocations are not
      * the application's and are never heap-sampled. */
     int own = hl_rt_own_begin();
-    g_daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET,
-                                fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned)HL_HTTP_CONN_LIMIT,
-                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HL_HTTP_PER_IP_LIMIT,
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HL_HTTP_IDLE_TIMEOUT,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HL_HTTP_CONN_MEMORY,
-                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+    g_daemon =
+        g_mhd->start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)HL_HTTP_CONN_LIMIT,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HL_HTTP_PER_IP_LIMIT,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HL_HTTP_IDLE_TIMEOUT,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HL_HTTP_CONN_MEMORY,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
     hl_rt_own_end(own);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!g_daemon) {
@@ -449,7 +463,7 @@ void hotlint_http_stop(void)
     if (g_daemon) {
         /* Waits for requests in flight; a CPU profile request ends within
          * its ?seconds=. */
-        MHD_stop_daemon(g_daemon); /* closes the listening socket too */
+        g_mhd->stop_daemon(g_daemon); /* closes the listening socket too */
         g_daemon = NULL;
         g_listen_fd = -1;
         free(g_token);

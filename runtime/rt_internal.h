@@ -19,6 +19,13 @@ int hl_rt_cpu_collect(int seconds, int hz, void **out, size_t *out_len, char *er
 int hl_rt_cpu_collect_cancellable(int seconds, int hz, int (*cancelled)(void *), void *arg,
                                   void **out, size_t *out_len, char *err, size_t errlen);
 
+/* Before the runtime's own work at exit (the heap profile built and
+ * written): the CPU profiler's timers are disarmed and a pending SIGPROF
+ * discarded, so that none of that work is sampled; the CPU profile, written
+ * later, ends here. Does nothing when no CPU profile runs in this process.
+ * Not async-signal-safe. */
+void hl_rt_cpu_pause_for_exit(void);
+
 /* Heap profiler (heap_*.c): the heap profile as it is now, as a model to
  * release with hl_profile_free. NULL (errno ENOTSUP) when heap profiling is
  * not enabled, or NULL on ENOMEM, with a message in err. Not async-signal-safe. */

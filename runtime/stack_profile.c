@@ -3,7 +3,6 @@
  * lines and inlined frames from DWARF via libdw (dwfl), falling back to the
  * ELF symbol tables and then to raw addresses. */
 #include <dwarf.h>
-#include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -42,6 +41,7 @@ struct hl_stack_profile {
     char *key;
     size_t key_cap;
     bool oom;
+    bool drop_runtime; /* leave out samples of the runtime's own hl_* work */
 };
 
 static void free_labels(hl_prof_label *l, size_t n)
@@ -204,6 +204,12 @@ void hl_sp_add_comment(hl_stack_profile *sp, const char *comment)
         sp->n_comments++;
 }
 
+void hl_sp_drop_runtime_samples(hl_stack_profile *sp)
+{
+    if (sp)
+        sp->drop_runtime = true;
+}
+
 void hl_sp_set_times(hl_stack_profile *sp, int64_t time_nanos, int64_t duration_nanos)
 {
     sp->time_nanos = time_nanos;
@@ -264,23 +270,41 @@ typedef struct {
     size_t n_maps;
     int64_t *mapping;     /* per map: its index in the builder */
     int (*counts)[4];     /* per map: locations, with functions, all files, all lines */
-    hl_hashmap locations; /* address -> location index */
+    hl_hashmap locations; /* address -> location index * 2 + (a runtime hl_* frame) */
+    const char *own_path; /* the file this code was loaded from (NULL: unknown) */
+    size_t dropped;       /* samples left out as the runtime's own work */
 } sp_symbolizer;
 
+/* Whether the frames at addr, in map mi, are the runtime's own work: an hl_*
+ * function of the file this code is in. Its interposers (malloc, free, ...)
+ * are the program's calls and are not. */
+static bool runtime_work(const sp_symbolizer *z, size_t mi, const hl_sym_frame *fr, size_t nf)
+{
+    if (!z->own_path || mi >= z->n_maps || strcmp(z->maps[mi].path, z->own_path))
+        return false;
+    for (size_t k = 0; k < nf; k++)
+        if (!strncmp(fr[k].name, "hl_", 3))
+            return true;
+    return false;
+}
+
 /* The location of addr, symbolized on first sight (DWARF frames, else the
- * ELF symbol table, else the bare address). -1 on ENOMEM. */
-static int64_t location_at(sp_symbolizer *z, uintptr_t addr)
+ * ELF symbol table, else the bare address), and in *own whether it is the
+ * runtime's own work. -1 on ENOMEM. */
+static int64_t location_at(sp_symbolizer *z, uintptr_t addr, bool *own)
 {
     size_t li;
-    if (hl_hashmap_find(&z->locations, &addr, sizeof addr, &li))
-        return (int64_t)li;
+    if (hl_hashmap_find(&z->locations, &addr, sizeof addr, &li)) {
+        *own = li & 1;
+        return (int64_t)(li >> 1);
+    }
     size_t mi = z->n_maps;
     for (size_t k = 0; k < z->n_maps && mi == z->n_maps; k++)
         if (addr >= z->maps[k].start && addr < z->maps[k].limit)
             mi = k;
     hl_sym_frame fr[HL_SYM_MAX_INLINE];
     hl_pb_line lines[HL_SYM_MAX_INLINE];
-    Dwfl_Module *mod = z->dwfl ? dwfl_addrmodule(z->dwfl, addr) : NULL;
+    Dwfl_Module *mod = hl_sym_module(z->dwfl, addr);
     size_t nf = hl_sym_frames(mod, addr, fr, HL_SYM_MAX_INLINE);
     bool all_files = nf > 0, all_lines = nf > 0;
     for (size_t k = 0; k < nf; k++) {
@@ -292,7 +316,8 @@ static int64_t location_at(sp_symbolizer *z, uintptr_t addr)
         all_lines = all_lines && fr[k].line > 0;
     }
     int64_t l = hl_pb_location(z->b, mi < z->n_maps ? z->mapping[mi] : -1, addr, lines, nf);
-    li = (size_t)l;
+    *own = runtime_work(z, mi, fr, nf);
+    li = (size_t)l * 2 + *own;
     if (l < 0 || hl_hashmap_get_or_put(&z->locations, &addr, sizeof addr, &li) < 0)
         return -1;
     if (mi < z->n_maps) {
@@ -314,8 +339,7 @@ static int add_mappings(sp_symbolizer *z)
             .memory_limit = z->maps[i].limit,
             .file_offset = z->maps[i].offset,
             .filename = (char *)z->maps[i].path,
-            .build_id =
-                hl_sym_build_id(z->dwfl ? dwfl_addrmodule(z->dwfl, z->maps[i].start) : NULL),
+            .build_id = hl_sym_build_id(hl_sym_module(z->dwfl, z->maps[i].start)),
         };
         z->mapping[i] = m.build_id ? hl_pb_mapping(z->b, &m) : -1;
         hl_pfree(m.build_id);
@@ -348,41 +372,25 @@ static int add_samples(sp_symbolizer *z, const hl_stack_profile *sp)
             rc = -1;
             break;
         }
+        bool own = false;
         for (size_t d = 0; d < s->depth && rc == 0; d++) {
             uintptr_t addr = s->pcs[d];
             if (d > 0 && addr > 0)
                 addr -= 1; /* a return address: the call is the byte before */
-            int64_t l = location_at(z, addr);
+            bool own_frame;
+            int64_t l = location_at(z, addr, &own_frame);
             rc = l < 0 ? -1 : 0;
+            own |= own_frame;
             if (l >= 0)
                 locs[d] = (size_t)l;
         }
-        if (rc == 0)
+        if (rc == 0 && own && sp->drop_runtime)
+            z->dropped++;
+        else if (rc == 0)
             rc = hl_pb_sample(z->b, locs, s->depth, s->values, s->labels, s->n_labels);
     }
     hl_pfree(locs);
     return rc;
-}
-
-/* This process's modules, reported to libdw (NULL when that fails: the
- * profile then has addresses only). */
-static Dwfl *report_self(void)
-{
-    static char *debuginfo_path; /* none: local debug files only (symbolize.c) */
-    static const Dwfl_Callbacks callbacks = {
-        .find_elf = dwfl_linux_proc_find_elf,
-        .find_debuginfo = hl_sym_find_debuginfo,
-        .debuginfo_path = &debuginfo_path,
-    };
-    Dwfl *dwfl = dwfl_begin(&callbacks);
-    if (!dwfl)
-        return NULL;
-    dwfl_report_begin(dwfl);
-    if (dwfl_linux_proc_report(dwfl, getpid()) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0) {
-        dwfl_end(dwfl);
-        return NULL;
-    }
-    return dwfl;
 }
 
 hl_profile *hl_sp_finish(hl_stack_profile *sp)
@@ -396,7 +404,12 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
     if (z.maps) {
         z.mapping = hl_pcalloc(z.n_maps + 1, sizeof *z.mapping);
         z.counts = hl_pcalloc(z.n_maps + 1, sizeof *z.counts);
-        z.dwfl = report_self();
+        const char *why;
+        z.dwfl = hl_sym_report_self(&why); /* NULL: the profile has addresses only */
+        for (size_t i = 0; i < z.n_maps && !z.own_path; i++)
+            if ((uintptr_t)hl_sp_finish >= z.maps[i].start &&
+                (uintptr_t)hl_sp_finish < z.maps[i].limit)
+                z.own_path = z.maps[i].path;
     }
     if (z.mapping && z.counts && add_mappings(&z) == 0 && add_samples(&z, sp) == 0) {
         set_mapping_flags(&z);
@@ -406,11 +419,15 @@ hl_profile *hl_sp_finish(hl_stack_profile *sp)
         size_t i = 0;
         while (i < sp->n_comments && hl_pb_comment(z.b, sp->comments[i]) == 0)
             i++;
+        char c[160];
+        snprintf(c, sizeof c, "%zu samples of the profiler's own work (hl_* functions) left out",
+                 z.dropped);
+        if (z.dropped)
+            hl_pb_comment(z.b, c); /* on ENOMEM the profile goes without it */
         p = hl_pb_finish(z.b);
         z.b = NULL;
     }
-    if (z.dwfl)
-        dwfl_end(z.dwfl);
+    hl_sym_end(z.dwfl);
     hl_pb_free(z.b);
     hl_hashmap_free(&z.locations);
     hl_pfree(z.mapping);

@@ -22,6 +22,11 @@ int hl_sp_add(hl_stack_profile *sp, const uintptr_t *pcs, size_t depth, const in
               const hl_prof_label *labels, size_t n_labels);
 /* Adds a comment (copied). Not async-signal-safe. */
 void hl_sp_add_comment(hl_stack_profile *sp, const char *comment);
+/* When the profile is built, leaves out every sample with a frame of the
+ * runtime's own hl_* functions (the heap sampler, the heap profile written
+ * at exit), as the outside sampler does: a CPU profile shows the program's
+ * work. The comments say how many. Not async-signal-safe. */
+void hl_sp_drop_runtime_samples(hl_stack_profile *sp);
 /* Sets the profile's start time and duration. Not async-signal-safe. */
 void hl_sp_set_times(hl_stack_profile *sp, int64_t time_nanos, int64_t duration_nanos);
 /* Releases a builder without building anything. NULL is allowed. Not

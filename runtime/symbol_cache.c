@@ -14,6 +14,7 @@
 #include "../base/grow.h"
 #include "../base/hashmap.h"
 #include "../profile/palloc.h"
+#include "lazy_dw.h"
 #include "symbol_cache.h"
 
 #define MAX_FILE (64u << 20)
@@ -148,11 +149,12 @@ static sc_module *module_for(hl_symcache *c, const char *id)
 size_t hl_symcache_frames(hl_symcache *c, Dwfl_Module *mod, uint64_t addr, hl_sym_frame *out,
                           size_t max)
 {
-    if (!c || !mod)
+    const hl_dw_api *dw = mod ? hl_dw() : NULL;
+    if (!c || !dw)
         return hl_sym_frames(mod, addr, out, max);
     char *id = hl_sym_build_id(mod);
     Dwarf_Addr start = 0;
-    dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
+    dw->dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
     sc_module *m = id && hex_id(id) ? module_for(c, id) : NULL;
     hl_pfree(id);
     if (!m)

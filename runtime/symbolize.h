@@ -1,7 +1,8 @@
 /* symbolize.h - turns addresses of a module reported to libdw (dwfl) into
  * functions, files, lines and inlined frames, and finds debug files locally.
  * Shared by the in-process profile builder (stack_profile.c) and the builder
- * for programs sampled from outside (ring_profile.c). */
+ * for programs sampled from outside (ring_profile.c). libdw is called through
+ * lazy_dw.h, loaded when the first address is symbolized. */
 #ifndef HL_SYMBOLIZE_H
 #define HL_SYMBOLIZE_H
 
@@ -41,6 +42,20 @@ int hl_sym_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 /* The module's GNU build id in hex ("" when it has none; NULL on ENOMEM),
  * allocated with hl_pmalloc. mod may be NULL. Not async-signal-safe. */
 char *hl_sym_build_id(Dwfl_Module *mod);
+/* This process's modules reported to libdw (loading it on first use), debug
+ * files found by hl_sym_find_debuginfo. NULL when libdw cannot be loaded or
+ * the report fails, with *why saying why. Free with hl_sym_end. Not
+ * async-signal-safe. */
+Dwfl *hl_sym_report_self(const char **why);
+/* The module of dwfl that holds addr; NULL when none (or dwfl is NULL). Not
+ * async-signal-safe. */
+Dwfl_Module *hl_sym_module(Dwfl *dwfl, uint64_t addr);
+/* The ELF symbol table's name for addr in mod (NULL when none; mod may be
+ * NULL). Not async-signal-safe. */
+const char *hl_sym_symbol_name(Dwfl_Module *mod, uint64_t addr);
+/* Ends a Dwfl of hl_sym_report_self (NULL is allowed). Not
+ * async-signal-safe. */
+void hl_sym_end(Dwfl *dwfl);
 
 #pragma GCC visibility pop
 

@@ -93,20 +93,27 @@ for prog in perl python3; do
     done
 done
 
-# A CPU and heap profile of perl: the heap profiler runs in the program
-# (preloaded) and writes its profile at exit; none of its work is in the CPU
-# profile (no hl_* function, no libdw or zlib frame), and the heap profile's
-# leaves are perl's own allocating functions.
-"$HOTLINT" run --cpuprofile pc.prof --memprofile pm.prof --memprofile-rate 4096 -- /usr/bin/perl -e \
-    'my @a; for my $i (1 .. 300000) { push @a, "x" x ($i % 200) } my $s = 0; $s += length for @a; print "$s\n"' \
-    >out 2>err || fail "perl cpu+heap: status $?: $(cat err)"
-[ "$(cat out)" = 29850000 ] || fail "perl cpu+heap: output $(cat out)"
-own=$(go tool pprof -traces pc.prof 2>/dev/null | grep -cE '(^| )(hl_|dwfl_|dwarf_|inflate|deflate|crc32)')
-[ "$own" -eq 0 ] || fail "perl cpu+heap: $own frames of the profiler's own work in the CPU profile"
-n=$(samples pc.prof)
-[ -n "$n" ] && [ "$n" -gt 10 ] || fail "perl cpu+heap: $n CPU samples"
-leaf=$("$HOTLINT" top -n 1 --sample-index alloc_space pm.prof | awk '/flat%/ { getline; print $6 }')
-[ "${leaf#Perl_}" != "$leaf" ] || fail "perl heap profile: top leaf '$leaf', expected a Perl_ allocating function"
+# A CPU and heap profile of perl, sampled from outside and by the in-process
+# timers: the heap profiler runs in the program (preloaded) and writes its
+# profile at exit; none of its work is in the CPU profile (no hl_* function,
+# no libdw or zlib frame: in process the timers are disarmed before the heap
+# profile is built), and the heap profile's leaves are perl's own allocating
+# functions.
+for mode in outside timer; do
+    "$HOTLINT" run --cpuprofile-mode $mode --cpuprofile pc.prof --memprofile pm.prof \
+        --memprofile-rate 4096 -- /usr/bin/perl -e \
+        'my @a; for my $i (1 .. 300000) { push @a, "x" x ($i % 200) } my $s = 0; $s += length for @a; print "$s\n"' \
+        >out 2>err || fail "perl cpu+heap ($mode): status $?: $(cat err)"
+    [ "$(cat out)" = 29850000 ] || fail "perl cpu+heap ($mode): output $(cat out)"
+    go tool pprof -traces pc.prof >traces 2>go.err || fail "perl cpu+heap ($mode): $(cat go.err)"
+    own=$(grep -cE '(^| )(hl_|dwfl_|dwarf_|inflate|deflate|crc32)' traces)
+    [ "$own" -eq 0 ] || fail "perl cpu+heap ($mode): $own frames of the profiler's own work in the CPU profile: $(grep -E '(^| )(hl_|dwfl_|dwarf_|inflate|deflate|crc32)' traces | sort | uniq -c)"
+    grep -q "Perl_" traces || fail "perl cpu+heap ($mode): no perl function in the CPU profile"
+    n=$(samples pc.prof)
+    [ -n "$n" ] && [ "$n" -gt 10 ] || fail "perl cpu+heap ($mode): $n CPU samples"
+    leaf=$("$HOTLINT" top -n 1 --sample-index alloc_space pm.prof | awk '/flat%/ { getline; print $6 }')
+    [ "${leaf#Perl_}" != "$leaf" ] || fail "perl heap profile ($mode): top leaf '$leaf', expected a Perl_ allocating function"
+done
 
 # git gc with --cpuprofile-fork: one profile per process that ran git's code.
 git init -q repo && cd repo || fail "git init"
