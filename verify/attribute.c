@@ -233,8 +233,8 @@ int vx_attribute(vx_ctx *c, char *err, size_t errlen)
     uint64_t *cost = calloc(c->words, sizeof *cost);
     c->site = calloc(c->fs->n + 1, sizeof *c->site);
     c->loop_acc = calloc(c->fs->n + 1, sizeof *c->loop_acc);
-    c->line_slots = calloc(c->line_keys.n + 1, sizeof *c->line_slots);
-    c->func_slots = calloc(c->func_keys.n + 1, sizeof *c->func_slots);
+    c->line_slots = vx_alloc_aligned(c->line_keys.n + 1, sizeof *c->line_slots);
+    c->func_slots = vx_alloc_aligned(c->func_keys.n + 1, sizeof *c->func_slots);
     int rc = -1;
     if (!cost || !c->site || !c->loop_acc || !c->line_slots || !c->func_slots)
         goto done;

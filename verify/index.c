@@ -39,6 +39,17 @@ static int csr_build(vx_csr *c, const int32_t *group_of, size_t m, size_t n)
     return 0;
 }
 
+void *vx_alloc_aligned(size_t n, size_t size)
+{
+    if (n > SIZE_MAX / size - 64)
+        return NULL;
+    size_t bytes = (n * size + 63) / 64 * 64; /* aligned_alloc wants a multiple */
+    void *p = aligned_alloc(64, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
 static void csr_free(vx_csr *c)
 {
     free(c->off);
@@ -497,7 +508,7 @@ static int build_entries(vx_ctx *c, char *err, size_t errlen)
     size_t total = 0;
     for (size_t i = 0; i < p->n_locations; i++)
         total += p->locations[i].n_lines;
-    c->entries = malloc((total + 1) * sizeof *c->entries);
+    c->entries = vx_alloc_aligned(total + 1, sizeof *c->entries);
     c->loc_first = malloc((p->n_locations + 1) * sizeof *c->loc_first);
     c->loc_flags = calloc(p->n_locations + 1, sizeof *c->loc_flags);
     c->mapping_named = calloc(p->n_mappings + 1, sizeof *c->mapping_named);

@@ -13,17 +13,19 @@
 
 #define HL_VX_MAX_FAMILIES 64
 
-/* One line of one location (one frame of a stack, inlined frames included). */
+/* One line of one location (one frame of a stack, inlined frames included). 32
+ * bytes, aligned (vx_alloc_aligned): the sample pass reads one cache line a frame. */
 typedef struct vx_entry {
-    int32_t line_key, func_key; /* rows for the unexplained lists; -1: none */
-    uint32_t site_off, site_n;  /* findings whose site holds this line (vx_sites) */
-    uint32_t loop_off, loop_n;  /* findings whose loop holds this line (vx_loops) */
-    uint32_t fn : 27;           /* index of the function in the profile */
-    uint32_t libcall : 1;       /* stands for a library frame without symbols */
-    uint32_t cost : 1;          /* the function is a cost symbol of some rule */
-    uint32_t user : 1;          /* the program's own code (not a library, runtime or allocator) */
-    uint32_t alloc : 1;         /* an allocator frame (malloc, free, the heap profiler's hooks) */
-    uint32_t root : 1;          /* a process start-up frame (_start, __libc_start_main, ...) */
+    _Alignas(32) int32_t line_key; /* row for the unexplained lists; -1: none */
+    int32_t func_key;              /* row for the unexplained lists; -1: none */
+    uint32_t site_off, site_n;     /* findings whose site holds this line (vx_sites) */
+    uint32_t loop_off, loop_n;     /* findings whose loop holds this line (vx_loops) */
+    uint32_t fn : 27;              /* index of the function in the profile */
+    uint32_t libcall : 1;          /* stands for a library frame without symbols */
+    uint32_t cost : 1;             /* the function is a cost symbol of some rule */
+    uint32_t user : 1;  /* the program's own code (not a library, runtime or allocator) */
+    uint32_t alloc : 1; /* an allocator frame (malloc, free, the heap profiler's hooks) */
+    uint32_t root : 1;  /* a process start-up frame (_start, __libc_start_main, ...) */
 } vx_entry;
 
 /* A growable array of uint32_t. */
@@ -144,6 +146,9 @@ static inline const uint32_t *vx_loops(const vx_ctx *c, const vx_entry *en)
 #define VX_FN_LIB   4 /* not the program's code: a system library or the profiler's runtime */
 
 /* index.c */
+/* n items of size bytes (a power of two up to 64), zeroed, none across two cache
+ * lines; free() frees them. NULL when out of memory. */
+void *vx_alloc_aligned(size_t n, size_t size);
 int vx_index(vx_ctx *c, const hl_catalog *cat, char *err, size_t errlen);
 bool vx_file_compatible(const vx_ctx *c, int32_t pfile, int32_t file);
 void vx_ctx_free(vx_ctx *c);
