@@ -148,9 +148,9 @@ static void prefetch_sample(const vx_ctx *c, const hl_prof_sample *sm)
 {
     const hl_prof_location *lbase = c->p->locations;
     for (size_t l = 0; l < sm->n_locs; l++) {
-        size_t li = (size_t)(sm->locs[l] - lbase);
-        if (li < c->p->n_locations)
-            __builtin_prefetch(&c->entries[c->loc_first[li]]);
+        const hl_prof_location *loc = sm->locs[l];
+        if (loc >= lbase && loc < lbase + c->p->n_locations) /* else count_sample fails */
+            __builtin_prefetch(&c->entries[c->loc_first[loc - lbase]]);
     }
 }
 
