@@ -41,28 +41,38 @@ static bool through_call(const vx_ctx *c, uint32_t fx, const vx_entry *below, co
     return c->f_callee[fx] >= 0 && c->fn_callee[fn] == c->f_callee[fx];
 }
 
-/* Adds one row's value; rows are keyed by (where, callee). Own-cost rows (no
- * callee) are found by their line or function key directly, and the last row
- * with a callee of each key is remembered (a line calls one function, as a
- * rule): the hash is the fallback. */
+/* Adds one row's value; rows are keyed by (where, callee). The own-cost row and
+ * the first callee's row of each key are in its slot (dense by key); a further
+ * callee's row is found by hash. 0, or -1 out of memory. */
 int vx_add_row(vx_ctx *c, int32_t where, int32_t callee, int32_t func, int64_t v)
 {
-    int32_t k = where & ~VX_ROW_FUNC;
-    int32_t *own = where & VX_ROW_FUNC ? c->row_func : c->row_line;
-    int32_t *last = where & VX_ROW_FUNC ? c->last_func : c->last_line;
-    int32_t *slot = callee < 0 ? &own[k] : &last[k];
-    int32_t id = *slot;
-    if (id < 0 || c->rows[id].callee != callee) {
-        uint64_t key = (uint64_t)(uint32_t)where << 32 | (uint32_t)(callee + 1);
-        if ((id = hl_u64tab_intern(&c->row_keys, key)) < 0)
-            return -1;
-        if ((size_t)id == c->n_rows) {
-            if (HL_GROW(c->rows, c->n_rows, c->cap_rows) < 0)
-                return -1;
-            c->rows[c->n_rows++] = (vx_row){where, callee, func, 0};
+    vx_row_slot *sl =
+        where & VX_ROW_FUNC ? &c->func_slots[where & ~VX_ROW_FUNC] : &c->line_slots[where];
+    if (callee < 0) {
+        if (!sl->own_seen) {
+            sl->own_seen = true;
+            sl->own_func = func;
         }
-        *slot = id;
+        sl->own += v;
+        return 0;
     }
+    if (sl->callee == callee) {
+        sl->call += v;
+        return 0;
+    }
+    if (sl->callee < 0) {
+        *sl = (vx_row_slot){sl->own, v, sl->own_func, func, callee, sl->own_seen};
+        return 0;
+    }
+    uint64_t key = (uint64_t)(uint32_t)where << 32 | (uint32_t)callee;
+    size_t id = c->n_rows;
+    if (HL_GROW(c->rows, c->n_rows, c->cap_rows) < 0)
+        return -1;
+    int found = hl_hashmap_get_or_put(&c->more_rows, &key, sizeof key, &id);
+    if (found < 0)
+        return -1;
+    if (!found)
+        c->rows[c->n_rows++] = (vx_row){where, callee, func, 0};
     c->rows[id].value += v;
     return 0;
 }
@@ -100,8 +110,9 @@ static bool count_entry(vx_ctx *c, const vx_entry *en, const vx_entry *below, bo
                         uint32_t stamp, int64_t v, int64_t cnt, const uint64_t *cost)
 {
     bool explained = false;
+    const uint32_t *sites = vx_sites(c, en);
     for (uint32_t k = 0; k < en->site_n; k++) {
-        uint32_t fx = c->site_list.v[en->site_off + k];
+        uint32_t fx = sites[k];
         vx_site *s = &c->site[fx];
         if (leaf)
             s->flat += v;
@@ -118,97 +129,128 @@ static bool count_entry(vx_ctx *c, const vx_entry *en, const vx_entry *below, bo
             explained = true;
         }
     }
+    const uint32_t *loops = vx_loops(c, en);
     for (uint32_t k = 0; k < en->loop_n; k++) {
-        vx_site *s = &c->site[c->loop_list.v[en->loop_off + k]];
-        if (s->st_loop != stamp) {
-            s->st_loop = stamp;
-            s->loop += v;
+        vx_loop_acc *a = &c->loop_acc[loops[k]];
+        if (a->stamp != stamp) {
+            a->stamp = stamp;
+            a->value += v;
         }
     }
     return explained;
 }
 
+/* Samples ahead of the pass whose frames are fetched into cache: the entries are
+ * read in the profile's order of locations, which samples visit at random. */
+#define PREFETCH_AHEAD 4
+
+static void prefetch_sample(const vx_ctx *c, const hl_prof_sample *sm)
+{
+    const hl_prof_location *lbase = c->p->locations;
+    for (size_t l = 0; l < sm->n_locs; l++) {
+        const hl_prof_location *loc = sm->locs[l];
+        if (loc >= lbase && loc < lbase + c->p->n_locations) /* else count_sample fails */
+            __builtin_prefetch(&c->entries[c->loc_first[loc - lbase]]);
+    }
+}
+
+/* The frames of one sample, all of a stack's entries in order. */
+typedef struct walk {
+    uint64_t fam;
+    bool explained, unknown;
+    const vx_entry *below, *user, *user_below, *leaf;
+} walk;
+
+/* Adds the cost symbols and families of entry en to the sample's. */
+static void add_cost(vx_ctx *c, walk *w, const vx_entry *en, uint64_t *cost, int64_t v)
+{
+    const uint64_t *m = &c->fn_rule_mask[(size_t)en->fn * c->words];
+    for (size_t k = 0; k < c->words; k++)
+        cost[k] |= m[k];
+    uint64_t fresh = c->fn_fam_mask[en->fn] & ~w->fam;
+    w->fam |= fresh;
+    while (fresh) {
+        c->tot.family[__builtin_ctzll(fresh)] += v;
+        fresh &= fresh - 1;
+    }
+}
+
+/* Counts sample s. 0, or -2 with err when it names a location outside the table. */
+static int count_sample(vx_ctx *c, size_t s, uint64_t *cost, char *err, size_t errlen)
+{
+    const hl_profile *prof = c->p;
+    const hl_prof_location *lbase = prof->locations;
+    const hl_prof_sample *sm = &prof->samples[s];
+    int64_t v = sm->values[c->vi], cnt = count_of(sm, c->ci);
+    uint32_t stamp = (uint32_t)s + 1;
+    c->tot.total += v;
+    c->tot.samples += cnt;
+    for (size_t k = 0; k < c->words; k++)
+        cost[k] = 0;
+    walk w = {0};
+    for (size_t l = 0; l < sm->n_locs; l++) {
+        const hl_prof_location *loc = sm->locs[l];
+        if (loc < lbase || loc >= lbase + prof->n_locations) {
+            snprintf(err, errlen, "profile: sample %zu names a location outside the table", s);
+            return -2;
+        }
+        size_t li = (size_t)(loc - lbase);
+        uint8_t flags = c->loc_flags[li];
+        if (!(flags & VX_LOC_USED))
+            c->loc_flags[li] = flags |= VX_LOC_USED;
+        w.unknown |= (flags & VX_LOC_UNKNOWN) != 0;
+        if (flags & VX_LOC_LIBCALL)
+            w.below = &c->libcall;
+        for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
+            const vx_entry *en = &c->entries[e];
+            if (!w.leaf)
+                w.leaf = en;
+            if (en->user && !w.user) {
+                w.user = en;
+                w.user_below = w.below;
+                if (en->line_key >= 0) /* its row, counted after the stack */
+                    __builtin_prefetch(&c->line_slots[en->line_key], 1);
+            }
+            if ((en->site_n || en->loop_n) &&
+                count_entry(c, en, w.below, !w.below, stamp, v, cnt, cost))
+                w.explained = true;
+            w.below = en;
+            if (en->cost)
+                add_cost(c, &w, en, cost, v);
+        }
+    }
+    if (w.unknown)
+        c->tot.unsymbolized += v;
+    if (w.explained)
+        return 0;
+    c->tot.unexplained += v;
+    return unexplained_sample(c, w.user, w.user_below, w.leaf, v);
+}
+
 int vx_attribute(vx_ctx *c, char *err, size_t errlen)
 {
     const hl_profile *prof = c->p;
-    size_t W = c->words;
-    uint64_t *cost = calloc(W, sizeof *cost);
+    uint64_t *cost = calloc(c->words, sizeof *cost);
     c->site = calloc(c->fs->n + 1, sizeof *c->site);
-    c->loc_used = calloc(prof->n_locations + 1, sizeof *c->loc_used);
-    c->row_line = malloc((c->line_keys.n + 1) * sizeof *c->row_line);
-    c->row_func = malloc((c->func_keys.n + 1) * sizeof *c->row_func);
-    c->last_line = malloc((c->line_keys.n + 1) * sizeof *c->last_line);
-    c->last_func = malloc((c->func_keys.n + 1) * sizeof *c->last_func);
-    if (!cost || !c->site || !c->loc_used || !c->row_line || !c->row_func || !c->last_line ||
-        !c->last_func) {
-        free(cost);
-        return -1;
+    c->loop_acc = calloc(c->fs->n + 1, sizeof *c->loop_acc);
+    c->line_slots = vx_alloc_aligned(c->line_keys.n + 1, sizeof *c->line_slots);
+    c->func_slots = vx_alloc_aligned(c->func_keys.n + 1, sizeof *c->func_slots);
+    int rc = -1;
+    if (!cost || !c->site || !c->loop_acc || !c->line_slots || !c->func_slots)
+        goto done;
+    for (size_t k = 0; k < c->line_keys.n; k++)
+        c->line_slots[k].callee = -1;
+    for (size_t k = 0; k < c->func_keys.n; k++)
+        c->func_slots[k].callee = -1;
+    rc = 0;
+    for (size_t s = 0; s < prof->n_samples && rc == 0; s++) {
+        if (s + PREFETCH_AHEAD < prof->n_samples)
+            prefetch_sample(c, &prof->samples[s + PREFETCH_AHEAD]);
+        rc = count_sample(c, s, cost, err, errlen);
     }
-    memset(c->row_line, 0xff, (c->line_keys.n + 1) * sizeof *c->row_line); /* -1 */
-    memset(c->row_func, 0xff, (c->func_keys.n + 1) * sizeof *c->row_func);
-    memset(c->last_line, 0xff, (c->line_keys.n + 1) * sizeof *c->last_line);
-    memset(c->last_func, 0xff, (c->func_keys.n + 1) * sizeof *c->last_func);
-    const hl_prof_location *lbase = prof->locations;
-    for (size_t s = 0; s < prof->n_samples; s++) {
-        const hl_prof_sample *sm = &prof->samples[s];
-        int64_t v = sm->values[c->vi], cnt = count_of(sm, c->ci);
-        uint32_t stamp = (uint32_t)s + 1;
-        c->tot.total += v;
-        c->tot.samples += cnt;
-        for (size_t w = 0; w < W; w++)
-            cost[w] = 0;
-        uint64_t fam = 0;
-        bool explained = false, unknown = false;
-        const vx_entry *below = NULL, *user = NULL, *user_below = NULL, *leaf = NULL;
-        for (size_t l = 0; l < sm->n_locs; l++) {
-            const hl_prof_location *loc = sm->locs[l];
-            if (loc < lbase || loc >= lbase + prof->n_locations) {
-                snprintf(err, errlen, "profile: sample %zu names a location outside the table", s);
-                free(cost);
-                return -2;
-            }
-            size_t li = (size_t)(loc - lbase);
-            c->loc_used[li] = true;
-            unknown |= c->loc_unknown[li];
-            if (c->loc_libcall[li] && c->loc_first[li] == c->loc_first[li + 1])
-                below = &c->libcall;
-            for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++) {
-                const vx_entry *en = &c->entries[e];
-                if (!leaf)
-                    leaf = en;
-                if (en->user && !user) {
-                    user = en;
-                    user_below = below;
-                }
-                if ((en->site_n || en->loop_n) &&
-                    count_entry(c, en, below, !below, stamp, v, cnt, cost))
-                    explained = true;
-                below = en;
-                if (!en->cost)
-                    continue;
-                const uint64_t *m = &c->fn_rule_mask[(size_t)en->fn * W];
-                for (size_t w = 0; w < W; w++)
-                    cost[w] |= m[w];
-                uint64_t fresh = c->fn_fam_mask[en->fn] & ~fam;
-                fam |= fresh;
-                while (fresh) {
-                    c->tot.family[__builtin_ctzll(fresh)] += v;
-                    fresh &= fresh - 1;
-                }
-            }
-        }
-        if (unknown)
-            c->tot.unsymbolized += v;
-        if (explained)
-            continue;
-        c->tot.unexplained += v;
-        if (unexplained_sample(c, user, user_below, leaf, v) < 0) {
-            free(cost);
-            return -1;
-        }
-    }
+done:
     free(cost);
-    return 0;
+    return rc;
 }
 
 /* Which findings' functions appear in the profile at all: exercised[fx] for
@@ -225,11 +267,11 @@ void vx_mark_exercised(const vx_ctx *c, bool *exercised)
         return;
     }
     for (size_t li = 0; li < prof->n_locations; li++)
-        if (c->loc_used[li])
+        if (c->loc_flags[li] & VX_LOC_USED)
             for (uint32_t e = c->loc_first[li]; e < c->loc_first[li + 1]; e++)
                 fn_used[c->entries[e].fn] = true;
     for (size_t k = 0; k < c->nameless_loc.n; k++)
-        if (c->loc_used[c->nameless_loc.v[k]])
+        if (c->loc_flags[c->nameless_loc.v[k]] & VX_LOC_USED)
             exercised[c->nameless_fx.v[k]] = true;
     for (size_t fi = 0; fi < prof->n_functions; fi++) {
         int32_t nid = c->fn_name[fi];
@@ -322,8 +364,9 @@ int vx_causes(vx_ctx *c, hl_verify_result *out, const bool *want)
                            : en->func_key >= 0 ? (uint32_t)en->func_key | 0x40000000u
                                                : en->fn | 0x80000000u;
                 }
+                const uint32_t *sites = vx_sites(c, en);
                 for (uint32_t k = 0; k < en->site_n; k++) {
-                    uint32_t fx = c->site_list.v[en->site_off + k];
+                    uint32_t fx = sites[k];
                     if (!want[fx] || c->site[fx].st_site == stamp)
                         continue;
                     c->site[fx].st_site = stamp;

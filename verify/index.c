@@ -39,6 +39,17 @@ static int csr_build(vx_csr *c, const int32_t *group_of, size_t m, size_t n)
     return 0;
 }
 
+void *vx_alloc_aligned(size_t n, size_t size)
+{
+    if (n > SIZE_MAX / size - 64)
+        return NULL;
+    size_t bytes = (n * size + 63) / 64 * 64; /* aligned_alloc wants a multiple */
+    void *p = aligned_alloc(64, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
 static void csr_free(vx_csr *c)
 {
     free(c->off);
@@ -77,19 +88,16 @@ void vx_ctx_free(vx_ctx *c)
     free(c->site_list.v);
     free(c->loop_list.v);
     free(c->line_fn.v);
-    free(c->loc_unknown);
-    free(c->loc_libcall);
+    free(c->loc_flags);
     free(c->nameless_loc.v);
     free(c->nameless_fx.v);
     free(c->mapping_named);
     free(c->site);
-    hl_u64tab_free(&c->row_keys);
-    free(c->row_line);
-    free(c->row_func);
-    free(c->last_line);
-    free(c->last_func);
+    free(c->loop_acc);
+    free(c->line_slots);
+    free(c->func_slots);
+    hl_hashmap_free(&c->more_rows);
     free(c->rows);
-    free(c->loc_used);
 }
 
 static const char *base_name(const char *path)
@@ -478,6 +486,10 @@ static int fill_entry(vx_ctx *c, vx_entry *en, uint32_t loc, const hl_prof_line 
         return -1;
     en->site_n = (uint32_t)c->site_list.n - en->site_off;
     en->loop_n = (uint32_t)c->loop_list.n - en->loop_off;
+    if (en->site_n == 1) /* kept in the entry (vx_sites) */
+        en->site_off = c->site_list.v[--c->site_list.n];
+    if (en->loop_n == 1)
+        en->loop_off = c->loop_list.v[--c->loop_list.n];
     return 0;
 }
 
@@ -496,12 +508,11 @@ static int build_entries(vx_ctx *c, char *err, size_t errlen)
     size_t total = 0;
     for (size_t i = 0; i < p->n_locations; i++)
         total += p->locations[i].n_lines;
-    c->entries = malloc((total + 1) * sizeof *c->entries);
+    c->entries = vx_alloc_aligned(total + 1, sizeof *c->entries);
     c->loc_first = malloc((p->n_locations + 1) * sizeof *c->loc_first);
-    c->loc_unknown = calloc(p->n_locations + 1, sizeof *c->loc_unknown);
-    c->loc_libcall = calloc(p->n_locations + 1, sizeof *c->loc_libcall);
+    c->loc_flags = calloc(p->n_locations + 1, sizeof *c->loc_flags);
     c->mapping_named = calloc(p->n_mappings + 1, sizeof *c->mapping_named);
-    if (!c->entries || !c->loc_first || !c->loc_unknown || !c->loc_libcall || !c->mapping_named)
+    if (!c->entries || !c->loc_first || !c->loc_flags || !c->mapping_named)
         return -1;
     if (p->n_functions >= (1u << 26) || total >= UINT32_MAX) {
         snprintf(err, errlen, "profile: too many functions or lines (%zu, %zu)", p->n_functions,
@@ -524,11 +535,12 @@ static int build_entries(vx_ctx *c, char *err, size_t errlen)
         const hl_prof_mapping *m = loc->mapping;
         size_t mi = m ? (size_t)(m - p->mappings) : 0;
         bool valid = m && mi < p->n_mappings;
-        c->loc_unknown[i] =
-            loc->n_lines == 0 && valid &&
-            !(m->has_functions || c->mapping_named[mi] || vx_is_system_object(m->filename));
+        if (loc->n_lines == 0 && valid &&
+            !(m->has_functions || c->mapping_named[mi] || vx_is_system_object(m->filename)))
+            c->loc_flags[i] |= VX_LOC_UNKNOWN;
         bool lib = valid && (vx_is_system_object(m->filename) || is_runtime_object(m->filename));
-        c->loc_libcall[i] = loc->n_lines == 0 && valid && vx_is_system_object(m->filename);
+        if (loc->n_lines == 0 && valid && vx_is_system_object(m->filename))
+            c->loc_flags[i] |= VX_LOC_LIBCALL;
         for (size_t j = 0; j < loc->n_lines; j++) {
             int32_t fi = fn_index(p, loc->lines[j].function);
             if (fi < 0) {

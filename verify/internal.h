@@ -13,17 +13,19 @@
 
 #define HL_VX_MAX_FAMILIES 64
 
-/* One line of one location (one frame of a stack, inlined frames included). */
+/* One line of one location (one frame of a stack, inlined frames included). 32
+ * bytes, aligned (vx_alloc_aligned): the sample pass reads one cache line a frame. */
 typedef struct vx_entry {
-    int32_t line_key, func_key; /* rows for the unexplained lists; -1: none */
-    uint32_t site_off, site_n;  /* findings whose site holds this line */
-    uint32_t loop_off, loop_n;  /* findings whose loop holds this line */
-    uint32_t fn : 27;           /* index of the function in the profile */
-    uint32_t libcall : 1;       /* stands for a library frame without symbols */
-    uint32_t cost : 1;          /* the function is a cost symbol of some rule */
-    uint32_t user : 1;          /* the program's own code (not a library, runtime or allocator) */
-    uint32_t alloc : 1;         /* an allocator frame (malloc, free, the heap profiler's hooks) */
-    uint32_t root : 1;          /* a process start-up frame (_start, __libc_start_main, ...) */
+    _Alignas(32) int32_t line_key; /* row for the unexplained lists; -1: none */
+    int32_t func_key;              /* row for the unexplained lists; -1: none */
+    uint32_t site_off, site_n;     /* findings whose site holds this line (vx_sites) */
+    uint32_t loop_off, loop_n;     /* findings whose loop holds this line (vx_loops) */
+    uint32_t fn : 27;              /* index of the function in the profile */
+    uint32_t libcall : 1;          /* stands for a library frame without symbols */
+    uint32_t cost : 1;             /* the function is a cost symbol of some rule */
+    uint32_t user : 1;  /* the program's own code (not a library, runtime or allocator) */
+    uint32_t alloc : 1; /* an allocator frame (malloc, free, the heap profiler's hooks) */
+    uint32_t root : 1;  /* a process start-up frame (_start, __libc_start_main, ...) */
 } vx_entry;
 
 /* A growable array of uint32_t. */
@@ -39,13 +41,19 @@ typedef struct vx_csr {
     uint32_t *off, *items;
 } vx_csr;
 
-/* Everything the sample pass adds up for one finding. */
+/* Everything the sample pass adds up for one finding's site. */
 typedef struct vx_site {
-    int64_t flat, cum, cum_count;     /* leaf in the site; stack holds the site (once a sample) */
-    int64_t loop;                     /* stack holds the loop */
-    int64_t evidence;                 /* stack passes through the call into the rule's cost */
-    uint32_t st_site, st_loop, st_ev; /* the last sample counted (stamp = index + 1) */
+    int64_t flat, cum, cum_count; /* leaf in the site; stack holds the site (once a sample) */
+    int64_t evidence;             /* stack passes through the call into the rule's cost */
+    uint32_t st_site, st_ev;      /* the last sample counted (stamp = index + 1) */
 } vx_site;
+
+/* One finding's loop: apart from vx_site, as most frames a sample visits are in a
+ * loop and not on a site, and a smaller array stays in cache. */
+typedef struct vx_loop_acc {
+    int64_t value;  /* stack holds the loop */
+    uint32_t stamp; /* the last sample counted */
+} vx_loop_acc;
 
 /* The sample pass's totals. */
 typedef struct vx_totals {
@@ -61,6 +69,21 @@ typedef struct vx_row {
     int64_t value;
 } vx_row;
 #define VX_ROW_FUNC 0x40000000
+
+/* The rows of one line or function key, dense by key: its own cost and the first
+ * callee's row sit here (a line calls one function, as a rule), further callees'
+ * rows in vx_ctx.rows. */
+typedef struct vx_row_slot {
+    int64_t own, call;
+    int32_t own_func, call_func; /* a line row's function key, from the first sample */
+    int32_t callee;              /* the callee of call; -1: none yet */
+    bool own_seen;
+} vx_row_slot;
+
+/* A location's flags (vx_ctx.loc_flags). */
+#define VX_LOC_UNKNOWN 1 /* no symbol, in a mapping that may hold the program's code */
+#define VX_LOC_LIBCALL 2 /* no symbol, in a system library: a call into it */
+#define VX_LOC_USED    4 /* some sample holds it */
 
 typedef struct vx_ctx {
     const hl_findings *fs;
@@ -92,28 +115,40 @@ typedef struct vx_ctx {
     vx_entry *entries;
     uint32_t *loc_first; /* entries of location i: loc_first[i] .. loc_first[i+1] */
     vx_u32s site_list, loop_list;
-    vx_u32s line_fn;   /* line row -> the function of the first line naming it */
-    bool *loc_unknown; /* no symbol, in a mapping that may hold the program's code */
-    bool *loc_libcall; /* no symbol, in a system library: a call into it */
-    vx_entry libcall;  /* the frame such a location stands for */
+    vx_u32s line_fn;    /* line row -> the function of the first line naming it */
+    uint8_t *loc_flags; /* VX_LOC_* */
+    vx_entry libcall;   /* the frame a VX_LOC_LIBCALL location stands for */
     vx_u32s nameless_loc, nameless_fx;
     bool *mapping_named; /* some location of the mapping has lines: it was symbolized */
     /* the sample pass */
-    vx_site *site; /* one per finding */
+    vx_site *site;         /* one per finding */
+    vx_loop_acc *loop_acc; /* one per finding */
     vx_totals tot;
-    hl_u64tab row_keys;             /* (where, callee) -> row, for rows naming a callee */
-    int32_t *row_line, *row_func;   /* own-cost rows by line and function key; -1: none yet */
-    int32_t *last_line, *last_func; /* the last row with a callee of each key; -1: none */
-    vx_row *rows;
+    vx_row_slot *line_slots, *func_slots; /* by line and function key */
+    hl_hashmap more_rows;                 /* (where, callee) -> index in rows */
+    vx_row *rows;                         /* the rows of second and further callees */
     size_t n_rows, cap_rows;
-    bool *loc_used;
 } vx_ctx;
+
+/* The findings whose site (loop) holds entry en's line: a single one is kept in the
+ * entry itself, saving a cache miss on most frames. */
+static inline const uint32_t *vx_sites(const vx_ctx *c, const vx_entry *en)
+{
+    return en->site_n == 1 ? &en->site_off : c->site_list.v + en->site_off;
+}
+static inline const uint32_t *vx_loops(const vx_ctx *c, const vx_entry *en)
+{
+    return en->loop_n == 1 ? &en->loop_off : c->loop_list.v + en->loop_off;
+}
 
 #define VX_FN_ROOT  1 /* process start-up frame */
 #define VX_FN_ALLOC 2 /* allocator */
 #define VX_FN_LIB   4 /* not the program's code: a system library or the profiler's runtime */
 
 /* index.c */
+/* n items of size bytes (a power of two up to 64), zeroed, none across two cache
+ * lines; free() frees them. NULL when out of memory. */
+void *vx_alloc_aligned(size_t n, size_t size);
 int vx_index(vx_ctx *c, const hl_catalog *cat, char *err, size_t errlen);
 bool vx_file_compatible(const vx_ctx *c, int32_t pfile, int32_t file);
 void vx_ctx_free(vx_ctx *c);

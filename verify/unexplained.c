@@ -76,47 +76,107 @@ static int add_unexplained(const vx_ctx *c, hl_verify_result *out, const vx_row 
     return 0;
 }
 
+/* The function rows: the line rows summed by function (and callee). 0 or -1. */
+static int sum_function_rows(vx_ctx *c)
+{
+    for (size_t k = 0; k < c->line_keys.n; k++) {
+        vx_row_slot sl = c->line_slots[k];
+        if (sl.own_seen && sl.own_func >= 0 &&
+            vx_add_row(c, sl.own_func | VX_ROW_FUNC, -1, -1, sl.own) < 0)
+            return -1;
+        if (sl.callee >= 0 && sl.call_func >= 0 &&
+            vx_add_row(c, sl.call_func | VX_ROW_FUNC, sl.callee, -1, sl.call) < 0)
+            return -1;
+    }
+    for (size_t i = 0, n = c->n_rows; i < n; i++) {
+        vx_row r = c->rows[i]; /* a copy: adding rows moves them */
+        if (!(r.where & VX_ROW_FUNC) && r.func >= 0 &&
+            vx_add_row(c, r.func | VX_ROW_FUNC, r.callee, -1, r.value) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Appends the rows of n slots of keys kind (0 or VX_ROW_FUNC) with a value above 0
+ * to all[*n_all..], the function rows of explained functions left out. */
+static void gather_slots(const vx_row_slot *slots, size_t n, int32_t kind, const bool *explained,
+                         vx_row *all, size_t *n_all)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (kind && explained[k])
+            continue;
+        if (slots[k].own > 0)
+            all[(*n_all)++] = (vx_row){(int32_t)k | kind, -1, slots[k].own_func, slots[k].own};
+        if (slots[k].callee >= 0 && slots[k].call > 0)
+            all[(*n_all)++] =
+                (vx_row){(int32_t)k | kind, slots[k].callee, slots[k].call_func, slots[k].call};
+    }
+}
+
+/* Puts the max first rows of order[0..n) by cmp_rows in order[0..max), sorted, and
+ * returns how many there are: one pass keeping the best so far (max is small),
+ * as all the rows of a large profile need not be sorted. */
+static size_t top_rows(const vx_row **order, size_t n, size_t max)
+{
+    if (max > 64 || n <= max) {
+        if (n > 1)
+            qsort(order, n, sizeof *order, cmp_rows);
+        return n < max ? n : max;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const vx_row *r = order[i];
+        if (k == max && cmp_rows(&r, &order[k - 1]) >= 0)
+            continue;
+        size_t at = k < max ? k++ : k - 1;
+        while (at > 0 && cmp_rows(&r, &order[at - 1]) < 0) {
+            order[at] = order[at - 1];
+            at--;
+        }
+        order[at] = r;
+    }
+    return k;
+}
+
 /* The top max_unexplained rows by own cost, for lines and for functions (those
  * with a confirmed finding left out). out->items must be in finding order. */
 int vx_unexplained(vx_ctx *c, hl_verify_result *out)
 {
     size_t max = c->opt.max_unexplained;
-    const vx_row **order = malloc((c->n_rows + 1) * sizeof *order);
+    int rc = -1;
+    if (sum_function_rows(c) < 0)
+        return -1;
+    size_t cap = 2 * (c->line_keys.n + c->func_keys.n) + c->n_rows + 1, n_all = 0;
+    vx_row *all = malloc(cap * sizeof *all);
+    const vx_row **order = malloc(cap * sizeof *order);
     bool *explained = calloc(c->func_keys.n + 1, sizeof *explained);
     out->unexplained = calloc(2 * max + 1, sizeof *out->unexplained);
-    int rc = -1;
-    if (!order || !explained || !out->unexplained)
-        goto done;
-    /* The function rows: the line rows summed by function (and callee). */
-    for (size_t i = 0, n = c->n_rows; i < n; i++) {
-        vx_row r = c->rows[i];
-        if (!(r.where & VX_ROW_FUNC) && r.func >= 0 &&
-            vx_add_row(c, r.func | VX_ROW_FUNC, r.callee, -1, r.value) < 0)
-            goto done;
-    }
-    free(order);
-    if (!(order = malloc((c->n_rows + 1) * sizeof *order)))
+    if (!all || !order || !explained || !out->unexplained)
         goto done;
     mark_explained_functions(c, out->items, explained);
-    for (size_t i = 0; i < c->n_rows; i++)
-        order[i] = &c->rows[i];
-    if (c->n_rows > 1)
-        qsort(order, c->n_rows, sizeof *order, cmp_rows);
     for (int funcs = 0; funcs < 2; funcs++) {
-        size_t shown = 0;
-        for (size_t i = 0; i < c->n_rows && shown < max; i++) {
-            const vx_row *r = order[i];
-            if (((r->where & VX_ROW_FUNC) != 0) != funcs || r->value <= 0)
-                continue;
-            if (funcs && explained[r->where & ~VX_ROW_FUNC])
-                continue;
-            if (add_unexplained(c, out, r) < 0)
-                goto done;
-            shown++;
+        int32_t kind = funcs ? VX_ROW_FUNC : 0;
+        size_t from = n_all;
+        if (funcs)
+            gather_slots(c->func_slots, c->func_keys.n, kind, explained, all, &n_all);
+        else
+            gather_slots(c->line_slots, c->line_keys.n, kind, explained, all, &n_all);
+        for (size_t i = 0; i < c->n_rows; i++) {
+            const vx_row *r = &c->rows[i];
+            if ((r->where & VX_ROW_FUNC) == kind && r->value > 0 &&
+                !(funcs && explained[r->where & ~VX_ROW_FUNC]))
+                all[n_all++] = *r;
         }
+        for (size_t i = from; i < n_all; i++)
+            order[i - from] = &all[i];
+        size_t shown = top_rows(order, n_all - from, max);
+        for (size_t i = 0; i < shown; i++)
+            if (add_unexplained(c, out, order[i]) < 0)
+                goto done;
     }
     rc = 0;
 done:
+    free(all);
     free(order);
     free(explained);
     return rc;

@@ -168,12 +168,12 @@ int vx_fill_items(vx_ctx *c, hl_verify_result *out)
         it->finding = &c->fs->items[i];
         it->flat = s->flat;
         it->cum = s->cum;
-        it->loop_cum = s->loop;
+        it->loop_cum = c->loop_acc[i].value;
         it->evidence = s->evidence;
         it->cum_samples = s->cum_count;
         it->flat_share = vx_share(s->flat, total);
         it->cum_share = vx_share(s->cum, total);
-        it->loop_cum_share = vx_share(s->loop, total);
+        it->loop_cum_share = vx_share(it->loop_cum, total);
         it->evidence_share = vx_share(s->evidence, total);
         it->evidence_of_cum = vx_share(s->evidence, s->cum);
         it->by_function = !c->has_lines;
