@@ -111,6 +111,16 @@ int hl_outside_wait(hl_outside *o, pid_t child, int *status, struct rusage *ru)
     return 0;
 }
 
+/* A comment "N samples WHY" on samples set apart, when there were any. */
+static void note_set_apart(hl_rp *rp, uint64_t n, const char *why)
+{
+    char c[256];
+    if (!n)
+        return;
+    snprintf(c, sizeof c, "%llu samples %s", (unsigned long long)n, why);
+    hl_rp_comment(rp, c);
+}
+
 static void add_comments(hl_outside *o, hl_rp *rp, const struct rusage *ru, bool root)
 {
     char c[512];
@@ -140,27 +150,17 @@ static void add_comments(hl_outside *o, hl_rp *rp, const struct rusage *ru, bool
         hl_rp_comment(rp, c);
         fprintf(stderr, "hotlint run: warning: %s\n", c);
     }
-    if (st.leaf_only) {
-        snprintf(c, sizeof c,
-                 "%llu samples kept the interrupted function only (no unwind information "
-                 "for it, or a stack deeper than the %d bytes copied)",
-                 (unsigned long long)st.leaf_only, HL_RING_STACK_BYTES);
-        hl_rp_comment(rp, c);
-    }
-    if (st.runtime_own) {
-        snprintf(c, sizeof c,
-                 "%llu samples of the preloaded runtime's own work (heap profiler, HTTP "
-                 "endpoint) were left out",
-                 (unsigned long long)st.runtime_own);
-        hl_rp_comment(rp, c);
-    }
-    if (st.after_exec) {
-        snprintf(c, sizeof c,
-                 "%llu samples after the program executed another were left out (see "
-                 "--follow-exec)",
-                 (unsigned long long)st.after_exec);
-        hl_rp_comment(rp, c);
-    }
+    char leaf[160];
+    snprintf(leaf, sizeof leaf,
+             "kept the interrupted function only (no unwind information for it, or a stack "
+             "deeper than the %d bytes copied)",
+             HL_RING_STACK_BYTES);
+    note_set_apart(rp, st.leaf_only, leaf);
+    note_set_apart(rp, st.runtime_own,
+                   "of the preloaded runtime's own work (heap profiler, HTTP endpoint) were left "
+                   "out");
+    note_set_apart(rp, st.after_exec,
+                   "after the program executed another were left out (see --follow-exec)");
 }
 
 int hl_outside_finish(hl_outside *o, const char *path, const char *shown, const struct rusage *ru)
