@@ -226,7 +226,9 @@ static void update_of(tu_state *st, CXCursor scope, const char *key, update *u)
             for (size_t k = 0; k < ys.n; k++) {
                 if (!strcmp(ys.v[k], key))
                     continue;
-                hl_strv_push(multiplies(st, a->rhs, ys.v[k]) ? &u->mult_of : &u->copy_of, ys.v[k]);
+                /* "y * 2", or y taken more than once: "y + (y >> 1)" is half again */
+                bool mult = multiplies(st, a->rhs, ys.v[k]) || mentions(a->rhs, ys.v[k]) >= 2;
+                hl_strv_push(mult ? &u->mult_of : &u->copy_of, ys.v[k]);
             }
             hl_strv_free(&ys);
         }
@@ -239,8 +241,9 @@ static void update_free(update *u)
     hl_strv_free(&u->copy_of);
 }
 
-/* Linear or geometric growth of one variable of a size expression. */
-static hl_growth var_growth(tu_state *st, CXCursor scope, const char *key)
+/* Linear or geometric growth of one variable of a size expression.
+ * checked: the allocation is behind a capacity check ("if (n >= cap)"). */
+static hl_growth var_growth(tu_state *st, CXCursor scope, const char *key, bool checked)
 {
     update u, w;
     update_of(st, scope, key, &u);
@@ -248,10 +251,13 @@ static hl_growth var_growth(tu_state *st, CXCursor scope, const char *key)
     bool linear = u.additive;
     for (size_t i = 0; i < u.mult_of.n && g == HL_GROWTH_NONE; i++) {
         /* newcap = cap * 2: geometric when cap takes newcap back, doubles
-         * itself or is left alone; linear when cap grows by steps; neither
-         * when cap is set otherwise (n = strlen(s); size = n * 2). */
+         * itself or is left alone; when cap grows by steps, geometric behind
+         * a capacity check (the buffer is re-sized to a multiple of what it
+         * holds, so reallocations are logarithmic) and linear without one;
+         * neither when cap is set otherwise (n = strlen(s); size = n * 2). */
         update_of(st, scope, u.mult_of.v[i], &w);
-        if (w.self_mult || !w.assigned || lx_in_list(w.copy_of.v, w.copy_of.n, key))
+        if (w.self_mult || !w.assigned || lx_in_list(w.copy_of.v, w.copy_of.n, key) ||
+            (w.additive && checked))
             g = HL_GROWTH_GEOMETRIC;
         else if (w.additive)
             linear = true;
@@ -285,7 +291,8 @@ hl_growth lx_realloc_growth(tu_state *st, const call_fact *cf)
         lx_expr_vars(st, clang_Cursor_getArgument(cf->cur, (unsigned)i), &vars);
     hl_growth g = HL_GROWTH_NONE;
     for (size_t i = 0; i < vars.n && g != HL_GROWTH_GEOMETRIC; i++) {
-        hl_growth v = var_growth(st, scope, vars.v[i]);
+        hl_growth v =
+            var_growth(st, scope, vars.v[i], (cf->value_flags & HL_VAL_CAPACITY_CHECKED) != 0);
         if (v > g)
             g = v;
     }

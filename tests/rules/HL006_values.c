@@ -1,7 +1,8 @@
 /* HL006 linear-realloc: growth by the data flow of the size expression. A
  * size computed from a count that grows by steps is linear even when it is
- * multiplied by constants; it is geometric only when a variable of the size
- * is multiplied by itself in the loop, directly or through one variable. */
+ * multiplied by constants; it is geometric when a variable of the size is
+ * multiplied by itself in the loop, directly or through one variable, or when
+ * the buffer, once full, is re-sized to a multiple of what it holds. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,16 @@ void linear(struct table *t, char **fields, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         fields = realloc(fields, (i + 2) * sizeof *fields); // expect: HL006
+    size_t used = 0, alloc = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t add = strlen(fields[i]);
+        if (used + add + 1 >= alloc) {
+            alloc = used + add + 64;
+            t->text = realloc(t->text, alloc); // expect: HL006
+        }
+        memcpy(t->text + used, fields[i], add + 1);
+        used += add;
+    }
 }
 
 void geometric(struct table *t, char **fields, size_t n)
@@ -68,6 +79,24 @@ void geometric(struct table *t, char **fields, size_t n)
             t->text = realloc(t->text, t->cap); // silent: grows by half
         }
         t->len++;
+    }
+    size_t used = 0, alloc = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t add = strlen(fields[i]);
+        if (used + add + 2 >= alloc) {
+            alloc = used + (used >> 1) + add + 100;
+            t->text = realloc(t->text, alloc); // silent: half again of what it holds, when full
+        }
+        memcpy(t->text + used, fields[i], add + 1);
+        used += add;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (t->nrows >= t->cap) {
+            t->cap = t->nrows * 2 + 1;
+            t->rows =
+                realloc(t->rows, t->cap * sizeof *t->rows); // silent: twice the count, when full
+        }
+        t->nrows++;
     }
 }
 
