@@ -1,6 +1,7 @@
 /* baseline.c - fingerprints of findings and the baseline file that records them. */
 #include "baseline.h"
 #include "../base/atomic_file.h"
+#include "../base/utf8.h"
 #include "finding_fields.h"
 #include "lint_internal.h"
 
@@ -113,24 +114,6 @@ static int baseline_root(const char *path, char *out, size_t outlen)
     return 0;
 }
 
-/* The length of the UTF-8 sequence at s (well-formed, no overlong form, no
- * surrogate, at most U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (n == 0 || (n == 3 && s[0] > 0xEF))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
-        return 0;
-    return n;
-}
-
 /* A JSON string of s, with each byte that is not UTF-8 written as "\\xNN". */
 static json_t *utf8_string(const char *s)
 {
@@ -142,7 +125,8 @@ static json_t *utf8_string(const char *s)
     if (!out)
         return NULL;
     for (const unsigned char *u = (const unsigned char *)s; *u;) {
-        size_t n = utf8_len(u);
+        unsigned cp;
+        size_t n = hl_utf8_seq(u, &cp);
         if (n) {
             memcpy(o, u, n);
             o += n;

@@ -10,12 +10,12 @@
 static void add(hl_filters *fl, const char *name, hl_filter_fn apply)
 {
     if (fl->n < HL_FILTER_MAX_STEPS)
-        fl->step[fl->n++] = (hl_filter_step){.name = name, .apply = apply, .ctx = fl};
+        fl->step[fl->n++] = (hl_filter_step){.name = name, .apply = apply};
 }
 
-static int by_config(const void *ctx, hl_findings *f, size_t *dropped, char *err, size_t errlen)
+static int by_config(const hl_filters *fl, hl_findings *f, size_t *dropped, char *err,
+                     size_t errlen)
 {
-    const hl_filters *fl = ctx;
     size_t before = f->n;
     if (hl_configs_apply(fl->configs, f, err, errlen) < 0)
         return -1;
@@ -23,27 +23,27 @@ static int by_config(const void *ctx, hl_findings *f, size_t *dropped, char *err
     return 0;
 }
 
-static int by_diff(const void *ctx, hl_findings *f, size_t *dropped, char *err, size_t errlen)
+static int by_diff(const hl_filters *fl, hl_findings *f, size_t *dropped, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    *dropped = hl_diff_filter(((const hl_filters *)ctx)->diff, f);
+    *dropped = hl_diff_filter(fl->diff, f);
     return 0;
 }
 
-static int by_baseline(const void *ctx, hl_findings *f, size_t *dropped, char *err, size_t errlen)
+static int by_baseline(const hl_filters *fl, hl_findings *f, size_t *dropped, char *err,
+                       size_t errlen)
 {
-    const hl_filters *fl = ctx;
     if (fl->write_baseline && hl_baseline_write(f, fl->baseline_path, err, errlen) < 0)
         return -1;
     return hl_baseline_filter(f, fl->baseline_path, dropped, err, errlen);
 }
 
-static int by_heat(const void *ctx, hl_findings *f, size_t *dropped, char *err, size_t errlen)
+static int by_heat(const hl_filters *fl, hl_findings *f, size_t *dropped, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    *dropped = hl_findings_keep_heat(f, ((const hl_filters *)ctx)->min_heat);
+    *dropped = hl_findings_keep_heat(f, fl->min_heat);
     return 0;
 }
 
@@ -85,7 +85,7 @@ int hl_filters_run(hl_filters *fl, hl_findings *f, char *err, size_t errlen)
     for (size_t i = 0; i < fl->n; i++) {
         hl_filter_step *s = &fl->step[i];
         s->dropped = 0;
-        if (s->apply(s->ctx, f, &s->dropped, err, errlen) < 0)
+        if (s->apply(fl, f, &s->dropped, err, errlen) < 0)
             return -1;
     }
     return 0;

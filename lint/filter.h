@@ -23,15 +23,16 @@
 struct hl_configs;
 struct hl_diff;
 
-/* One step: drops findings from f and sets *dropped to how many went. 0, or
- * -1 with a message in err (f unchanged). */
-typedef int (*hl_filter_fn)(const void *ctx, hl_findings *f, size_t *dropped, char *err,
+struct hl_filters;
+
+/* One step: drops findings from f and sets *dropped to how many went; what
+ * it reads is in fl. 0, or -1 with a message in err (f unchanged). */
+typedef int (*hl_filter_fn)(const struct hl_filters *fl, hl_findings *f, size_t *dropped, char *err,
                             size_t errlen);
 
 typedef struct hl_filter_step {
     const char *name; /* "config", "baseline", "diff", "heat" */
     hl_filter_fn apply;
-    const void *ctx;
     size_t dropped; /* set by hl_filters_run */
 } hl_filter_step;
 

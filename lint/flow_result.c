@@ -328,7 +328,6 @@ struct exit_scan {
     tu_state *st;
     loop_fact *L;
     int li;
-    bool oom;
     size_t exit_cap;
 };
 
@@ -345,7 +344,7 @@ static enum CXChildVisitResult scan_cb(CXCursor c, CXCursor p, CXClientData d)
     struct scan_args *a = d;
     if (clang_isStatement(clang_getCursorKind(c)))
         scan_stmt(a->r, c, a->brk_L, a->cont_L);
-    return a->r->oom ? CXChildVisit_Break : CXChildVisit_Continue;
+    return a->r->st->oom ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 
 static bool exits(enum lx_fx f)
@@ -375,10 +374,8 @@ static void scan_stmt(struct exit_scan *r, CXCursor s, bool brk_L, bool cont_L)
             bool cont = cont_L && ends_in_continue(ks.v[1]);
             if (exits(a) || exits(b) || cont) {
                 lx_exit_if *e = GROW(r->st, r->L->exit_ifs, r->L->n_exit_ifs, r->exit_cap);
-                if (!e) {
-                    r->oom = true;
-                    return;
-                }
+                if (!e)
+                    return; /* st->oom is set */
                 *e = (lx_exit_if){s, ks.v[0], exits(a), exits(b), cont};
             }
         }
@@ -401,10 +398,10 @@ static bool exit_ifs(tu_state *st, int li)
     CXCursor loop = L->cur;
     struct kids ks = lx_children(loop);
     enum CXCursorKind k = clang_getCursorKind(loop);
-    struct exit_scan r = {st, L, li, false, 0};
+    struct exit_scan r = {st, L, li, 0};
     if (ks.n > 0)
         scan_stmt(&r, ks.v[k == CXCursor_DoStmt ? 0 : ks.n - 1], true, true);
-    return !r.oom;
+    return !st->oom;
 }
 
 bool lx_flow_retry_loop(tu_state *st, const call_fact *cf)

@@ -1,44 +1,12 @@
 /* escape.c - escaping of untrusted text for terminals, CI logs and JSON; column units. */
 #include "escape.h"
+#include "../base/utf8.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define HL_TABSTOP 8
-
-/* Length of the valid UTF-8 sequence at s (its code point in *cp), or 0 when the byte
- * at s does not start one (RFC 3629: no overlongs, no surrogates, nothing past
- * U+10FFFF). s is NUL-terminated, so a truncated sequence stops at the NUL. */
-static size_t utf8_seq(const unsigned char *s, unsigned *cp)
-{
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        if ((s[1] & 0xc0) != 0x80)
-            return 0;
-        *cp = ((c & 0x1f) << 6) | (s[1] & 0x3f);
-        return 2;
-    }
-    if (c >= 0xe0 && c <= 0xef) {
-        unsigned lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-        if (s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80)
-            return 0;
-        *cp = ((c & 0x0f) << 12) | ((s[1] & 0x3fu) << 6) | (s[2] & 0x3f);
-        return 3;
-    }
-    if (c >= 0xf0 && c <= 0xf4) {
-        unsigned lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-        if (s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-            return 0;
-        *cp = ((c & 0x07) << 18) | ((s[1] & 0x3fu) << 12) | ((s[2] & 0x3fu) << 6) | (s[3] & 0x3f);
-        return 4;
-    }
-    return 0;
-}
 
 /* Terminal width of a printable code point: 2 for East Asian wide and fullwidth
  * ranges, 0 for common combining marks and zero-width characters, else 1. */
@@ -76,7 +44,7 @@ static size_t unit(const char *s, size_t i, long colon, int flags, unsigned col,
 {
     const unsigned char *u = (const unsigned char *)s + i;
     unsigned cp = 0;
-    size_t n = utf8_seq(u, &cp);
+    size_t n = hl_utf8_seq(u, &cp);
     if (n == 0) {
         snprintf(buf, 16, "\\x%02X", u[0]);
         *width = 4;
@@ -212,7 +180,7 @@ json_t *hl_json_text(const char *s)
     if (!s)
         return json_null();
     while (u[i]) {
-        size_t n = utf8_seq(u + i, &cp);
+        size_t n = hl_utf8_seq(u + i, &cp);
         if (!n)
             break;
         i += n;
@@ -221,7 +189,7 @@ json_t *hl_json_text(const char *s)
         return json_string(s);
     sb_put(&b, s, i);
     while (u[i]) {
-        size_t n = utf8_seq(u + i, &cp);
+        size_t n = hl_utf8_seq(u + i, &cp);
         if (n) {
             sb_put(&b, s + i, n);
             i += n;
@@ -243,7 +211,7 @@ unsigned hl_codepoint_column(const char *line, unsigned byte_col)
     unsigned cp, col = 1;
     size_t i = 0, target = byte_col ? byte_col - 1 : 0;
     while (i < target) {
-        size_t n = u[i] ? utf8_seq(u + i, &cp) : 1;
+        size_t n = u[i] ? hl_utf8_seq(u + i, &cp) : 1;
         if (!u[i]) {
             /* Past the end: one column per byte. */
             col += (unsigned)(target - i);
