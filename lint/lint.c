@@ -363,6 +363,8 @@ oom:
     return -1;
 }
 
+#define PARSE_STACK_BYTES (8u << 20) /* what libclang gives its own parse threads */
+
 /* -j, else the number of cores; never more than there are files. */
 static size_t worker_count(const hl_lint_options *opt, size_t n_files)
 {
@@ -377,10 +379,21 @@ static int run_workers(run *r, const hl_lint_options *opt)
     pthread_t *th = calloc(nthreads, sizeof *th);
     if (!th)
         return -1;
+    /* libclang parses on a thread of its own with an 8 MiB stack unless told
+     * not to; a worker already is such a thread, and one thread fewer per
+     * parse spares the TLB shootdowns every munmap of a parse's memory costs
+     * a multi-threaded process. Set before any thread reads it. */
+    setenv("LIBCLANG_NOTHREADS", "1", 0);
+    pthread_attr_t attr;
+    bool have_attr = pthread_attr_init(&attr) == 0;
+    if (have_attr)
+        pthread_attr_setstacksize(&attr, PARSE_STACK_BYTES);
     size_t started = 0;
     for (; started < nthreads; started++)
-        if (pthread_create(&th[started], NULL, worker, r) != 0)
+        if (pthread_create(&th[started], have_attr ? &attr : NULL, worker, r) != 0)
             break;
+    if (have_attr)
+        pthread_attr_destroy(&attr);
     if (started == 0)
         worker(r); /* no threads available: do the work here */
     else
