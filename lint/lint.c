@@ -380,9 +380,10 @@ static int run_workers(run *r, const hl_lint_options *opt)
     if (!th)
         return -1;
     /* libclang parses on a thread of its own with an 8 MiB stack unless told
-     * not to; a worker already is such a thread, and one thread fewer per
-     * parse spares the TLB shootdowns every munmap of a parse's memory costs
-     * a multi-threaded process. Set before any thread reads it. */
+     * not to; a worker given such a stack can parse in place, which saves a
+     * thread start per file and fewer threads make each munmap of a parse's
+     * memory flush fewer other CPUs. Set before any thread reads it; the
+     * fallback below parses on this thread, with whatever stack it has. */
     setenv("LIBCLANG_NOTHREADS", "1", 0);
     pthread_attr_t attr;
     bool have_attr = pthread_attr_init(&attr) == 0;
