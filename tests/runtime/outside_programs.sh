@@ -166,7 +166,12 @@ done
 "$HOTLINT" run --hz 1000 --cpuprofile mix.prof -- "$CPU_MIX_NOFP" 3000 >/dev/null 2>err || fail "cpu_mix: $(cat err)"
 total=0
 for f in heavy_sixty medium_thirty light_ten; do total=$(awk -v a=$total -v b="$(cum mix.prof $f)" 'BEGIN { print a + b }'); done
-at_least $total 95 || fail "-fomit-frame-pointer: the three callers of unit() hold $total% of the samples, expected >= 95"
+# Measured against unit()'s own samples: the program's clock reads between
+# calls (thread_cpu_ns, in worker) are not unit()'s and grow on a busy machine.
+unit_cum=$(cum mix.prof unit)
+at_least "$unit_cum" 80 || fail "cpu_mix: unit() holds $unit_cum% of the samples, expected most of them"
+at_least $total "$(awk -v u="$unit_cum" 'BEGIN { print u * 0.95 }')" ||
+    fail "-fomit-frame-pointer: the three callers of unit() hold $total% of the samples, unit() $unit_cum%: expected >= 95% of unit()'s"
 at_least "$(cum mix.prof heavy_sixty)" 52 || fail "heavy_sixty cum $(cum mix.prof heavy_sixty)%, expected about 60"
 
 # perf_event_open refused (a seccomp filter): the in-process sampler takes over
